@@ -1,0 +1,132 @@
+#pragma once
+// Typed chip configuration. In-class initialisers are the Maia 200 values; every field is a
+// knob declared in config/knobs.cpp with its unit, range, provenance and meaning.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace maia {
+
+struct TtuConfig {
+  std::int64_t tile_m = 32;  // output rows of one TTU operand tile
+  std::int64_t tile_n = 32;  // output columns of one TTU operand tile
+  std::int64_t macs_per_cycle_fp4 = 65536;
+  std::int64_t macs_per_cycle_fp8 = 32768;
+  std::int64_t macs_per_cycle_bf16 = 8192;
+  std::int64_t pipeline_cycles = 64;  // fill + drain of one macro-instruction
+};
+
+struct TvpConfig {
+  std::int64_t lanes_16bit = 256;
+  std::int64_t lanes_fp32 = 128;
+  std::int64_t pipes = 3;  // parallel FMA pipes per lane (6 FLOP/lane/cycle)
+  std::int64_t pipeline_cycles = 16;
+};
+
+struct SramConfig {
+  std::int64_t bytes = 0;
+  std::int64_t banks = 16;
+  std::int64_t bank_width_bytes = 64;   // bytes per bank per cycle
+  std::int64_t interleave_bytes = 256;  // consecutive bytes in one bank
+  std::int64_t latency_cycles = 4;
+};
+
+struct DmaConfig {
+  std::int64_t bytes_per_cycle = 256;  // port width
+  std::int64_t setup_cycles = 32;      // descriptor fetch and decode
+  std::int64_t chunk_bytes = 16384;    // transfer granularity on shared resources
+  std::int64_t max_outstanding = 4;    // chunks in flight
+};
+
+struct TileConfig {
+  TtuConfig ttu;
+  TvpConfig tvp;
+  SramConfig tsram{3 * 1024 * 1024, 16, 64, 256, 4};
+  DmaConfig dma{256, 32, 16384, 4};
+  std::int64_t tcp_dispatch_cycles = 4;  // TCP cost to issue one macro-instruction
+  std::int64_t semaphores = 64;          // hardware semaphores per tile
+};
+
+struct ClusterConfig {
+  SramConfig csram{35 * 1024 * 1024, 16, 64, 256, 8};
+  DmaConfig dma{1024, 64, 65536, 16};
+  std::int64_t semaphores = 64;  // hardware semaphores per cluster
+};
+
+struct HbmTimingConfig {  // ns
+  double tCL = 12.6, tCWL = 6.1, tRCD_rd = 19.6, tRCD_wr = 9.6, tRP = 16.1, tRAS = 28.3,
+         tRC = 45.2, tWR = 20.4, tRTP = 5.7, tCCD_S = 0.87, tCCD_L = 2.6, tRRD_S = 2.6,
+         tRRD_L = 3.0, tFAW = 15.2, tWTR_S = 4.35, tWTR_L = 6.1, tRTW = 12.6, tREFI = 3900,
+         tRFC = 550, tRFCpb = 200;
+};
+
+struct HbmConfig {
+  std::int64_t stacks = 6;
+  std::int64_t channels_per_stack = 16;
+  std::int64_t pseudo_channels = 2;  // per channel
+  std::int64_t sids = 3;             // stack IDs (12-high = 3 x 4-high)
+  std::int64_t bank_groups = 4;      // per SID
+  std::int64_t banks_per_group = 4;
+  std::int64_t rows_per_bank = 24576;
+  std::int64_t row_bytes = 1024;
+  std::int64_t burst_bytes = 32;  // BL8 on a 32-bit pseudo-channel
+  double pin_rate_gbps = 9.114;
+  std::int64_t interleave_bytes = 256;
+  std::string address_mapping = "stack,pseudo_channel,channel,bank_group,bank,sid,column,row";
+  std::string refresh_mode = "per_bank";
+  double controller_latency_ns = 20;
+  HbmTimingConfig timing;
+};
+
+struct GnocConfig {
+  double clock_ghz = 2.0;
+  std::string topology = "mesh";
+  std::int64_t mesh_cols = 3;
+  std::int64_t mesh_rows = 4;
+  std::int64_t data_link_bytes_per_cycle = 1024;
+  std::int64_t control_link_bytes_per_cycle = 32;
+  std::int64_t router_latency_cycles = 4;
+  std::int64_t link_latency_cycles = 1;
+  std::int64_t control_message_bytes = 16;
+  std::vector<std::int64_t> cluster_routers = {3, 5, 6, 8};
+  std::vector<std::int64_t> hbm_routers = {0, 1, 2, 9, 10, 11};
+  std::int64_t pcie_router = 7;
+  std::int64_t nic_router = 4;
+};
+
+struct PcieConfig {
+  std::int64_t lanes = 8;
+  double gtps_per_lane = 64;            // Gen6
+  double encoding_efficiency = 0.9453;  // 242/256 FLIT payload
+  std::int64_t max_payload_bytes = 256;
+  std::int64_t tlp_overhead_bytes = 24;
+  double latency_ns = 600;
+  double host_memory_gbps = 200;
+  std::int64_t command_processing_cycles = 1000;  // SoC control processor, per host command
+};
+
+struct NicConfig {
+  std::int64_t ports = 28;
+  double port_gbps = 400;
+  std::vector<std::int64_t> tray_links = {6, 7, 7};  // ports wired to each tray peer
+  std::int64_t scaleout_ports = 8;
+  double latency_ns = 900;
+};
+
+struct ChipConfig {
+  std::string name = "maia200";
+  double clock_ghz = 2.0;
+  std::int64_t clusters = 4;
+  std::int64_t tiles_per_cluster = 10;
+  std::int64_t enabled_tiles_per_cluster = 9;
+  TileConfig tile;
+  ClusterConfig cluster;
+  HbmConfig hbm;
+  GnocConfig gnoc;
+  PcieConfig pcie;
+  NicConfig nic;
+
+  std::int64_t enabled_tiles() const { return clusters * enabled_tiles_per_cluster; }
+};
+
+}  // namespace maia

@@ -1,0 +1,372 @@
+// The knob table: every field of ChipConfig with its unit, valid range, provenance and meaning.
+// Defaults are the in-class initialisers of chip_config.hpp (the Maia 200 values).
+#include "maia/config/knob.hpp"
+
+#include <fmt/format.h>
+
+namespace maia {
+namespace {
+
+using Json = nlohmann::json;
+using P = Provenance;
+
+template <typename T>
+using Field = T& (*)(ChipConfig&);
+
+Knob int_knob(std::string path, std::string unit, double min, double max, P src,
+              std::string desc, std::string note, Field<std::int64_t> f) {
+  return {std::move(path), KnobType::kInt, std::move(unit), min, max, {}, src, std::move(desc),
+          std::move(note),
+          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
+          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::int64_t>(); }};
+}
+
+Knob real_knob(std::string path, std::string unit, double min, double max, P src,
+               std::string desc, std::string note, Field<double> f) {
+  return {std::move(path), KnobType::kDouble, std::move(unit), min, max, {}, src, std::move(desc),
+          std::move(note),
+          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
+          [f](ChipConfig& c, const Json& v) { f(c) = v.get<double>(); }};
+}
+
+Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
+                 std::string note, Field<std::string> f) {
+  return {std::move(path), KnobType::kString, "", 0, 0, std::move(choices), src, std::move(desc),
+          std::move(note),
+          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
+          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::string>(); }};
+}
+
+Knob list_knob(std::string path, std::string unit, double min, double max, P src,
+               std::string desc, std::string note, Field<std::vector<std::int64_t>> f) {
+  return {std::move(path), KnobType::kIntList, std::move(unit), min, max, {}, src,
+          std::move(desc), std::move(note),
+          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
+          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::vector<std::int64_t>>(); }};
+}
+
+void add_sram_knobs(std::vector<Knob>& k, const std::string& p, Field<SramConfig> f,
+                    P cap_src, const std::string& cap_note, const std::string& what) {
+  // Both SRAM tiers share these knobs: `f` selects the tier, the member pointer the field.
+  auto member = [&](std::string name, std::string unit, double min, double max, P src,
+                    std::string desc, std::string note, std::int64_t SramConfig::*m) {
+    Knob knob = int_knob(p + "." + name, std::move(unit), min, max, src, std::move(desc),
+                         std::move(note), nullptr);
+    knob.get = [f, m](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c)).*m); };
+    knob.set = [f, m](ChipConfig& c, const Json& v) { f(c).*m = v.get<std::int64_t>(); };
+    k.push_back(std::move(knob));
+  };
+  member("bytes", "B", 1024, 1e12, cap_src, what + " capacity", cap_note, &SramConfig::bytes);
+  member("banks", "count", 1, 1024, P::kAssumption, what + " banks (independent ports)",
+         "multi-banked (O2); count not public. With bank_width_bytes sized so that TSRAM + CSRAM "
+         "give ~82 TB/s at 2 GHz, near the public 80 TB/s aggregate",
+         &SramConfig::banks);
+  member("bank_width_bytes", "B/cycle", 1, 4096, P::kAssumption,
+         what + " bytes one bank reads or writes per chip cycle", "see banks",
+         &SramConfig::bank_width_bytes);
+  member("interleave_bytes", "B", 1, 1 << 20, P::kAssumption,
+         what + " consecutive bytes mapped to one bank before moving to the next", "typical",
+         &SramConfig::interleave_bytes);
+  member("latency_cycles", "cycles", 0, 1e6, P::kAssumption, what + " access pipeline latency",
+         "typical SRAM macro + crossbar", &SramConfig::latency_cycles);
+}
+
+void add_dma_knobs(std::vector<Knob>& k, const std::string& p, Field<DmaConfig> f,
+                   const std::string& what) {
+  auto member = [&](std::string name, std::string unit, double min, double max, std::string desc,
+                    std::string note, std::int64_t DmaConfig::*m) {
+    Knob knob = int_knob(p + "." + name, std::move(unit), min, max, P::kAssumption,
+                         std::move(desc), std::move(note), nullptr);
+    knob.get = [f, m](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c)).*m); };
+    knob.set = [f, m](ChipConfig& c, const Json& v) { f(c).*m = v.get<std::int64_t>(); };
+    k.push_back(std::move(knob));
+  };
+  member("bytes_per_cycle", "B/cycle", 1, 1 << 16, what + " port width per chip cycle",
+         "sized to keep the engines streaming; not public", &DmaConfig::bytes_per_cycle);
+  member("setup_cycles", "cycles", 0, 1e6, what + " descriptor fetch/decode per instruction",
+         "typical", &DmaConfig::setup_cycles);
+  member("chunk_bytes", "B", 32, 1 << 30, what + " transfer granularity on shared resources",
+         "modelling granularity: smaller is finer-grained contention, slower simulation",
+         &DmaConfig::chunk_bytes);
+  member("max_outstanding", "chunks", 1, 4096, what + " chunks in flight at once", "typical",
+         &DmaConfig::max_outstanding);
+}
+
+std::vector<Knob> build_knobs() {
+  std::vector<Knob> k;
+  // ---- chip
+  k.push_back(real_knob("clock_ghz", "GHz", 0.1, 10, P::kSecondHand, "chip (tile) clock",
+                        "2.0 GHz nominal; 2.15 reproduces the headline peaks exactly (I)",
+                        [](ChipConfig& c) -> double& { return c.clock_ghz; }));
+  k.push_back(int_knob("clusters", "count", 1, 256, P::kSecondHand, "compute clusters per chip",
+                       "4 clusters", [](ChipConfig& c) -> std::int64_t& { return c.clusters; }));
+  k.push_back(int_knob("tiles_per_cluster", "count", 1, 256, P::kSecondHand,
+                       "physical tiles per cluster (counted in SRAM capacity)", "10 physical",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tiles_per_cluster; }));
+  k.push_back(int_knob("enabled_tiles_per_cluster", "count", 1, 256, P::kSecondHand,
+                       "tiles enabled per cluster (the rest are spares)", "9 enabled, 1 spare",
+                       [](ChipConfig& c) -> std::int64_t& { return c.enabled_tiles_per_cluster; }));
+  // ---- TTU
+  k.push_back(int_knob("tile.ttu.tile_m", "rows", 1, 4096, P::kSecondHand,
+                       "rows of one TTU operand tile (M)", "32 x K x 32 operand tiles",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.tile_m; }));
+  k.push_back(int_knob("tile.ttu.tile_n", "cols", 1, 4096, P::kSecondHand,
+                       "columns of one TTU operand tile (N)", "32 x K x 32 operand tiles",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.tile_n; }));
+  k.push_back(int_knob("tile.ttu.macs_per_cycle_fp4", "MAC/cycle", 1, 1e7, P::kSecondHand,
+                       "TTU MACs per cycle per tile, FP4 (MXFP4)", "65,536",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp4; }));
+  k.push_back(int_knob("tile.ttu.macs_per_cycle_fp8", "MAC/cycle", 1, 1e7, P::kSecondHand,
+                       "TTU MACs per cycle per tile, FP8", "32,768",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp8; }));
+  k.push_back(int_knob("tile.ttu.macs_per_cycle_bf16", "MAC/cycle", 1, 1e7, P::kSecondHand,
+                       "TTU MACs per cycle per tile, BF16/FP16", "8,192",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_bf16; }));
+  k.push_back(int_knob("tile.ttu.pipeline_cycles", "cycles", 0, 1e6, P::kAssumption,
+                       "TTU fill + drain per macro-instruction", "typical systolic depth",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.pipeline_cycles; }));
+  // ---- TVP
+  k.push_back(int_knob("tile.tvp.lanes_16bit", "lanes", 1, 65536, P::kSecondHand,
+                       "TVP SIMD lanes for <=16-bit types", "256",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.tvp.lanes_16bit; }));
+  k.push_back(int_knob("tile.tvp.lanes_fp32", "lanes", 1, 65536, P::kSecondHand,
+                       "TVP SIMD lanes for FP32", "128",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.tvp.lanes_fp32; }));
+  k.push_back(int_knob("tile.tvp.pipes", "FMA/lane/cycle", 1, 64, P::kInferred,
+                       "TVP FMA pipes per lane (2 FLOP each)",
+                       "3.07 TFLOPS/tile at 2 GHz with 256 lanes implies 6 FLOP/lane/cycle",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.tvp.pipes; }));
+  k.push_back(int_knob("tile.tvp.pipeline_cycles", "cycles", 0, 1e6, P::kAssumption,
+                       "TVP fill + drain per macro-instruction", "typical",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.tvp.pipeline_cycles; }));
+  // ---- TSRAM, tile DMA, TCP
+  add_sram_knobs(k, "tile.tsram", [](ChipConfig& c) -> SramConfig& { return c.tile.tsram; },
+                 P::kSecondHand, "3 MiB per tile", "TSRAM");
+  add_dma_knobs(k, "tile.dma", [](ChipConfig& c) -> DmaConfig& { return c.tile.dma; },
+                "tile DMA (TSRAM <-> CSRAM)");
+  k.push_back(int_knob("tile.tcp_dispatch_cycles", "cycles", 0, 1e6, P::kAssumption,
+                       "TCP cycles to issue one macro-instruction to an engine queue", "typical",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.tcp_dispatch_cycles; }));
+  k.push_back(int_knob("tile.semaphores", "count", 1, 65536, P::kAssumption,
+                       "hardware semaphores per tile", "count not public",
+                       [](ChipConfig& c) -> std::int64_t& { return c.tile.semaphores; }));
+  // ---- cluster
+  add_sram_knobs(k, "cluster.csram", [](ChipConfig& c) -> SramConfig& { return c.cluster.csram; },
+                 P::kSecondHand, "35 MiB per cluster; 40x3 MiB + 4x35 MiB = 272.6 MB (I)", "CSRAM");
+  add_dma_knobs(k, "cluster.dma", [](ChipConfig& c) -> DmaConfig& { return c.cluster.dma; },
+                "cluster DMA (HBM <-> CSRAM, CSRAM -> tiles multicast)");
+  k.push_back(int_knob("cluster.semaphores", "count", 1, 65536, P::kAssumption,
+                       "hardware semaphores per cluster control processor", "count not public",
+                       [](ChipConfig& c) -> std::int64_t& { return c.cluster.semaphores; }));
+  // ---- HBM organisation
+  auto hbm_int = [&](std::string name, std::string unit, double min, double max, P src,
+                     std::string desc, std::string note, Field<std::int64_t> f) {
+    k.push_back(int_knob("hbm." + name, std::move(unit), min, max, src, std::move(desc),
+                         std::move(note), f));
+  };
+  hbm_int("stacks", "count", 1, 64, P::kOfficial, "HBM3e stacks", "6 x 36 GB = 216 GB",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.stacks; });
+  hbm_int("channels_per_stack", "count", 1, 64, P::kStandard, "independent channels per stack",
+          "JESD238: 16", [](ChipConfig& c) -> std::int64_t& { return c.hbm.channels_per_stack; });
+  hbm_int("pseudo_channels", "count", 1, 8, P::kStandard, "pseudo-channels per channel",
+          "JESD238: 2", [](ChipConfig& c) -> std::int64_t& { return c.hbm.pseudo_channels; });
+  hbm_int("sids", "count", 1, 16, P::kInferred, "stack IDs per pseudo-channel (height / 4)",
+          "12-high stacks (36 GB of 24 Gb dies) -> 3 SIDs, 48 banks per PC",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.sids; });
+  hbm_int("bank_groups", "count", 1, 64, P::kStandard, "bank groups per SID", "JESD238: 4",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.bank_groups; });
+  hbm_int("banks_per_group", "count", 1, 64, P::kStandard, "banks per bank group", "JESD238: 4",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.banks_per_group; });
+  hbm_int("rows_per_bank", "count", 1, 1 << 24, P::kInferred, "rows per bank",
+          "36 GiB / (32 PCs x 48 banks x 1 KiB rows) = 24,576",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.rows_per_bank; });
+  hbm_int("row_bytes", "B", 32, 1 << 16, P::kStandard, "row (page) size per pseudo-channel",
+          "1 KiB", [](ChipConfig& c) -> std::int64_t& { return c.hbm.row_bytes; });
+  hbm_int("burst_bytes", "B", 1, 4096, P::kStandard, "bytes per column access (BL8 x 32 bits)",
+          "32 B", [](ChipConfig& c) -> std::int64_t& { return c.hbm.burst_bytes; });
+  k.push_back(real_knob("hbm.pin_rate_gbps", "Gb/s/pin", 0.1, 100, P::kInferred,
+                        "data rate per DQ pin; with 1024 DQ per stack sets the peak bandwidth",
+                        "7 TB/s / 6 stacks / 1024 pins = 9.114 Gb/s",
+                        [](ChipConfig& c) -> double& { return c.hbm.pin_rate_gbps; }));
+  hbm_int("interleave_bytes", "B", 32, 1 << 20, P::kAssumption,
+          "consecutive bytes kept in one pseudo-channel row before the address mapping moves on",
+          "typical controller interleave",
+          [](ChipConfig& c) -> std::int64_t& { return c.hbm.interleave_bytes; });
+  k.push_back(string_knob(
+      "hbm.address_mapping", {}, P::kAssumption,
+      "order of address fields above the interleave offset, least significant first; a "
+      "permutation of stack,channel,pseudo_channel,sid,bank_group,bank,column,row",
+      "spreads sequential traffic over stacks, PCs and bank groups first",
+      [](ChipConfig& c) -> std::string& { return c.hbm.address_mapping; }));
+  k.push_back(string_knob("hbm.refresh_mode", {"per_bank", "all_bank"}, P::kStandard,
+                          "refresh command used by the controller (REFpb or REFab)",
+                          "HBM3 has both; per-bank hides most refresh time",
+                          [](ChipConfig& c) -> std::string& { return c.hbm.refresh_mode; }));
+  k.push_back(real_knob("hbm.controller_latency_ns", "ns", 0, 1e5, P::kAssumption,
+                        "controller + PHY pipeline latency added to every access", "typical",
+                        [](ChipConfig& c) -> double& { return c.hbm.controller_latency_ns; }));
+  struct TimingKnob {
+    const char* name;
+    const char* desc;
+    double HbmTimingConfig::*m;
+  };
+  const TimingKnob timings[] = {
+      {"tCL", "read latency (column command to first data)", &HbmTimingConfig::tCL},
+      {"tCWL", "write latency", &HbmTimingConfig::tCWL},
+      {"tRCD_rd", "activate to read", &HbmTimingConfig::tRCD_rd},
+      {"tRCD_wr", "activate to write", &HbmTimingConfig::tRCD_wr},
+      {"tRP", "precharge to activate", &HbmTimingConfig::tRP},
+      {"tRAS", "activate to precharge", &HbmTimingConfig::tRAS},
+      {"tRC", "activate to activate, same bank", &HbmTimingConfig::tRC},
+      {"tWR", "write recovery (end of write data to precharge)", &HbmTimingConfig::tWR},
+      {"tRTP", "read to precharge", &HbmTimingConfig::tRTP},
+      {"tCCD_S", "column to column, different bank group", &HbmTimingConfig::tCCD_S},
+      {"tCCD_L", "column to column, same bank group", &HbmTimingConfig::tCCD_L},
+      {"tRRD_S", "activate to activate, different bank group", &HbmTimingConfig::tRRD_S},
+      {"tRRD_L", "activate to activate, same bank group", &HbmTimingConfig::tRRD_L},
+      {"tFAW", "window for at most four activates", &HbmTimingConfig::tFAW},
+      {"tWTR_S", "end of write data to read, different bank group", &HbmTimingConfig::tWTR_S},
+      {"tWTR_L", "end of write data to read, same bank group", &HbmTimingConfig::tWTR_L},
+      {"tRTW", "read to write turnaround", &HbmTimingConfig::tRTW},
+      {"tREFI", "refresh interval (all-bank; per-bank divides it by the banks)",
+       &HbmTimingConfig::tREFI},
+      {"tRFC", "all-bank refresh cycle time", &HbmTimingConfig::tRFC},
+      {"tRFCpb", "per-bank refresh cycle time", &HbmTimingConfig::tRFCpb},
+  };
+  for (const auto& t : timings) {
+    Knob knob = real_knob(std::string("hbm.timing.") + t.name, "ns", 0, 1e6, P::kStandard,
+                          t.desc, "Ramulator 2.1 HBM3 9200 Mb/s bin (public preset, ns)", nullptr);
+    auto m = t.m;
+    knob.get = [m](const ChipConfig& c) { return Json(c.hbm.timing.*m); };
+    knob.set = [m](ChipConfig& c, const Json& v) { c.hbm.timing.*m = v.get<double>(); };
+    k.push_back(std::move(knob));
+  }
+  // ---- GNOC
+  k.push_back(real_knob("gnoc.clock_ghz", "GHz", 0.1, 10, P::kAssumption, "GNOC clock",
+                        "same as the tiles", [](ChipConfig& c) -> double& { return c.gnoc.clock_ghz; }));
+  k.push_back(string_knob("gnoc.topology", {"mesh"}, P::kAssumption,
+                          "GNOC topology (2D mesh, dimension-order XY routing)", "not public",
+                          [](ChipConfig& c) -> std::string& { return c.gnoc.topology; }));
+  auto noc_int = [&](std::string name, std::string unit, double min, double max, std::string desc,
+                     Field<std::int64_t> f) {
+    k.push_back(int_knob("gnoc." + name, std::move(unit), min, max, P::kAssumption,
+                         std::move(desc), "not public", f));
+  };
+  noc_int("mesh_cols", "routers", 1, 64, "routers per mesh row",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.mesh_cols; });
+  noc_int("mesh_rows", "routers", 1, 64, "routers per mesh column",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.mesh_rows; });
+  noc_int("data_link_bytes_per_cycle", "B/cycle", 1, 1 << 16,
+          "data-plane link width per direction (bulk tensor traffic)",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.data_link_bytes_per_cycle; });
+  noc_int("control_link_bytes_per_cycle", "B/cycle", 1, 1 << 16,
+          "control-plane link width per direction (semaphores, commands; separate wires)",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.control_link_bytes_per_cycle; });
+  noc_int("router_latency_cycles", "cycles", 0, 1000, "pipeline latency of one router",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.router_latency_cycles; });
+  noc_int("link_latency_cycles", "cycles", 0, 1000, "wire latency of one link",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.link_latency_cycles; });
+  noc_int("control_message_bytes", "B", 1, 4096, "size of one control-plane message",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.control_message_bytes; });
+  k.push_back(list_knob("gnoc.cluster_routers", "router id", 0, 4095, P::kAssumption,
+                        "router (y * mesh_cols + x) of each cluster, one per cluster",
+                        "clusters in the middle rows, next to the HBM edges",
+                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.cluster_routers; }));
+  k.push_back(list_knob("gnoc.hbm_routers", "router id", 0, 4095, P::kAssumption,
+                        "router of each HBM stack controller, one per stack",
+                        "3 stacks on each long edge of the die",
+                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.hbm_routers; }));
+  noc_int("pcie_router", "router id", 0, 4095, "router of the PCIe host interface",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.pcie_router; });
+  noc_int("nic_router", "router id", 0, 4095, "router of the NIC",
+          [](ChipConfig& c) -> std::int64_t& { return c.gnoc.nic_router; });
+  // ---- PCIe host interface
+  k.push_back(int_knob("pcie.lanes", "lanes", 1, 32, P::kSecondHand, "PCIe lanes", "Gen6 x8",
+                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.lanes; }));
+  k.push_back(real_knob("pcie.gtps_per_lane", "GT/s", 1, 1000, P::kStandard,
+                        "raw transfer rate per lane per direction", "Gen6: 64 GT/s",
+                        [](ChipConfig& c) -> double& { return c.pcie.gtps_per_lane; }));
+  k.push_back(real_knob("pcie.encoding_efficiency", "fraction", 0.01, 1, P::kStandard,
+                        "payload fraction of the raw line rate (FLIT framing, FEC, CRC)",
+                        "Gen6 FLIT: 242 of 256 bytes carry TLPs",
+                        [](ChipConfig& c) -> double& { return c.pcie.encoding_efficiency; }));
+  k.push_back(int_knob("pcie.max_payload_bytes", "B", 16, 4096, P::kAssumption,
+                       "maximum TLP payload (MPS)", "common server setting",
+                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.max_payload_bytes; }));
+  k.push_back(int_knob("pcie.tlp_overhead_bytes", "B", 0, 256, P::kStandard,
+                       "header + sequence + LCRC bytes per TLP", "4DW header + framing",
+                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.tlp_overhead_bytes; }));
+  k.push_back(real_knob("pcie.latency_ns", "ns", 0, 1e6, P::kAssumption,
+                        "one-way latency host <-> chip (PHY, controller, switch-free)", "typical",
+                        [](ChipConfig& c) -> double& { return c.pcie.latency_ns; }));
+  k.push_back(real_knob("pcie.host_memory_gbps", "GB/s", 0.1, 1e5, P::kAssumption,
+                        "host DRAM bandwidth available to the device's DMA", "typical server",
+                        [](ChipConfig& c) -> double& { return c.pcie.host_memory_gbps; }));
+  k.push_back(int_knob("pcie.command_processing_cycles", "cycles", 0, 1e9, P::kAssumption,
+                       "SoC control processor cycles to decode a host command and launch it",
+                       "typical firmware path",
+                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.command_processing_cycles; }));
+  // ---- NIC
+  k.push_back(int_knob("nic.ports", "ports", 0, 1024, P::kSecondHand, "Ethernet ports", "28",
+                       [](ChipConfig& c) -> std::int64_t& { return c.nic.ports; }));
+  k.push_back(real_knob("nic.port_gbps", "Gb/s", 1, 1e5, P::kSecondHand,
+                        "line rate per port per direction", "400 GbE",
+                        [](ChipConfig& c) -> double& { return c.nic.port_gbps; }));
+  k.push_back(list_knob("nic.tray_links", "ports", 0, 1024, P::kInferred,
+                        "ports wired directly to each tray peer (one entry per peer)",
+                        "20 of 28 ports to 3 peers: 6/7/7",
+                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.nic.tray_links; }));
+  k.push_back(int_knob("nic.scaleout_ports", "ports", 0, 1024, P::kSecondHand,
+                       "ports to the switched scale-out network", "4 planes x 2 x 400G",
+                       [](ChipConfig& c) -> std::int64_t& { return c.nic.scaleout_ports; }));
+  k.push_back(real_knob("nic.latency_ns", "ns", 0, 1e6, P::kSecondHand,
+                        "one-way memory-to-memory latency to a tray peer", "< 1 us",
+                        [](ChipConfig& c) -> double& { return c.nic.latency_ns; }));
+  return k;
+}
+
+}  // namespace
+
+const std::vector<Knob>& chip_knobs() {
+  static const std::vector<Knob> knobs = build_knobs();
+  return knobs;
+}
+
+const Knob* find_knob(const std::string& path) {
+  for (const auto& k : chip_knobs())
+    if (k.path == path) return &k;
+  return nullptr;
+}
+
+std::string_view provenance_tag(Provenance p) {
+  switch (p) {
+    case Provenance::kOfficial: return "official";
+    case Provenance::kSecondHand: return "second-hand";
+    case Provenance::kInferred: return "inferred";
+    case Provenance::kStandard: return "standard";
+    case Provenance::kAssumption: return "assumption";
+  }
+  return "?";
+}
+
+std::string_view knob_type_name(KnobType t) {
+  switch (t) {
+    case KnobType::kInt: return "int";
+    case KnobType::kDouble: return "number";
+    case KnobType::kString: return "string";
+    case KnobType::kIntList: return "int list";
+  }
+  return "?";
+}
+
+std::string knob_range_text(const Knob& k) {
+  if (k.type == KnobType::kString) {
+    if (k.choices.empty()) return "see description";
+    std::string s = "one of:";
+    for (const auto& c : k.choices) s += " " + c;
+    return s;
+  }
+  return fmt::format("{:g} .. {:g}", k.min, k.max);
+}
+
+}  // namespace maia
