@@ -155,6 +155,10 @@ std::vector<Knob> build_knobs() {
                  P::kSecondHand, "35 MiB per cluster; 40x3 MiB + 4x35 MiB = 272.6 MB (I)", "CSRAM");
   add_dma_knobs(k, "cluster.dma", [](ChipConfig& c) -> DmaConfig& { return c.cluster.dma; },
                 "cluster DMA (HBM <-> CSRAM, CSRAM -> tiles multicast)");
+  k.push_back(int_knob("cluster.dma_queues", "queues", 1, 64, P::kAssumption,
+                       "independent in-order cluster DMA queues (channels) sharing the DMA port",
+                       "multi-channel DMA (O2); channel count not public",
+                       [](ChipConfig& c) -> std::int64_t& { return c.cluster.dma_queues; }));
   k.push_back(int_knob("cluster.semaphores", "count", 1, 65536, P::kAssumption,
                        "hardware semaphores per cluster control processor", "count not public",
                        [](ChipConfig& c) -> std::int64_t& { return c.cluster.semaphores; }));

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "maia/config/chip_config.hpp"
 
 namespace maia {

@@ -1,0 +1,38 @@
+#pragma once
+// Shared pieces of the maia-sim sub-commands: chip options, exit codes, JSON output.
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "maia/config/chip_config.hpp"
+
+namespace maia::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes: 0 ok, 1 the run worked but a check failed, 2 bad input, 3 simulation error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitSimError = 3;
+
+struct ChipOptions {
+  std::string chip_file;
+  std::vector<std::string> sets;
+};
+
+void add_chip_options(po::options_description& desc, ChipOptions& o);
+ChipConfig load_chip(const ChipOptions& o);
+// Re-creates the chip options as command-line arguments (for child processes).
+std::vector<std::string> chip_args(const ChipOptions& o);
+// Parses the sub-command's arguments; throws InputError on unknown or malformed options.
+po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
+                        const po::options_description& desc, const po::positional_options_description* pos = nullptr);
+// The default chip config shipped with the tool (configs/maia200.json beside the sources).
+std::string default_chip_file();
+
+int cmd_config(const std::vector<std::string>& args);
+int cmd_exec(const std::vector<std::string>& args);
+int cmd_microbench(const std::vector<std::string>& args);
+
+}  // namespace maia::cli

@@ -1,0 +1,52 @@
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "maia/config/config_loader.hpp"
+#include "maia/core/error.hpp"
+
+namespace maia::cli {
+
+#ifndef MAIA_DEFAULT_CHIP
+#define MAIA_DEFAULT_CHIP "configs/maia200.json"
+#endif
+
+std::string default_chip_file() {
+  if (std::filesystem::exists("configs/maia200.json")) return "configs/maia200.json";
+  return MAIA_DEFAULT_CHIP;
+}
+
+void add_chip_options(po::options_description& desc, ChipOptions& o) {
+  desc.add_options()("chip", po::value(&o.chip_file), "chip config JSON (default: configs/maia200.json)")(
+      "set", po::value(&o.sets)->composing(), "override a knob: --set hbm.stacks=8 (repeatable)");
+}
+
+ChipConfig load_chip(const ChipOptions& o) {
+  std::vector<ConfigOverride> overrides;
+  for (const auto& s : o.sets) overrides.push_back(parse_override(s));
+  return load_chip_config(o.chip_file.empty() ? default_chip_file() : o.chip_file, overrides);
+}
+
+std::vector<std::string> chip_args(const ChipOptions& o) {
+  std::vector<std::string> out;
+  if (!o.chip_file.empty()) out.insert(out.end(), {"--chip", o.chip_file});
+  for (const auto& s : o.sets) out.insert(out.end(), {"--set", s});
+  return out;
+}
+
+po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
+                        const po::options_description& desc, const po::positional_options_description* pos) {
+  po::variables_map vm;
+  try {
+    auto parser = po::command_line_parser(args).options(desc);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(fmt::format("maia-sim {}: {} (see maia-sim {} --help)", command, e.what(), command));
+  }
+  return vm;
+}
+
+}  // namespace maia::cli

@@ -1,0 +1,170 @@
+// maia-sim microbench: gemm | hbm | noc | pcie | all. One simulation per process (SystemC), so
+// `all` runs each benchmark as a child process of this executable and gathers their JSON.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <systemc>
+
+#include "cli.hpp"
+#include "maia/core/error.hpp"
+#include "maia/microbench/microbench.hpp"
+
+namespace maia::cli {
+namespace {
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs this executable with `args`; returns its stdout, throws on failure.
+std::string run_self(const std::vector<std::string>& args) {
+  std::string cmd = "/proc/self/exe";
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) throw SimulationError("cannot start " + cmd);
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  if (status != 0) throw SimulationError(fmt::format("'{}' failed (status {})", cmd, status));
+  return out;
+}
+
+std::uint64_t parse_bytes(const std::string& text) {
+  // Accepts plain integers and K/M/G/Ki/Mi/Gi suffixes.
+  std::size_t pos = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got \"{}\"", text));
+  }
+  const std::string unit = text.substr(pos);
+  double mult = 1;
+  if (unit == "K") mult = 1e3;
+  else if (unit == "M") mult = 1e6;
+  else if (unit == "G") mult = 1e9;
+  else if (unit == "Ki") mult = 1024.0;
+  else if (unit == "Mi") mult = 1024.0 * 1024;
+  else if (unit == "Gi") mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    throw InputError(fmt::format("--bytes: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"", unit, text));
+  if (!(v > 0)) throw InputError(fmt::format("--bytes: must be > 0, got \"{}\"", text));
+  return static_cast<std::uint64_t>(v * mult);
+}
+
+DType parse_dtype_option(const std::string& s) {
+  const auto d = parse_dtype(s);
+  if (!d || (*d != DType::kFp4 && *d != DType::kFp8 && *d != DType::kBf16))
+    throw InputError(fmt::format("--dtype: must be bf16, fp8 or fp4, got \"{}\"", s));
+  return *d;
+}
+
+int run_all(const ChipOptions& chip, bool json) {
+  const std::vector<std::vector<std::string>> runs = {
+      {"gemm", "--dtype", "fp8"},       {"gemm", "--dtype", "fp4"},        {"gemm", "--dtype", "bf16"},
+      {"hbm", "--pattern", "seq"},      {"hbm", "--pattern", "random"},    {"noc", "--test", "link"},
+      {"noc", "--test", "bisection"},   {"pcie"}};
+  Json all = Json::array();
+  for (auto args : runs) {
+    std::vector<std::string> a = {"microbench"};
+    a.insert(a.end(), args.begin(), args.end());
+    a.push_back("--json");
+    for (const auto& c : chip_args(chip)) a.push_back(c);
+    all.push_back(Json::parse(run_self(a)));
+  }
+  if (json) {
+    std::cout << Json{{"benchmarks", all}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  fmt::print("{:<34} {:>14} {:>14} {:>9}\n", "microbenchmark", "achieved", "peak", "of peak");
+  for (const auto& j : all) {
+    const std::string b = j["benchmark"];
+    std::string label = b;
+    if (b == "gemm") label = fmt::format("gemm {} {}x{}x{}", j["dtype"].get<std::string>(), j["m"].get<long>(),
+                                         j["n"].get<long>(), j["k"].get<long>());
+    if (b == "hbm") label = "hbm " + j["pattern"].get<std::string>() + " read";
+    if (b == "noc") label = "noc " + j["test"].get<std::string>();
+    if (b == "pcie") label = "pcie host->device";
+    const bool flops = b == "gemm";
+    const double got = flops ? j["achieved_tflops"].get<double>() : j["achieved_gbps"].get<double>();
+    const double peak = flops ? j["peak_tflops"].get<double>() : j["peak_gbps"].get<double>();
+    const char* unit = flops ? "TFLOP/s" : "GB/s";
+    fmt::print("{:<34} {:>9.1f} {:<4} {:>9.1f} {:<4} {:>8.1f}%\n", label, got, unit, peak, unit, 100.0 * got / peak);
+  }
+  fmt::print("\n(maia-sim microbench <name> --help for options; details per benchmark with its own command)\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_microbench(const std::vector<std::string>& args) {
+  po::options_description desc("maia-sim microbench gemm|hbm|noc|pcie|all [options]");
+  ChipOptions chip;
+  std::string which, dtype = "fp8", pattern = "seq", bytes, test = "bisection";
+  std::int64_t m = 8192, n = 8192, k = 8192;
+  double write_fraction = 0;
+  std::uint64_t access = 64;
+  desc.add_options()("help,h", "this help")("benchmark", po::value(&which), "gemm, hbm, noc, pcie or all")(
+      "json", "print one JSON object instead of a table")(
+      "sim-stats", "add a 'simulation' block: wall time and SystemC delta cycles (not deterministic)")(
+      "dtype", po::value(&dtype), "gemm: bf16, fp8 or fp4 (default fp8)")("m", po::value(&m), "gemm: M (default 8192)")(
+      "n", po::value(&n), "gemm: N (default 8192)")("k", po::value(&k), "gemm: K (default 8192)")(
+      "pattern", po::value(&pattern), "hbm: seq or random (default seq)")(
+      "bytes", po::value(&bytes), "hbm/pcie: bytes moved, e.g. 1Gi (defaults: hbm seq 1Gi, random 64Mi, pcie 256Mi)")(
+      "write-fraction", po::value(&write_fraction), "hbm: fraction of bytes written (default 0)")(
+      "access-bytes", po::value(&access), "hbm random: bytes per access (default 64)")(
+      "test", po::value(&test), "noc: link or bisection (default bisection)");
+  add_chip_options(desc, chip);
+  po::positional_options_description pos;
+  pos.add("benchmark", 1);
+  const auto vm = parse("microbench", args, desc, &pos);
+  if (vm.count("help") || which.empty()) {
+    std::cout << desc;
+    return vm.count("help") ? kExitOk : kExitBadInput;
+  }
+  const bool json = vm.count("json") > 0;
+  if (which == "all") return run_all(chip, json);
+  const ChipConfig cfg = load_chip(chip);
+  const auto wall0 = std::chrono::steady_clock::now();
+  Json result;
+  if (which == "gemm") {
+    if (m < 1 || n < 1 || k < 1) throw InputError(fmt::format("gemm: --m, --n, --k must be >= 1, got {}x{}x{}", m, n, k));
+    result = microbench_gemm(cfg, {m, n, k, parse_dtype_option(dtype), DType::kBf16});
+  } else if (which == "hbm") {
+    if (pattern != "seq" && pattern != "random")
+      throw InputError(fmt::format("hbm: --pattern must be seq or random, got \"{}\"", pattern));
+    HbmStreamSpec s;
+    s.random = pattern == "random";
+    s.bytes = bytes.empty() ? (s.random ? 64ull << 20 : 1ull << 30) : parse_bytes(bytes);
+    s.write_fraction = write_fraction;
+    s.access_bytes = access;
+    if (access == 0) throw InputError("hbm: --access-bytes must be >= 1, got 0");
+    result = microbench_hbm(cfg, s);
+  } else if (which == "noc") {
+    result = microbench_noc(cfg, {test, 256ull << 20});
+  } else if (which == "pcie") {
+    PcieSpec s;
+    if (!bytes.empty()) s.bytes = parse_bytes(bytes);
+    result = microbench_pcie(cfg, s);
+  } else {
+    throw InputError(fmt::format("microbench: unknown benchmark \"{}\" (gemm, hbm, noc, pcie or all)", which));
+  }
+  if (vm.count("sim-stats")) {
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    result["simulation"] = {{"wall_s", wall},
+                            {"simulated_s", sc_core::sc_time_stamp().to_seconds()},
+                            {"delta_cycles", static_cast<double>(sc_core::sc_delta_count())}};
+  }
+  if (json)
+    std::cout << result.dump(2) << "\n";
+  else
+    std::cout << microbench_table(result);
+  return kExitOk;
+}
+
+}  // namespace maia::cli

@@ -1,0 +1,56 @@
+// maia-sim: command-line front end. Each sub-command is a thin shell over the library.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "cli.hpp"
+#include "maia/core/error.hpp"
+
+namespace {
+
+const char* kUsage = R"(maia-sim: cycle-approximate simulator of the Maia 200 inference accelerator
+
+usage: maia-sim <command> [options]      (maia-sim <command> --help for its options)
+
+commands:
+  config       describe every chip knob, or validate a chip config file
+  exec         run a hand-written dataflow program (docs/programs.md)
+  microbench   gemm | hbm | noc | pcie | all: measured on the chip model
+)";
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? maia::cli::kExitBadInput : 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  try {
+    if (cmd == "config") return maia::cli::cmd_config(args);
+    if (cmd == "exec") return maia::cli::cmd_exec(args);
+    if (cmd == "microbench") return maia::cli::cmd_microbench(args);
+    std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
+    return maia::cli::kExitBadInput;
+  } catch (const maia::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return maia::cli::kExitBadInput;
+  } catch (const maia::SimulationError& e) {
+    std::cerr << "simulation error: " << e.what() << "\n";
+    return maia::cli::kExitSimError;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// Our own entry point, so the SystemC banner can be silenced before the kernel prints it.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

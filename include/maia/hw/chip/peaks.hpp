@@ -1,0 +1,17 @@
+#pragma once
+// Configured peaks, computed from the knobs alone: the ceilings that no simulated figure may beat.
+#include "maia/config/chip_config.hpp"
+#include "maia/core/dtype.hpp"
+
+namespace maia {
+
+// Dense TTU peak of all enabled tiles, FLOP/s.
+double chip_peak_flops(const ChipConfig& c, DType t);
+// HBM peak: stacks x 1024 DQ pins x pin rate, GB/s.
+double hbm_peak_gbps(const HbmConfig& h);
+// One GNOC data-plane link, one direction, GB/s.
+double noc_link_gbps(const GnocConfig& g);
+// PCIe line rate per direction, GB/s.
+double pcie_raw_gbps(const PcieConfig& p);
+
+}  // namespace maia

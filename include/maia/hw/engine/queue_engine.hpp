@@ -1,0 +1,70 @@
+#pragma once
+// Base of every engine that runs an in-order hardware queue of macro-instructions (TTU, TVP,
+// tile DMA, TCP, cluster DMA, host DMA, host command path). For each instruction it waits for
+// the semaphores, pays the issue cost, executes (engine-specific, may block in simulated time)
+// and signals. It records busy time, semaphore-wait time and where it is stuck if it never ends.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "maia/core/occupancy_server.hpp"
+#include "maia/core/time.hpp"
+#include "maia/hw/sync/semaphore_fabric.hpp"
+#include "maia/program/program.hpp"
+#include "maia/report/stats.hpp"
+
+namespace maia {
+
+class QueueEngine : public sc_core::sc_module, public StatsSource {
+ public:
+  SC_HAS_PROCESS(QueueEngine);
+  QueueEngine(sc_core::sc_module_name name, EngineKind kind, Location where,
+              SemaphoreFabric& sync, OccupancyServer* issue_port, Picos issue_cost);
+
+  EngineKind engine_kind() const { return kind_; }
+  const Location& location() const { return where_; }
+  // Gives this engine its queue; must be called before the simulation starts.
+  void assign(const Program& program, const Queue& queue);
+  bool has_work() const { return queue_ != nullptr; }
+  bool finished() const { return queue_ == nullptr || next_ >= queue_->instructions.size(); }
+  // Why this engine has not finished: the instruction it is on and what it waits for.
+  std::string stuck_report() const;
+
+  // Start and end of every completed instruction, in queue order.
+  const std::vector<Reservation>& spans() const { return spans_; }
+  Picos busy_ps() const { return busy_ps_; }
+  Picos finish_ps() const { return finish_ps_; }
+  std::uint64_t executed() const { return next_; }
+  void collect_stats(std::vector<StatGroup>& out) const override;
+
+ protected:
+  // Runs one instruction; returns when it is complete (may wait in simulated time).
+  virtual void execute(const Instruction& in) = 0;
+  // Engine-specific statistics appended to the engine's group.
+  virtual void add_stats(StatGroup&) const {}
+  // Advances simulated time to `t` (no-op when t is not in the future).
+  static void wait_until(Picos t);
+  const Program& program() const { return *program_; }
+  const Buffer& buffer(const BufferRef& r) const {
+    return program_->buffers[static_cast<std::size_t>(r.buffer)];
+  }
+
+ private:
+  void run();
+
+  EngineKind kind_;
+  Location where_;
+  SemaphoreFabric& sync_;
+  OccupancyServer* issue_port_;
+  Picos issue_cost_;
+  const Program* program_ = nullptr;
+  const Queue* queue_ = nullptr;
+  std::size_t next_ = 0;
+  bool waiting_ = false;
+  std::vector<Reservation> spans_;
+  Picos busy_ps_ = 0, sem_wait_ps_ = 0, issue_ps_ = 0, first_start_ = -1, finish_ps_ = 0;
+};
+
+}  // namespace maia

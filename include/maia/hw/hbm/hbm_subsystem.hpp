@@ -1,0 +1,61 @@
+#pragma once
+// The HBM3e memory subsystem: all stacks, channels and pseudo-channels behind one TLM-2.0
+// blocking target. A transaction is split into interleave units by the address map; each unit
+// is scheduled on its pseudo-channel, and the transaction completes when its last unit's data
+// has moved, plus the controller latency.
+//
+// Timing only: data contents are not stored or copied, so the payload's data pointer may be
+// null. Byte enables and streaming width are ignored. Debug transport returns 0 bytes.
+#include <cstdint>
+#include <vector>
+
+#include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include "maia/config/chip_config.hpp"
+#include "maia/core/time.hpp"
+#include "maia/hw/hbm/hbm_address_map.hpp"
+#include "maia/hw/hbm/hbm_timing.hpp"
+#include "maia/hw/hbm/pseudo_channel.hpp"
+#include "maia/report/stats.hpp"
+
+namespace maia {
+
+class HbmSubsystem : public sc_core::sc_module, public StatsSource {
+ public:
+  tlm_utils::simple_target_socket<HbmSubsystem> socket;
+
+  HbmSubsystem(sc_core::sc_module_name name, const HbmConfig& cfg);
+
+  // Schedules [addr, addr + len) arriving at `arrival`; returns its completion time (arrival
+  // when len == 0). Throws std::out_of_range when the range exceeds capacity.
+  Picos access(std::uint64_t addr, std::uint64_t len, bool write, Picos arrival);
+
+  double peak_gbps() const { return peak_gbps_; }
+  std::uint64_t capacity_bytes() const { return map_.capacity_bytes(); }
+  const HbmAddressMap& address_map() const { return map_; }
+  const HbmTiming& timing() const { return timing_; }
+  std::size_t pseudo_channel_count() const { return pcs_.size(); }
+  const PseudoChannel& pseudo_channel(std::size_t i) const { return pcs_[i]; }
+  std::size_t pc_index(const HbmLocation& loc) const {
+    return (static_cast<std::size_t>(loc.stack) * channels_ + loc.channel) * pseudo_channels_ +
+           loc.pseudo_channel;
+  }
+
+  void collect_stats(std::vector<StatGroup>& out) const override;
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+
+  HbmAddressMap map_;
+  HbmTiming timing_;
+  std::size_t stacks_;
+  std::size_t channels_;
+  std::size_t pseudo_channels_;
+  double peak_gbps_;
+  std::vector<PseudoChannel> pcs_;
+};
+
+}  // namespace maia

@@ -1,0 +1,47 @@
+#pragma once
+// Runs one program on one freshly built chip and summarises the result: time, per-engine busy
+// time, bytes moved per memory level, FLOPs, and every module's statistics. SystemC elaborates
+// once per process, so a process runs one program (sweeps and `microbench all` use a process
+// per run).
+#include <string>
+#include <vector>
+
+#include "maia/config/chip_config.hpp"
+#include "maia/program/program.hpp"
+#include "maia/report/stats.hpp"
+
+namespace maia {
+
+struct RunOptions {
+  double max_sim_time_ms = 0;  // 0: no limit
+  bool include_module_stats = true;
+};
+
+struct EngineSummary {
+  std::string name;
+  double instructions = 0, busy_ns = 0, semaphore_wait_ns = 0;
+  std::vector<std::pair<double, double>> spans_ns;  // each instruction's start and end
+};
+
+struct ProgramResult {
+  std::string program, chip;
+  double time_ns = 0;
+  double cycles = 0;
+  std::vector<EngineSummary> engines;
+  // Bytes moved per memory level and FLOPs, summed over modules.
+  double hbm_read_bytes = 0, hbm_write_bytes = 0, csram_read_bytes = 0, csram_write_bytes = 0,
+         tsram_read_bytes = 0, tsram_write_bytes = 0, noc_link_bytes = 0, pcie_h2d_bytes = 0,
+         pcie_d2h_bytes = 0, ttu_flops = 0, tvp_flops = 0;
+  std::vector<StatGroup> modules;
+  Json to_json(bool include_modules) const;
+};
+
+// Throws SimulationError when the program deadlocks (naming the stuck instructions) or runs past
+// the simulated-time limit.
+ProgramResult run_program(const ChipConfig& cfg, const Program& program, const RunOptions& opt = {});
+
+// Finds a module statistic by group name suffix, summed over matching groups.
+double sum_stat(const std::vector<StatGroup>& groups, const std::string& group_suffix,
+                const std::string& stat);
+
+}  // namespace maia

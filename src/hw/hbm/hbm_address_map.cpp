@@ -1,0 +1,123 @@
+#include "maia/hw/hbm/hbm_address_map.hpp"
+
+#include <limits>
+#include <sstream>
+
+#include "maia/core/error.hpp"
+
+namespace maia {
+
+namespace {
+
+// Field -> HbmLocation member, indexed by HbmField.
+constexpr std::array<std::uint32_t HbmLocation::*, kHbmFieldCount> kFieldMembers = {
+    &HbmLocation::stack,  &HbmLocation::channel,    &HbmLocation::pseudo_channel,
+    &HbmLocation::sid,    &HbmLocation::bank_group, &HbmLocation::bank,
+    &HbmLocation::column, &HbmLocation::row};
+
+constexpr std::array<const char*, kHbmFieldCount> kFieldNames = {
+    "stack", "channel", "pseudo_channel", "sid", "bank_group", "bank", "column", "row"};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::uint32_t positive_radix(std::int64_t v, const char* what) {
+  if (v <= 0 || v > std::numeric_limits<std::uint32_t>::max())
+    throw InputError(std::string("hbm.") + what + " must be a positive 32-bit count, got " +
+                     std::to_string(v));
+  return static_cast<std::uint32_t>(v);
+}
+
+}  // namespace
+
+const char* HbmAddressMap::field_name(HbmField f) { return kFieldNames[static_cast<int>(f)]; }
+
+std::uint32_t HbmLocation::*HbmAddressMap::field_member(HbmField f) {
+  return kFieldMembers[static_cast<int>(f)];
+}
+
+HbmAddressMap::HbmAddressMap(const HbmConfig& cfg) {
+  if (cfg.interleave_bytes <= 0 || cfg.burst_bytes <= 0 || cfg.row_bytes <= 0)
+    throw InputError("hbm.interleave_bytes, burst_bytes and row_bytes must be positive");
+  if (cfg.interleave_bytes % cfg.burst_bytes != 0)
+    throw InputError("hbm.interleave_bytes (" + std::to_string(cfg.interleave_bytes) +
+                     ") must be a multiple of hbm.burst_bytes (" + std::to_string(cfg.burst_bytes) +
+                     ")");
+  if (cfg.row_bytes % cfg.interleave_bytes != 0)
+    throw InputError("hbm.row_bytes (" + std::to_string(cfg.row_bytes) +
+                     ") must be a multiple of hbm.interleave_bytes (" +
+                     std::to_string(cfg.interleave_bytes) + ")");
+  interleave_ = static_cast<std::uint64_t>(cfg.interleave_bytes);
+  burst_ = static_cast<std::uint64_t>(cfg.burst_bytes);
+  bursts_per_unit_ = static_cast<std::uint32_t>(interleave_ / burst_);
+
+  radix_by_field_ = {positive_radix(cfg.stacks, "stacks"),
+                     positive_radix(cfg.channels_per_stack, "channels_per_stack"),
+                     positive_radix(cfg.pseudo_channels, "pseudo_channels"),
+                     positive_radix(cfg.sids, "sids"),
+                     positive_radix(cfg.bank_groups, "bank_groups"),
+                     positive_radix(cfg.banks_per_group, "banks_per_group"),
+                     static_cast<std::uint32_t>(cfg.row_bytes / cfg.interleave_bytes),
+                     positive_radix(cfg.rows_per_bank, "rows_per_bank")};
+
+  // Parse the mapping: every field exactly once.
+  std::array<bool, kHbmFieldCount> seen{};
+  std::istringstream in(cfg.address_mapping);
+  std::string token;
+  int n = 0;
+  while (std::getline(in, token, ',')) {
+    token = trim(token);
+    int f = 0;
+    while (f < kHbmFieldCount && token != kFieldNames[f]) ++f;
+    if (f == kHbmFieldCount || seen[f] || n == kHbmFieldCount)
+      throw InputError("hbm.address_mapping '" + cfg.address_mapping + "': field '" + token +
+                       "' is unknown or repeated; expected each of stack, channel, "
+                       "pseudo_channel, sid, bank_group, bank, column, row once");
+    seen[f] = true;
+    order_[n++] = static_cast<HbmField>(f);
+  }
+  if (n != kHbmFieldCount)
+    throw InputError("hbm.address_mapping '" + cfg.address_mapping +
+                     "' must name all 8 fields (stack, channel, pseudo_channel, sid, "
+                     "bank_group, bank, column, row)");
+
+  capacity_ = interleave_;
+  for (int i = 0; i < kHbmFieldCount; ++i) {
+    radix_[i] = radix_by_field_[static_cast<int>(order_[i])];
+    members_[i] = field_member(order_[i]);
+    if (capacity_ > std::numeric_limits<std::uint64_t>::max() / radix_[i])
+      throw InputError("hbm geometry exceeds a 64-bit address space");
+    capacity_ *= radix_[i];
+  }
+}
+
+HbmLocation HbmAddressMap::decode(std::uint64_t addr) const {
+  HbmLocation loc;
+  std::uint64_t unit = addr / interleave_;
+  for (int i = 0; i < kHbmFieldCount; ++i) {
+    loc.*members_[i] = static_cast<std::uint32_t>(unit % radix_[i]);
+    unit /= radix_[i];
+  }
+  return loc;
+}
+
+std::uint64_t HbmAddressMap::encode(const HbmLocation& loc, std::uint64_t offset) const {
+  std::uint64_t unit = 0;
+  for (int i = kHbmFieldCount - 1; i >= 0; --i) unit = unit * radix_[i] + loc.*members_[i];
+  return unit * interleave_ + offset;
+}
+
+std::vector<std::uint64_t> HbmAddressMap::bytes_per_stack(std::uint64_t addr,
+                                                          std::uint64_t len) const {
+  std::vector<std::uint64_t> out(radix(HbmField::kStack), 0);
+  walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
+    out[loc.stack] += bytes;
+  });
+  return out;
+}
+
+}  // namespace maia

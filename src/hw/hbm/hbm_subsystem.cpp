@@ -1,0 +1,132 @@
+#include "maia/hw/hbm/hbm_subsystem.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace maia {
+
+HbmSubsystem::HbmSubsystem(sc_core::sc_module_name name, const HbmConfig& cfg)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      map_(cfg),
+      timing_(HbmTiming::from_config(cfg)),
+      stacks_(static_cast<std::size_t>(cfg.stacks)),
+      channels_(static_cast<std::size_t>(cfg.channels_per_stack)),
+      pseudo_channels_(static_cast<std::size_t>(cfg.pseudo_channels)),
+      peak_gbps_(hbm_peak_gbps(cfg)) {
+  pcs_.reserve(stacks_ * channels_ * pseudo_channels_);
+  for (std::size_t i = 0; i < stacks_ * channels_ * pseudo_channels_; ++i)
+    pcs_.emplace_back(cfg, timing_);
+  socket.register_b_transport(this, &HbmSubsystem::b_transport);
+  socket.register_transport_dbg(this, &HbmSubsystem::transport_dbg);
+}
+
+Picos HbmSubsystem::access(std::uint64_t addr, std::uint64_t len, bool write, Picos arrival) {
+  const std::uint64_t cap = map_.capacity_bytes();
+  if (addr >= cap || len > cap - addr) {
+    if (len == 0 && addr <= cap) return arrival;
+    throw std::out_of_range(std::string(name()) + ": access [" + std::to_string(addr) + ", +" +
+                            std::to_string(len) + ") beyond capacity " + std::to_string(cap));
+  }
+  if (len == 0) return arrival;
+  Picos done = arrival;
+  PseudoChannel* pcs = pcs_.data();
+  // Inlined so that the per-unit path is one loop without calls.
+  const auto unit = [&](const HbmLocation& loc, std::uint32_t, std::uint32_t bursts)
+      __attribute__((always_inline)) {
+    done = std::max(done, pcs[pc_index(loc)].access(loc, write, bursts, arrival));
+  };
+  map_.for_each_unit(addr, len, unit);
+  return done + timing_.controller_latency;
+}
+
+void HbmSubsystem::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const tlm::tlm_command cmd = trans.get_command();
+  if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  const std::uint64_t addr = trans.get_address();
+  const std::uint64_t len = trans.get_data_length();
+  const std::uint64_t cap = map_.capacity_bytes();
+  if (addr > cap || len > cap - addr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const Picos now = now_ps();
+  const Picos arrival = now + from_sc(delay);
+  const Picos done = access(addr, len, cmd == tlm::TLM_WRITE_COMMAND, arrival);
+  delay = to_sc(done - now);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int HbmSubsystem::transport_dbg(tlm::tlm_generic_payload&) { return 0; }
+
+void HbmSubsystem::collect_stats(std::vector<StatGroup>& out) const {
+  struct Sums {
+    double read_bytes = 0, write_bytes = 0, bursts = 0, row_hits = 0, row_misses_empty = 0,
+           row_conflicts = 0, activates = 0, refreshes = 0, refresh_stall_ps = 0, turnarounds = 0,
+           bus_busy_ps = 0;
+  };
+  Picos first = kNever;
+  Picos last = 0;
+  for (const PseudoChannel& pc : pcs_) {
+    const PseudoChannelStats st = pc.stats();
+    if (st.units == 0) continue;
+    first = std::min(first, st.first_activity);
+    last = std::max(last, st.last_activity);
+  }
+  const Picos span = last > first ? last - first : 0;
+
+  const auto add = [&](Sums& s, const PseudoChannel& pc) {
+    const PseudoChannelStats st = pc.stats();
+    s.read_bytes += static_cast<double>(st.read_bytes);
+    s.write_bytes += static_cast<double>(st.write_bytes);
+    s.bursts += static_cast<double>(st.read_bursts + st.write_bursts);
+    s.row_hits += static_cast<double>(st.row_hits);
+    s.row_misses_empty += static_cast<double>(st.row_misses_empty);
+    s.row_conflicts += static_cast<double>(st.row_conflicts);
+    s.activates += static_cast<double>(st.activates);
+    s.refreshes += static_cast<double>(span > 0 ? pc.refreshes_through(last) : st.refreshes);
+    s.refresh_stall_ps += static_cast<double>(st.refresh_stall_ps);
+    s.turnarounds += static_cast<double>(st.turnarounds);
+    s.bus_busy_ps += static_cast<double>(st.bus_busy_ps);
+  };
+  const auto emit = [&](const std::string& group_name, const Sums& s, std::size_t pcs) {
+    StatGroup g(group_name);
+    g.set("read_bytes", s.read_bytes, "B", "bytes read on the PC data buses (whole bursts)");
+    g.set("write_bytes", s.write_bytes, "B", "bytes written on the PC data buses (whole bursts)");
+    g.set("bursts", s.bursts, "count", "column bursts, reads and writes");
+    g.set("row_hits", s.row_hits, "count", "interleave units that found their row open");
+    g.set("row_misses_empty", s.row_misses_empty, "count",
+          "interleave units that activated a precharged bank");
+    g.set("row_conflicts", s.row_conflicts, "count",
+          "interleave units that precharged another row first");
+    g.set("activates", s.activates, "count", "ACT commands");
+    g.set("refreshes", s.refreshes, "count", "refresh commands through the last HBM activity");
+    g.set("refresh_stall_ns", s.refresh_stall_ps / kPicosPerNs, "ns",
+          "delay that refresh added to column commands, summed over pseudo-channels");
+    g.set("turnarounds", s.turnarounds, "count", "read<->write direction changes on a PC");
+    g.set("bus_busy_ns", s.bus_busy_ps / kPicosPerNs, "ns",
+          "PC data-bus time carrying bursts, summed over pseudo-channels");
+    const double denom = static_cast<double>(pcs) * static_cast<double>(span);
+    g.set("bus_utilisation", denom > 0 ? s.bus_busy_ps / denom : 0.0, "fraction",
+          "bus busy / (pseudo-channels * active span of the subsystem)");
+    out.push_back(std::move(g));
+  };
+
+  // Total first, then one group per stack.
+  const std::size_t per_stack = channels_ * pseudo_channels_;
+  Sums total;
+  std::vector<Sums> stacks(stacks_);
+  for (std::size_t i = 0; i < pcs_.size(); ++i) {
+    add(stacks[i / per_stack], pcs_[i]);
+    add(total, pcs_[i]);
+  }
+  emit(name(), total, pcs_.size());
+  for (std::size_t st = 0; st < stacks_; ++st)
+    emit(std::string(name()) + ".stack" + std::to_string(st), stacks[st], per_stack);
+}
+
+}  // namespace maia

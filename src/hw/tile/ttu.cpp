@@ -1,0 +1,67 @@
+#include "maia/hw/tile/ttu.hpp"
+
+#include <algorithm>
+
+namespace maia {
+
+std::int64_t ttu_macs_per_cycle(const TtuConfig& ttu, DType t) {
+  switch (t) {
+    case DType::kFp4: return ttu.macs_per_cycle_fp4;
+    case DType::kFp8: return ttu.macs_per_cycle_fp8;
+    default: return ttu.macs_per_cycle_bf16;
+  }
+}
+
+GemmCost gemm_cost(const TtuConfig& ttu, std::int64_t m, std::int64_t n, std::int64_t k, DType a,
+                   DType b) {
+  GemmCost c;
+  c.macs_per_cycle = std::min(ttu_macs_per_cycle(ttu, a), ttu_macs_per_cycle(ttu, b));
+  c.k_step = std::max<std::int64_t>(1, c.macs_per_cycle / (ttu.tile_m * ttu.tile_n));
+  auto ceil_div = [](std::int64_t x, std::int64_t y) { return (x + y - 1) / y; };
+  c.compute_cycles = ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n) * ceil_div(k, c.k_step) +
+                     ttu.pipeline_cycles;
+  c.flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  return c;
+}
+
+Ttu::Ttu(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
+         OccupancyServer* issue, Picos issue_cost, const TtuConfig& cfg, double clock_ghz,
+         BankedSram& tsram)
+    : QueueEngine(name, EngineKind::kTtu, std::move(where), sync, issue, issue_cost),
+      cfg_(cfg),
+      clock_ghz_(clock_ghz),
+      tsram_(tsram) {}
+
+void Ttu::execute(const Instruction& in) {
+  const GemmCost cost = gemm_cost(cfg_, in.m, in.n, in.k, in.a_dtype, in.b_dtype);
+  const Picos start = now_ps();
+  const Picos compute_end = start + cycles_to_ps(static_cast<double>(cost.compute_cycles), clock_ghz_);
+  const auto m = static_cast<std::uint64_t>(in.m), n = static_cast<std::uint64_t>(in.n),
+             k = static_cast<std::uint64_t>(in.k);
+  // Operands stream in over the instruction. Output tiles are finished one after another (each
+  // accumulates over all of k), so partial sums are read and results written throughout too.
+  const Flow stream{start, compute_end};
+  Picos end = compute_end;
+  end = std::max(end, tsram_.access(buffer(in.a).offset + in.a.offset, dtype_bytes(in.a_dtype, m * k),
+                                    false, stream).last);
+  end = std::max(end, tsram_.access(buffer(in.b).offset + in.b.offset, dtype_bytes(in.b_dtype, k * n),
+                                    false, stream).last);
+  const std::uint64_t c_addr = buffer(in.c).offset + in.c.offset;
+  const std::uint64_t c_bytes = dtype_bytes(in.c_dtype, m * n);
+  if (in.accumulate) end = std::max(end, tsram_.access(c_addr, c_bytes, false, stream).last);
+  end = std::max(end, tsram_.access(c_addr, c_bytes, true, stream).last);
+  operand_stall_ps_ += end - compute_end;
+  flops_ += cost.flops;
+  compute_cycles_ += cost.compute_cycles;
+  wait_until(end);
+}
+
+void Ttu::add_stats(StatGroup& g) const {
+  g.set("flops", flops_, "FLOP", "2 * m * n * k summed over gemm instructions");
+  g.set("compute_cycles", static_cast<double>(compute_cycles_), "cycles",
+        "operand-tile cycles plus pipeline fill/drain");
+  g.set("operand_stall_ns", ps_to_ns(operand_stall_ps_), "ns",
+        "time instructions ran past their compute because TSRAM could not keep up");
+}
+
+}  // namespace maia

@@ -1,0 +1,285 @@
+#include "maia/kernels/gemm_kernel.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/hw/tile/ttu.hpp"
+#include "maia/program/program_builder.hpp"
+#include "maia/program/program_loader.hpp"
+
+namespace maia {
+namespace {
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+struct Block {
+  std::int64_t row, col;  // block coordinates in C
+};
+
+// Blocks of one cluster's region in wave order: bands of `band` rows, column by column.
+std::vector<Block> region_order(std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+                                std::int64_t band) {
+  std::vector<Block> out;
+  for (std::int64_t b = r0; b < r1; b += band)
+    for (std::int64_t c = c0; c < c1; ++c)
+      for (std::int64_t r = b; r < std::min(r1, b + band); ++r) out.push_back({r, c});
+  return out;
+}
+
+// Chooses block sizes: the largest square block whose double-buffered FP32 accumulators and
+// operand slots fit TSRAM, then the deepest K chunk that fits what is left.
+GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
+  const GemmCost unit = gemm_cost(chip.tile.ttu, 1, 1, 1, s.dtype, s.dtype);
+  const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
+  for (std::int64_t b : {512, 256, 128, 64, 32}) {
+    GemmPlan p;
+    p.bm = std::min<std::int64_t>(b, s.m);
+    p.bn = std::min<std::int64_t>(b, s.n);
+    const std::uint64_t acc = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(p.bm * p.bn));
+    if (2 * acc >= tsram) continue;
+    const std::uint64_t left = tsram - 2 * acc;  // for 2 A slots + 2 B slots
+    std::int64_t bk = unit.k_step;
+    auto fits = [&](std::int64_t k) {
+      const std::uint64_t a = dtype_bytes(s.dtype, static_cast<std::uint64_t>(p.bm * k));
+      const std::uint64_t bb = dtype_bytes(s.dtype, static_cast<std::uint64_t>(k * p.bn));
+      return 2 * (a + bb) <= left;
+    };
+    if (!fits(bk)) continue;
+    const std::int64_t k_cap = ceil_div(s.k, unit.k_step) * unit.k_step;
+    while (bk + unit.k_step <= std::min<std::int64_t>(k_cap, 4096) && fits(bk + unit.k_step)) bk += unit.k_step;
+    p.bk = std::min(bk, s.k);
+    p.block_rows = ceil_div(s.m, p.bm);
+    p.block_cols = ceil_div(s.n, p.bn);
+    p.k_chunks = ceil_div(s.k, p.bk);
+    return p;
+  }
+  throw InputError(fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
+}
+
+}  // namespace
+
+GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
+  if (s.m <= 0 || s.n <= 0 || s.k <= 0)
+    throw InputError(fmt::format("gemm: m, n and k must be >= 1, got {}x{}x{}", s.m, s.n, s.k));
+  if (chip.cluster.dma_queues < 5)
+    throw InputError(fmt::format("gemm kernel: needs 5 cluster DMA queues, cluster.dma_queues is {}",
+                                 chip.cluster.dma_queues));
+  GemmPlan plan = plan_blocks(chip, s);
+  const std::int64_t T = chip.enabled_tiles_per_cluster;
+  const std::int64_t band = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(T))));
+  const auto a_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bm * plan.bk));
+  const auto b_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bk * plan.bn));
+  const auto c_block = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(plan.bm * plan.bn));
+  const auto acc_block = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(plan.bm * plan.bn));
+  const auto slot_bytes = static_cast<std::uint64_t>(T) * (a_block + b_block);
+  const auto stage_bytes = static_cast<std::uint64_t>(T) * c_block;
+  if (2 * slot_bytes + 2 * stage_bytes > static_cast<std::uint64_t>(chip.cluster.csram.bytes))
+    throw InputError(fmt::format("gemm kernel: CSRAM staging needs {} bytes, cluster.csram.bytes is {}",
+                                 2 * slot_bytes + 2 * stage_bytes, chip.cluster.csram.bytes));
+
+  ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}", s.m, s.n, s.k, dtype_name(s.dtype)));
+  // HBM: pre-tiled operands and result.
+  const std::uint64_t a_bytes = a_block * static_cast<std::uint64_t>(plan.block_rows * plan.k_chunks);
+  const std::uint64_t b_bytes = b_block * static_cast<std::uint64_t>(plan.k_chunks * plan.block_cols);
+  const std::uint64_t c_bytes = c_block * static_cast<std::uint64_t>(plan.block_rows * plan.block_cols);
+  const int hA = pb.add_buffer({"A", MemorySpace::kHbm, -1, {}, 0, a_bytes});
+  const int hB = pb.add_buffer({"B", MemorySpace::kHbm, -1, {}, a_bytes, b_bytes});
+  const int hC = pb.add_buffer({"C", MemorySpace::kHbm, -1, {}, a_bytes + b_bytes, c_bytes});
+  // TSRAM of every enabled tile: two A slots, two B slots, two FP32 accumulators.
+  std::vector<Location> all_tiles;
+  for (int c = 0; c < chip.clusters; ++c)
+    for (int t = 0; t < T; ++t) all_tiles.push_back(ProgramBuilder::tile(c, t));
+  const int tA = pb.add_buffer({"tA", MemorySpace::kTsram, -1, all_tiles, 0, 2 * a_block});
+  const int tB = pb.add_buffer({"tB", MemorySpace::kTsram, -1, all_tiles, 2 * a_block, 2 * b_block});
+  const int tC = pb.add_buffer({"tC", MemorySpace::kTsram, -1, all_tiles, 2 * (a_block + b_block), 2 * acc_block});
+
+  // Cluster regions: a cr x cc grid of rectangles of blocks.
+  std::int64_t cr = 1;
+  for (std::int64_t d = 1; d * d <= chip.clusters; ++d)
+    if (chip.clusters % d == 0) cr = d;
+  const std::int64_t cc = chip.clusters / cr;
+
+  double hbm_bytes = static_cast<double>(c_bytes);
+  for (int c = 0; c < chip.clusters; ++c) {
+    const std::int64_t ri = c / cc, ci = c % cc;
+    const std::int64_t r0 = ri * plan.block_rows / cr, r1 = (ri + 1) * plan.block_rows / cr;
+    const std::int64_t c0 = ci * plan.block_cols / cc, c1 = (ci + 1) * plan.block_cols / cc;
+    const std::vector<Block> order = region_order(r0, r1, c0, c1, band);
+    if (order.empty()) continue;
+    const Location cl = ProgramBuilder::cluster(c);
+    const int ops = pb.add_buffer({fmt::format("c{}.ops", c), MemorySpace::kCsram, c, {}, 0, 2 * slot_bytes});
+    const int stage = pb.add_buffer({fmt::format("c{}.cstage", c), MemorySpace::kCsram, c, {}, 2 * slot_bytes,
+                                     2 * stage_bytes});
+    // Per operand slot x and side (0 = A, 1 = B): loaded (CSRAM slot filled), slot_free (its
+    // multicasts are done with the CSRAM slot), tsram_free (tiles done with their TSRAM slot);
+    // per C slot: cstaged (C blocks staged in CSRAM).
+    int loaded[2][2], slot_free[2][2], tsram_free[2][2], cstaged[2];
+    for (int x = 0; x < 2; ++x) {
+      for (int side = 0; side < 2; ++side) {
+        loaded[side][x] = pb.add_semaphore(fmt::format("c{}.loaded{}{}", c, "AB"[side], x), cl);
+        slot_free[side][x] = pb.add_semaphore(fmt::format("c{}.slot_free{}{}", c, "AB"[side], x), cl);
+        tsram_free[side][x] = pb.add_semaphore(fmt::format("c{}.tsram_free{}{}", c, "AB"[side], x), cl);
+      }
+      cstaged[x] = pb.add_semaphore(fmt::format("c{}.cstaged{}", c, x), cl);
+    }
+    std::vector<std::array<int, 2>> t_ops(static_cast<std::size_t>(T)), t_cdone(static_cast<std::size_t>(T)),
+        t_cfree(static_cast<std::size_t>(T)), t_stagefree(static_cast<std::size_t>(T));
+    for (int t = 0; t < T; ++t) {
+      const Location tl = ProgramBuilder::tile(c, t);
+      for (int x = 0; x < 2; ++x) {
+        t_ops[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.ops{}", c, t, x), tl);
+        t_cdone[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.c_done{}", c, t, x), tl);
+        t_cfree[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.c_free{}", c, t, x), tl);
+        t_stagefree[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] =
+            pb.add_semaphore(fmt::format("c{}.t{}.stage_free{}", c, t, x), tl);
+      }
+    }
+    Queue* load_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 0), &pb.queue(cl, EngineKind::kClusterDma, 2)};
+    Queue* mc_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 1), &pb.queue(cl, EngineKind::kClusterDma, 3)};
+    Queue& wb_q = pb.queue(cl, EngineKind::kClusterDma, 4);
+
+    const std::int64_t waves = ceil_div(static_cast<std::int64_t>(order.size()), T);
+    plan.waves = std::max(plan.waves, waves);
+    std::int64_t step = 0;
+    std::int64_t prev_active[2] = {0, 0};  // tiles that used each operand slot last time
+    for (std::int64_t w = 0; w < waves; ++w) {
+      const std::size_t first = static_cast<std::size_t>(w * T);
+      const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(T), order.size() - first);
+      const auto cs = static_cast<std::size_t>(w % 2);
+      // Distinct rows and columns of this wave, and which tiles need each.
+      std::vector<std::int64_t> rows, cols;
+      for (std::size_t i = 0; i < count; ++i) {
+        const Block& b = order[first + i];
+        if (std::find(rows.begin(), rows.end(), b.row) == rows.end()) rows.push_back(b.row);
+        if (std::find(cols.begin(), cols.end(), b.col) == cols.end()) cols.push_back(b.col);
+      }
+      auto rows_of = [&](std::int64_t r) { return std::min(plan.bm, s.m - r * plan.bm); };
+      auto cols_of = [&](std::int64_t cidx) { return std::min(plan.bn, s.n - cidx * plan.bn); };
+      for (std::int64_t kj = 0; kj < plan.k_chunks; ++kj, ++step) {
+        const auto x = static_cast<std::size_t>(step % 2);
+        const std::int64_t kk = std::min(plan.bk, s.k - kj * plan.bk);
+        const std::uint64_t slot = x * slot_bytes;
+        // dma0 (A) and dma2 (B): load the wave's panels of this K chunk into CSRAM.
+        for (int side = 0; side < 2; ++side) {
+          std::vector<Instruction> loads;
+          const auto& keys = side == 0 ? rows : cols;
+          for (std::size_t i = 0; i < keys.size(); ++i) {
+            const std::uint64_t bytes =
+                side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
+                          : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
+            const BufferRef src = side == 0
+                                      ? BufferRef{hA, a_block * static_cast<std::uint64_t>(keys[i] * plan.k_chunks + kj)}
+                                      : BufferRef{hB, b_block * static_cast<std::uint64_t>(kj * plan.block_cols + keys[i])};
+            const std::uint64_t dst = side == 0 ? slot + i * a_block
+                                                : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+            loads.push_back(make_copy(src, {ops, dst}, bytes));
+            hbm_bytes += static_cast<double>(bytes);
+          }
+          if (step >= 2) loads.front().waits.push_back(sem(slot_free[side][x]));
+          loads.back().signals.push_back(sem(loaded[side][x]));
+          for (auto& in : loads) pb.append(*load_q[side], std::move(in));
+        }
+
+        // dma1 (A panels) and dma3 (B panels): multicast each panel to the tiles that need it.
+        // At most 3 signalled tiles per instruction, at most 2 in a queue's last instruction of
+        // the step (which also frees the CSRAM slot).
+        for (int side = 0; side < 2; ++side) {
+          struct Cast {
+            std::uint64_t src, bytes;
+            std::vector<int> tiles;
+          };
+          std::vector<Cast> casts;
+          const auto& keys = side == 0 ? rows : cols;
+          for (std::size_t i = 0; i < keys.size(); ++i) {
+            std::vector<int> tiles;
+            for (std::size_t t = 0; t < count; ++t) {
+              const Block& b = order[first + t];
+              if ((side == 0 ? b.row : b.col) == keys[i]) tiles.push_back(static_cast<int>(t));
+            }
+            const std::uint64_t src = side == 0 ? slot + i * a_block
+                                                : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+            const std::uint64_t bytes =
+                side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
+                          : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
+            for (std::size_t j = 0; j < tiles.size(); j += 3)
+              casts.push_back({src, bytes,
+                               std::vector<int>(tiles.begin() + static_cast<std::ptrdiff_t>(j),
+                                                tiles.begin() + static_cast<std::ptrdiff_t>(std::min(tiles.size(), j + 3)))});
+          }
+          if (casts.back().tiles.size() == 3) {
+            Cast tail = casts.back();
+            tail.tiles = {casts.back().tiles.back()};
+            casts.back().tiles.pop_back();
+            casts.push_back(tail);
+          }
+          for (std::size_t i = 0; i < casts.size(); ++i) {
+            Instruction in;
+            in.op = OpCode::kMulticast;
+            in.src = {ops, casts[i].src};
+            in.dst = side == 0 ? BufferRef{tA, x * a_block} : BufferRef{tB, x * b_block};
+            in.bytes = casts[i].bytes;
+            for (int t : casts[i].tiles) {
+              in.targets.push_back(ProgramBuilder::tile(c, t));
+              in.signals.push_back(sem(t_ops[static_cast<std::size_t>(t)][x]));
+            }
+            if (i == 0) {
+              in.waits.push_back(sem(loaded[side][x]));
+              if (step >= 2) in.waits.push_back(sem(tsram_free[side][x], prev_active[x]));
+            }
+            if (i + 1 == casts.size()) in.signals.push_back(sem(slot_free[side][x]));
+            pb.append(*mc_q[side], std::move(in));
+          }
+        }
+        prev_active[x] = static_cast<std::int64_t>(count);
+
+        // TTU of each active tile: accumulate this chunk.
+        for (std::size_t t = 0; t < count; ++t) {
+          const Block& b = order[first + t];
+          Queue& ttu = pb.queue(ProgramBuilder::tile(c, static_cast<int>(t)), EngineKind::kTtu);
+          Instruction g = make_gemm(rows_of(b.row), cols_of(b.col), kk, s.dtype, {tA, x * a_block},
+                                    {tB, x * b_block}, {tC, cs * acc_block}, kj > 0);
+          g.waits.push_back(sem(t_ops[t][x], 2));
+          if (kj == 0 && w >= 2) g.waits.push_back(sem(t_cfree[t][cs]));
+          g.signals.push_back(sem(tsram_free[0][x]));
+          g.signals.push_back(sem(tsram_free[1][x]));
+          if (kj + 1 == plan.k_chunks) g.signals.push_back(sem(t_cdone[t][cs]));
+          pb.append(ttu, std::move(g));
+        }
+      }
+      // Drain the finished C blocks: TSRAM -> CSRAM staging (converted) -> HBM.
+      for (std::size_t t = 0; t < count; ++t) {
+        const Block& b = order[first + t];
+        const std::uint64_t elems = static_cast<std::uint64_t>(rows_of(b.row) * cols_of(b.col));
+        Queue& tdma = pb.queue(ProgramBuilder::tile(c, static_cast<int>(t)), EngineKind::kTileDma);
+        Instruction out = make_copy({tC, cs * acc_block}, {stage, cs * stage_bytes + t * c_block},
+                                    dtype_bytes(DType::kFp32, elems));
+        out.convert = true;
+        out.src_dtype = DType::kFp32;
+        out.dst_dtype = s.out_dtype;
+        out.waits.push_back(sem(t_cdone[t][cs]));
+        if (w >= 2) out.waits.push_back(sem(t_stagefree[t][cs]));
+        out.signals.push_back(sem(t_cfree[t][cs]));
+        out.signals.push_back(sem(cstaged[cs]));
+        pb.append(tdma, std::move(out));
+
+        Instruction wb = make_copy({stage, cs * stage_bytes + t * c_block},
+                                   {hC, c_block * static_cast<std::uint64_t>(b.row * plan.block_cols + b.col)},
+                                   dtype_bytes(s.out_dtype, elems));
+        if (t == 0) wb.waits.push_back(sem(cstaged[cs], static_cast<std::int64_t>(count)));
+        wb.signals.push_back(sem(t_stagefree[t][cs]));
+        pb.append(wb_q, std::move(wb));
+      }
+    }
+  }
+  GemmKernel k{pb.build(), plan};
+  k.plan.hbm_bytes = hbm_bytes;
+  validate_program(k.program, chip);
+  return k;
+}
+
+}  // namespace maia
