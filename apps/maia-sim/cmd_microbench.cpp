@@ -2,6 +2,7 @@
 // `all` runs each benchmark as a child process of this executable and gathers their JSON.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -22,7 +23,8 @@ std::string shell_quote(const std::string& s) {
 
 // Runs this executable with `args`; returns its stdout, throws on failure.
 std::string run_self(const std::vector<std::string>& args) {
-  std::string cmd = "/proc/self/exe";
+  // popen runs a shell, so name this executable by its real path, not /proc/self/exe.
+  std::string cmd = shell_quote(std::filesystem::read_symlink("/proc/self/exe").string());
   for (const auto& a : args) cmd += " " + shell_quote(a);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw SimulationError("cannot start " + cmd);

@@ -58,8 +58,10 @@ void add_sram_knobs(std::vector<Knob>& k, const std::string& p, Field<SramConfig
   };
   member("bytes", "B", 1024, 1e12, cap_src, what + " capacity", cap_note, &SramConfig::bytes);
   member("banks", "count", 1, 1024, P::kAssumption, what + " banks (independent ports)",
-         "multi-banked (O2); count not public. With bank_width_bytes sized so that TSRAM + CSRAM "
-         "give ~82 TB/s at 2 GHz, near the public 80 TB/s aggregate",
+         "multi-banked (O2); count not public. Chosen with bank_width_bytes so that 36 TSRAMs "
+         "(14 x 64 B) + 4 CSRAMs (32 x 64 B) give 80.9 TB/s at 2 GHz, the public 80 TB/s "
+         "aggregate (O2), with each CSRAM able to take its cluster's share of HBM bandwidth in "
+         "and out at once",
          &SramConfig::banks);
   member("bank_width_bytes", "B/cycle", 1, 4096, P::kAssumption,
          what + " bytes one bank reads or writes per chip cycle", "see banks",

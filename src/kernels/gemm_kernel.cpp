@@ -31,34 +31,82 @@ std::vector<Block> region_order(std::int64_t r0, std::int64_t r1, std::int64_t c
   return out;
 }
 
-// Chooses block sizes: the largest square block whose double-buffered FP32 accumulators and
-// operand slots fit TSRAM, then the deepest K chunk that fits what is left.
+// Cluster regions: a cr x cc grid of rectangles of blocks.
+struct RegionGrid {
+  std::int64_t rows = 1, cols = 1;
+};
+RegionGrid region_grid(std::int64_t clusters) {
+  RegionGrid g;
+  for (std::int64_t d = 1; d * d <= clusters; ++d)
+    if (clusters % d == 0) g.rows = d;
+  g.cols = clusters / g.rows;
+  return g;
+}
+
+// Waves the busiest cluster runs for a given block grid.
+std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const RegionGrid& g,
+                       std::int64_t tiles) {
+  std::int64_t worst = 0;
+  for (std::int64_t ri = 0; ri < g.rows; ++ri)
+    for (std::int64_t ci = 0; ci < g.cols; ++ci) {
+      const std::int64_t r = (ri + 1) * block_rows / g.rows - ri * block_rows / g.rows;
+      const std::int64_t c = (ci + 1) * block_cols / g.cols - ci * block_cols / g.cols;
+      worst = std::max(worst, ceil_div(r * c, tiles));
+    }
+  return worst;
+}
+
+// Chooses block sizes. Candidates are multiples of the TTU tile up to 512 whose double-buffered
+// FP32 accumulators and operand slots fit TSRAM, with at least 60% of the area of the largest
+// square block that fits (smaller blocks re-read operands too often); each is scored by the TTU
+// cycles per K step of the busiest cluster (waves x operand tiles per block), which charges both
+// partial blocks and idle tiles in the last wave. Larger blocks win ties. Then the deepest K
+// chunk that fits what is left of TSRAM.
 GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
-  const GemmCost unit = gemm_cost(chip.tile.ttu, 1, 1, 1, s.dtype, s.dtype);
+  const TtuConfig& ttu = chip.tile.ttu;
+  const GemmCost unit = gemm_cost(ttu, 1, 1, 1, s.dtype, s.dtype);
   const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
-  for (std::int64_t b : {512, 256, 128, 64, 32}) {
-    GemmPlan p;
-    p.bm = std::min<std::int64_t>(b, s.m);
-    p.bn = std::min<std::int64_t>(b, s.n);
-    const std::uint64_t acc = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(p.bm * p.bn));
-    if (2 * acc >= tsram) continue;
-    const std::uint64_t left = tsram - 2 * acc;  // for 2 A slots + 2 B slots
-    std::int64_t bk = unit.k_step;
-    auto fits = [&](std::int64_t k) {
-      const std::uint64_t a = dtype_bytes(s.dtype, static_cast<std::uint64_t>(p.bm * k));
-      const std::uint64_t bb = dtype_bytes(s.dtype, static_cast<std::uint64_t>(k * p.bn));
-      return 2 * (a + bb) <= left;
-    };
-    if (!fits(bk)) continue;
-    const std::int64_t k_cap = ceil_div(s.k, unit.k_step) * unit.k_step;
-    while (bk + unit.k_step <= std::min<std::int64_t>(k_cap, 4096) && fits(bk + unit.k_step)) bk += unit.k_step;
-    p.bk = std::min(bk, s.k);
-    p.block_rows = ceil_div(s.m, p.bm);
-    p.block_cols = ceil_div(s.n, p.bn);
-    p.k_chunks = ceil_div(s.k, p.bk);
-    return p;
+  const RegionGrid grid = region_grid(chip.clusters);
+  auto operands_fit = [&](std::int64_t bm, std::int64_t bn, std::int64_t k) {
+    const std::uint64_t acc = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(bm * bn));
+    if (2 * acc >= tsram) return false;
+    const std::uint64_t a = dtype_bytes(s.dtype, static_cast<std::uint64_t>(bm * k));
+    const std::uint64_t b = dtype_bytes(s.dtype, static_cast<std::uint64_t>(k * bn));
+    return 2 * (a + b) <= tsram - 2 * acc;
+  };
+  std::int64_t largest = 0;
+  for (std::int64_t b = ttu.tile_m * ceil_div(512, ttu.tile_m); b >= ttu.tile_m && largest == 0; b -= ttu.tile_m)
+    if (operands_fit(std::min(b, s.m), std::min(b, s.n), unit.k_step)) largest = b;
+  GemmPlan best;
+  std::int64_t best_cost = 0;
+  for (std::int64_t bm = ttu.tile_m * ceil_div(512, ttu.tile_m); bm >= ttu.tile_m; bm -= ttu.tile_m) {
+    for (std::int64_t bn = ttu.tile_n * ceil_div(512, ttu.tile_n); bn >= ttu.tile_n; bn -= ttu.tile_n) {
+      const std::int64_t m = std::min(bm, s.m), n = std::min(bn, s.n);
+      if (m != bm && bm != ttu.tile_m * ceil_div(s.m, ttu.tile_m)) continue;  // one size covers small M
+      if (n != bn && bn != ttu.tile_n * ceil_div(s.n, ttu.tile_n)) continue;
+      if (!operands_fit(m, n, unit.k_step)) continue;
+      if (10 * bm * bn < 6 * largest * largest) continue;
+      const std::int64_t rows = ceil_div(s.m, m), cols = ceil_div(s.n, n);
+      const std::int64_t cost = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster) *
+                                ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
+      if (best.bm == 0 || cost < best_cost ||
+          (cost == best_cost && m * n > best.bm * best.bn)) {
+        best.bm = m;
+        best.bn = n;
+        best.block_rows = rows;
+        best.block_cols = cols;
+        best_cost = cost;
+      }
+    }
   }
-  throw InputError(fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
+  if (best.bm == 0)
+    throw InputError(fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
+  std::int64_t bk = unit.k_step;
+  const std::int64_t k_cap = std::min<std::int64_t>(ceil_div(s.k, unit.k_step) * unit.k_step, 4096);
+  while (bk + unit.k_step <= k_cap && operands_fit(best.bm, best.bn, bk + unit.k_step)) bk += unit.k_step;
+  best.bk = std::min(bk, s.k);
+  best.k_chunks = ceil_div(s.k, best.bk);
+  return best;
 }
 
 }  // namespace
@@ -98,11 +146,8 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const int tB = pb.add_buffer({"tB", MemorySpace::kTsram, -1, all_tiles, 2 * a_block, 2 * b_block});
   const int tC = pb.add_buffer({"tC", MemorySpace::kTsram, -1, all_tiles, 2 * (a_block + b_block), 2 * acc_block});
 
-  // Cluster regions: a cr x cc grid of rectangles of blocks.
-  std::int64_t cr = 1;
-  for (std::int64_t d = 1; d * d <= chip.clusters; ++d)
-    if (chip.clusters % d == 0) cr = d;
-  const std::int64_t cc = chip.clusters / cr;
+  const RegionGrid grid = region_grid(chip.clusters);
+  const std::int64_t cr = grid.rows, cc = grid.cols;
 
   double hbm_bytes = static_cast<double>(c_bytes);
   for (int c = 0; c < chip.clusters; ++c) {

@@ -41,14 +41,14 @@ struct DmaConfig {
 struct TileConfig {
   TtuConfig ttu;
   TvpConfig tvp;
-  SramConfig tsram{3 * 1024 * 1024, 16, 64, 256, 4};
+  SramConfig tsram{3 * 1024 * 1024, 14, 64, 256, 4};
   DmaConfig dma{512, 32, 16384, 4};
   std::int64_t tcp_dispatch_cycles = 4;  // TCP cost to issue one macro-instruction
   std::int64_t semaphores = 64;          // hardware semaphores per tile
 };
 
 struct ClusterConfig {
-  SramConfig csram{35 * 1024 * 1024, 16, 64, 256, 8};
+  SramConfig csram{35 * 1024 * 1024, 32, 64, 256, 8};
   DmaConfig dma{1024, 64, 65536, 16};
   std::int64_t dma_queues = 8;   // independent cluster DMA queues sharing the DMA port
   std::int64_t semaphores = 64;  // hardware semaphores per cluster

@@ -17,7 +17,8 @@ ClusterDma::ClusterDma(sc_core::sc_module_name name, Location where, SemaphoreFa
       cfg_(cfg),
       tile_dma_(tile_dma),
       clock_ghz_(clock_ghz),
-      w_(std::move(wiring)) {}
+      w_(std::move(wiring)),
+      window_(cfg.max_outstanding) {}
 
 Flow ClusterDma::through_port(Flow in, std::uint64_t bytes) {
   const double gbps = static_cast<double>(cfg_.bytes_per_cycle) * clock_ghz_;
@@ -25,15 +26,12 @@ Flow ClusterDma::through_port(Flow in, std::uint64_t bytes) {
   return {r.start, r.end};
 }
 
-void ClusterDma::execute(const Instruction& in) {
+Picos ClusterDma::execute(const Instruction& in) {
   wait_until(now_ps() + cycles_to_ps(static_cast<double>(cfg_.setup_cycles), clock_ghz_));
-  if (in.op == OpCode::kMulticast)
-    multicast(in);
-  else
-    copy(in);
+  return in.op == OpCode::kMulticast ? multicast(in) : copy(in);
 }
 
-void ClusterDma::copy(const Instruction& in) {
+Picos ClusterDma::copy(const Instruction& in) {
   const Buffer& src = buffer(in.src);
   const Buffer& dst = buffer(in.dst);
   const std::uint64_t src_base = src.offset + in.src.offset, dst_base = dst.offset + in.dst.offset;
@@ -46,7 +44,7 @@ void ClusterDma::copy(const Instruction& in) {
     std::mt19937_64 rng(in.pattern.seed);
     const std::uint64_t piece = in.pattern.random ? in.pattern.access_bytes : 0;
     const std::uint64_t slots = piece ? src.bytes / piece : 0;
-    run_chunked(in.bytes, chunk, cfg_.max_outstanding, [&](Picos t, std::uint64_t off, std::uint64_t len) {
+    const Picos done = window_.issue(in.bytes, chunk, [&](Picos t, std::uint64_t off, std::uint64_t len) {
       Flow got{kNever, 0};
       if (!piece) {
         const Flow m = mem.serve({t, t}, off, len);
@@ -65,7 +63,7 @@ void ClusterDma::copy(const Instruction& in) {
       return w_.csram->access(dst_base + off, len, true, p).last;
     });
     hbm_read_ += in.bytes;
-    return;
+    return done;
   }
   if (dst.space == MemorySpace::kHbm) {
     // CSRAM -> HBM.
@@ -73,7 +71,7 @@ void ClusterDma::copy(const Instruction& in) {
     std::mt19937_64 rng(in.pattern.seed);
     const std::uint64_t piece = in.pattern.random ? in.pattern.access_bytes : 0;
     const std::uint64_t slots = piece ? dst.bytes / piece : 0;
-    run_chunked(in.bytes, chunk, cfg_.max_outstanding, [&](Picos t, std::uint64_t off, std::uint64_t len) {
+    const Picos done = window_.issue(in.bytes, chunk, [&](Picos t, std::uint64_t off, std::uint64_t len) {
       Flow f = w_.csram->access(src_base + off, len, false, {t, t});
       f = through_port(f, len);
       if (!piece) {
@@ -90,25 +88,26 @@ void ClusterDma::copy(const Instruction& in) {
       return done;
     });
     hbm_write_ += in.bytes;
-    return;
+    return done;
   }
   // CSRAM -> CSRAM of another cluster (cluster-to-cluster transfer over the GNOC).
   BankedSram* to = w_.chip->csrams[static_cast<std::size_t>(dst.cluster)];
   const int peer = w_.chip->cluster_endpoints[static_cast<std::size_t>(dst.cluster)];
-  run_chunked(in.bytes, chunk, cfg_.max_outstanding, [&](Picos t, std::uint64_t off, std::uint64_t len) {
+  const Picos done = window_.issue(in.bytes, chunk, [&](Picos t, std::uint64_t off, std::uint64_t len) {
     Flow f = w_.csram->access(src_base + off, len, false, {t, t});
     f = through_port(f, len);
     if (peer != me) f = w_.chip->noc->transfer(me, peer, len, f);
     return to->access(dst_base + off, len, true, f).last;
   });
   csram_peer_ += in.bytes;
+  return done;
 }
 
-void ClusterDma::multicast(const Instruction& in) {
+Picos ClusterDma::multicast(const Instruction& in) {
   const std::uint64_t src_base = buffer(in.src).offset + in.src.offset;
   const std::uint64_t dst_base = buffer(in.dst).offset + in.dst.offset;
   const double tile_port_gbps = static_cast<double>(tile_dma_.bytes_per_cycle) * clock_ghz_;
-  run_chunked(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes), cfg_.max_outstanding,
+  const Picos done = window_.issue(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes),
               [&](Picos t, std::uint64_t off, std::uint64_t len) {
                 // One CSRAM read feeds every target tile through the cluster's broadcast fabric.
                 const Flow read = w_.csram->access(src_base + off, len, false, {t, t});
@@ -123,6 +122,7 @@ void ClusterDma::multicast(const Instruction& in) {
               });
   multicast_bytes_ += in.bytes;
   multicast_tile_writes_ += in.bytes * in.targets.size();
+  return done;
 }
 
 void ClusterDma::add_stats(StatGroup& g) const {

@@ -1,5 +1,7 @@
 #include "maia/hw/engine/queue_engine.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace maia {
@@ -45,11 +47,13 @@ void QueueEngine::run() {
     }
     const Picos start = now_ps();
     if (first_start_ < 0) first_start_ = start;
-    execute(in);
-    busy_ps_ += now_ps() - start;
-    spans_.push_back({start, now_ps()});
-    sync_.release(in.signals, where_);
+    const Picos done = std::max(execute(in), now_ps());
+    busy_ps_ += std::max<Picos>(0, done - std::max(start, last_done_));
+    last_done_ = std::max(last_done_, done);
+    spans_.push_back({start, done});
+    sync_.release(in.signals, where_, done);
   }
+  wait_until(last_done_);
   finish_ps_ = now_ps();
 }
 

@@ -15,9 +15,10 @@ HostDma::HostDma(sc_core::sc_module_name name, SemaphoreFabric& sync, const DmaC
       host_(host),
       hbm_path_(hbm_path),
       pcie_endpoint_(pcie_endpoint),
-      hbm_peak_gbps_(hbm_peak_gbps) {}
+      hbm_peak_gbps_(hbm_peak_gbps),
+      window_(cfg.max_outstanding) {}
 
-void HostDma::execute(const Instruction& in) {
+Picos HostDma::execute(const Instruction& in) {
   wait_until(now_ps() + cycles_to_ps(static_cast<double>(cfg_.setup_cycles), clock_ghz_));
   const Buffer& src = buffer(in.src);
   const Buffer& dst = buffer(in.dst);
@@ -28,7 +29,7 @@ void HostDma::execute(const Instruction& in) {
   HostMemoryStage dram(host_);
   PcieStage h2d(host_, PcieDirection::kHostToDevice), d2h(host_, PcieDirection::kDeviceToHost);
   HbmNocStage noc(hbm_path_, hbm_base, pcie_endpoint_, to_device);
-  run_chunked(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes), cfg_.max_outstanding,
+  const Picos done = window_.issue(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes),
               [&](Picos t, std::uint64_t off, std::uint64_t len) {
                 if (to_device) {
                   TransferStage* chain[] = {&dram, &h2d, &noc, &mem};
@@ -38,6 +39,7 @@ void HostDma::execute(const Instruction& in) {
                 return run_chain(chain, {t, t}, off, len).last;
               });
   (to_device ? to_device_ : to_host_) += in.bytes;
+  return done;
 }
 
 void HostDma::add_stats(StatGroup& g) const {

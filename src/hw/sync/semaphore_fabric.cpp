@@ -36,11 +36,11 @@ void SemaphoreFabric::acquire(const std::vector<SemaphoreOp>& ops) {
   for (const auto& op : ops) values_[static_cast<std::size_t>(op.semaphore)] -= op.count;
 }
 
-void SemaphoreFabric::release(const std::vector<SemaphoreOp>& ops, const Location& from) {
+void SemaphoreFabric::release(const std::vector<SemaphoreOp>& ops, const Location& from, Picos at) {
   const Picos now = now_ps();
   for (const auto& op : ops) {
-    const Picos at = latency_(from, decls_[static_cast<std::size_t>(op.semaphore)].home, now);
-    pending_.push({at, seq_++, op.semaphore, op.count});
+    const Picos lands = latency_(from, decls_[static_cast<std::size_t>(op.semaphore)].home, std::max(at, now));
+    pending_.push({lands, seq_++, op.semaphore, op.count});
     ++signals_sent_;
   }
   if (!pending_.empty()) wake_.notify(to_sc(pending_.top().at - now));

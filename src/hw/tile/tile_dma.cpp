@@ -22,9 +22,10 @@ TileDma::TileDma(sc_core::sc_module_name name, Location where, SemaphoreFabric& 
       clock_ghz_(clock_ghz),
       tsram_(tsram),
       csram_(csram),
-      port_(port) {}
+      port_(port),
+      window_(cfg.max_outstanding) {}
 
-void TileDma::execute(const Instruction& in) {
+Picos TileDma::execute(const Instruction& in) {
   wait_until(now_ps() + cycles_to_ps(static_cast<double>(cfg_.setup_cycles), clock_ghz_));
   const Buffer& src = buffer(in.src);
   const Buffer& dst = buffer(in.dst);
@@ -34,7 +35,7 @@ void TileDma::execute(const Instruction& in) {
   const std::uint64_t src_base = src.offset + in.src.offset, dst_base = dst.offset + in.dst.offset;
   const std::uint64_t out_bytes = converted_bytes(in);
   const double port_gbps = static_cast<double>(cfg_.bytes_per_cycle) * clock_ghz_;
-  run_chunked(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes), cfg_.max_outstanding,
+  const Picos done = window_.issue(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes),
               [&](Picos t, std::uint64_t off, std::uint64_t len) {
                 // Destination bytes of this chunk, in proportion when converting.
                 const std::uint64_t out_off = off * out_bytes / in.bytes;
@@ -46,6 +47,7 @@ void TileDma::execute(const Instruction& in) {
                 return to.access(dst_base + out_off, out_len, true, f).last;
               });
   (to_tile ? bytes_in_ : bytes_out_) += in.bytes;
+  return done;
 }
 
 void TileDma::add_stats(StatGroup& g) const {

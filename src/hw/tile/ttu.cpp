@@ -32,7 +32,7 @@ Ttu::Ttu(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
       clock_ghz_(clock_ghz),
       tsram_(tsram) {}
 
-void Ttu::execute(const Instruction& in) {
+Picos Ttu::execute(const Instruction& in) {
   const GemmCost cost = gemm_cost(cfg_, in.m, in.n, in.k, in.a_dtype, in.b_dtype);
   const Picos start = now_ps();
   const Picos compute_end = start + cycles_to_ps(static_cast<double>(cost.compute_cycles), clock_ghz_);
@@ -54,6 +54,7 @@ void Ttu::execute(const Instruction& in) {
   flops_ += cost.flops;
   compute_cycles_ += cost.compute_cycles;
   wait_until(end);
+  return end;
 }
 
 void Ttu::add_stats(StatGroup& g) const {

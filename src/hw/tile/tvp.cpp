@@ -23,7 +23,7 @@ Tvp::Tvp(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync, Oc
       clock_ghz_(clock_ghz),
       tsram_(tsram) {}
 
-void Tvp::execute(const Instruction& in) {
+Picos Tvp::execute(const Instruction& in) {
   const Picos start = now_ps();
   const std::int64_t cycles = tvp_cycles(cfg_, in.function, in.elements, in.a_dtype);
   const Picos compute_end = start + cycles_to_ps(static_cast<double>(cycles), clock_ghz_);
@@ -38,6 +38,7 @@ void Tvp::execute(const Instruction& in) {
   flops_ += static_cast<double>(in.elements) * (f ? f->flops_per_element : 0.0);
   elements_ += in.elements;
   wait_until(end);
+  return end;
 }
 
 void Tvp::add_stats(StatGroup& g) const {

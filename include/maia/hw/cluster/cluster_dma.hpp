@@ -8,6 +8,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/hw/core/banked_sram.hpp"
+#include "maia/hw/engine/chunked_transfer.hpp"
 #include "maia/hw/engine/queue_engine.hpp"
 #include "maia/hw/memory/hbm_noc_path.hpp"
 
@@ -43,18 +44,19 @@ class ClusterDma : public QueueEngine {
              ClusterDmaWiring wiring);
 
  protected:
-  void execute(const Instruction& in) override;
+  Picos execute(const Instruction& in) override;
   void add_stats(StatGroup& g) const override;
 
  private:
-  void copy(const Instruction& in);
-  void multicast(const Instruction& in);
+  Picos copy(const Instruction& in);
+  Picos multicast(const Instruction& in);
   Flow through_port(Flow in, std::uint64_t bytes);
 
   DmaConfig cfg_;
   DmaConfig tile_dma_;
   double clock_ghz_;
   ClusterDmaWiring w_;
+  ChunkWindow window_;
   std::uint64_t hbm_read_ = 0, hbm_write_ = 0, csram_peer_ = 0, multicast_bytes_ = 0,
                 multicast_tile_writes_ = 0;
 };

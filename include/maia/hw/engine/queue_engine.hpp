@@ -1,8 +1,11 @@
 #pragma once
 // Base of every engine that runs an in-order hardware queue of macro-instructions (TTU, TVP,
 // tile DMA, TCP, cluster DMA, host DMA, host command path). For each instruction it waits for
-// the semaphores, pays the issue cost, executes (engine-specific, may block in simulated time)
-// and signals. It records busy time, semaphore-wait time and where it is stuck if it never ends.
+// the semaphores, pays the issue cost, executes it and signals when it completes. Compute
+// engines finish an instruction before starting the next; DMA engines return once the transfer
+// is issued, so the next descriptor starts while the previous one completes, and its signals
+// fire at its own completion. It records busy time, semaphore-wait time and, if the queue never
+// ends, where it is stuck.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,8 +43,9 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   void collect_stats(std::vector<StatGroup>& out) const override;
 
  protected:
-  // Runs one instruction; returns when it is complete (may wait in simulated time).
-  virtual void execute(const Instruction& in) = 0;
+  // Runs one instruction (may wait in simulated time) and returns its completion time: now for
+  // an engine that blocks until done, later for one that has only issued the work.
+  virtual Picos execute(const Instruction& in) = 0;
   // Engine-specific statistics appended to the engine's group.
   virtual void add_stats(StatGroup&) const {}
   // Advances simulated time to `t` (no-op when t is not in the future).
@@ -65,6 +69,7 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   bool waiting_ = false;
   std::vector<Reservation> spans_;
   Picos busy_ps_ = 0, sem_wait_ps_ = 0, issue_ps_ = 0, first_start_ = -1, finish_ps_ = 0;
+  Picos last_done_ = 0;  // latest completion so far (busy time counts the union of spans)
 };
 
 }  // namespace maia

@@ -5,6 +5,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/hw/engine/chunked_transfer.hpp"
 #include "maia/hw/engine/queue_engine.hpp"
 #include "maia/hw/host/host_interface.hpp"
 #include "maia/hw/memory/hbm_noc_path.hpp"
@@ -20,7 +21,7 @@ class HostDma : public QueueEngine {
           double hbm_peak_gbps);
 
  protected:
-  void execute(const Instruction& in) override;
+  Picos execute(const Instruction& in) override;
   void add_stats(StatGroup& g) const override;
 
  private:
@@ -30,6 +31,7 @@ class HostDma : public QueueEngine {
   HbmNocPath& hbm_path_;
   int pcie_endpoint_;
   double hbm_peak_gbps_;
+  ChunkWindow window_;
   std::uint64_t to_device_ = 0, to_host_ = 0;
 };
 
@@ -39,7 +41,10 @@ class HostCommand : public QueueEngine {
       : QueueEngine(name, EngineKind::kHostCommand, {}, sync, nullptr, 0), host_(host) {}
 
  protected:
-  void execute(const Instruction& in) override { wait_until(host_.command(in.bytes, now_ps())); }
+  Picos execute(const Instruction& in) override {
+    wait_until(host_.command(in.bytes, now_ps()));
+    return now_ps();
+  }
 
  private:
   HostInterface& host_;

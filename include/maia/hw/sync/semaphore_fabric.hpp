@@ -26,8 +26,9 @@ class SemaphoreFabric : public sc_core::sc_module {
   void configure(const std::vector<SemaphoreDecl>& decls);
   // Blocks the calling SystemC thread until all `ops` can be taken, then takes them.
   void acquire(const std::vector<SemaphoreOp>& ops);
-  // Sends the signals from `from`; each lands after its control-path latency.
-  void release(const std::vector<SemaphoreOp>& ops, const Location& from);
+  // Sends the signals from `from` at time `at` (>= now); each lands after its control-path
+  // latency.
+  void release(const std::vector<SemaphoreOp>& ops, const Location& from, Picos at);
 
   std::int64_t value(int sem) const { return values_[static_cast<std::size_t>(sem)]; }
   const SemaphoreDecl& decl(int sem) const { return decls_[static_cast<std::size_t>(sem)]; }

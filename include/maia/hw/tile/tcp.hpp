@@ -13,8 +13,9 @@ class Tcp : public QueueEngine {
         clock_ghz_(clock_ghz) {}
 
  protected:
-  void execute(const Instruction& in) override {
+  Picos execute(const Instruction& in) override {
     wait_until(now_ps() + cycles_to_ps(static_cast<double>(in.cycles), clock_ghz_));
+    return now_ps();
   }
 
  private:

@@ -3,6 +3,7 @@
 // converting datatypes at line rate (the wider side sets the time).
 #include "maia/config/chip_config.hpp"
 #include "maia/hw/core/banked_sram.hpp"
+#include "maia/hw/engine/chunked_transfer.hpp"
 #include "maia/hw/engine/queue_engine.hpp"
 
 namespace maia {
@@ -14,7 +15,7 @@ class TileDma : public QueueEngine {
           BankedSram& csram, OccupancyServer& port);
 
  protected:
-  void execute(const Instruction& in) override;
+  Picos execute(const Instruction& in) override;
   void add_stats(StatGroup& g) const override;
 
  private:
@@ -23,6 +24,7 @@ class TileDma : public QueueEngine {
   BankedSram& tsram_;
   BankedSram& csram_;
   OccupancyServer& port_;
+  ChunkWindow window_;
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
 };
 

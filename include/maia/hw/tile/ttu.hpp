@@ -24,7 +24,7 @@ class Ttu : public QueueEngine {
       Picos issue_cost, const TtuConfig& cfg, double clock_ghz, BankedSram& tsram);
 
  protected:
-  void execute(const Instruction& in) override;
+  Picos execute(const Instruction& in) override;
   void add_stats(StatGroup& g) const override;
 
  private:

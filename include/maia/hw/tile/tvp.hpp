@@ -17,7 +17,7 @@ class Tvp : public QueueEngine {
       Picos issue_cost, const TvpConfig& cfg, double clock_ghz, BankedSram& tsram);
 
  protected:
-  void execute(const Instruction& in) override;
+  Picos execute(const Instruction& in) override;
   void add_stats(StatGroup& g) const override;
 
  private:
