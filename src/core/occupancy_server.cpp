@@ -26,10 +26,12 @@ Reservation OccupancyServer::reserve(Picos earliest, Picos duration) {
   }
   ++uses_;
   busy_ps_ += duration;
-  Picos start = earliest;  // bookings before now() were retired and cannot conflict
-  // Find the first gap after `earliest` that is long enough.
-  std::size_t i = 0;
-  while (i < busy_.size() && busy_[i].end <= start) ++i;
+  Picos start = earliest;
+  // Bookings are sorted and disjoint, so their ends are sorted too: skip those that end before
+  // `start` by binary search, then walk forward to the first gap that is long enough.
+  std::size_t i = static_cast<std::size_t>(
+      std::partition_point(busy_.begin(), busy_.end(), [&](const Reservation& b) { return b.end <= start; }) -
+      busy_.begin());
   for (; i < busy_.size(); ++i) {
     if (start + duration <= busy_[i].start) break;  // fits before booking i
     start = std::max(start, busy_[i].end);

@@ -146,6 +146,27 @@ TEST(HbmAddressMap, WalkVisitsEveryUnitOnceInOrder) {
 // ---------------------------------------------------------------------------------------------
 // Timing conversion
 
+TEST(HbmAddressMap, BytesPerStackClosedFormMatchesWalk) {
+  // bytes_per_stack() uses a closed form for ranges inside capacity; the walk is the reference.
+  for (const char* mapping : {"stack,pseudo_channel,channel,bank_group,bank,sid,column,row",
+                              "pseudo_channel,channel,stack,bank_group,bank,sid,column,row",
+                              "row,column,sid,bank,bank_group,channel,pseudo_channel,stack"}) {
+    HbmConfig cfg;
+    cfg.address_mapping = mapping;
+    const HbmAddressMap map(cfg);
+    std::mt19937_64 rng(7);
+    for (int trial = 0; trial < 200; ++trial) {
+      const std::uint64_t addr = rng() % (map.capacity_bytes() - (8u << 20));
+      const std::uint64_t len = 1 + rng() % (4u << 20);
+      std::vector<std::uint64_t> walked(static_cast<std::size_t>(cfg.stacks), 0);
+      map.walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
+        walked[loc.stack] += bytes;
+      });
+      ASSERT_EQ(map.bytes_per_stack(addr, len), walked) << mapping << " addr " << addr << " len " << len;
+    }
+  }
+}
+
 TEST(HbmTiming, BurstTimeDerivedFromGeometry) {
   HbmConfig cfg;
   const HbmTiming t = HbmTiming::from_config(cfg);

@@ -113,10 +113,25 @@ std::uint64_t HbmAddressMap::encode(const HbmLocation& loc, std::uint64_t offset
 
 std::vector<std::uint64_t> HbmAddressMap::bytes_per_stack(std::uint64_t addr,
                                                           std::uint64_t len) const {
-  std::vector<std::uint64_t> out(radix(HbmField::kStack), 0);
-  walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
-    out[loc.stack] += bytes;
-  });
+  const std::uint32_t stacks = radix(HbmField::kStack);
+  std::vector<std::uint64_t> out(stacks, 0);
+  if (addr + len > capacity_ || addr + len < addr) {  // wraps: walk it
+    walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
+      out[loc.stack] += bytes;
+    });
+    return out;
+  }
+  // Closed form: the stack digit changes every `period` bytes and cycles every period * stacks,
+  // so the bytes of stack s below x are whole cycles plus the clipped part of the last one.
+  std::uint64_t period = interleave_;
+  for (int i = 0; i < kHbmFieldCount && order_[i] != HbmField::kStack; ++i) period *= radix_[i];
+  const std::uint64_t cycle = period * stacks;
+  auto below = [&](std::uint64_t x, std::uint64_t s) {
+    const std::uint64_t rem = x % cycle;
+    const std::uint64_t lo = s * period;
+    return (x / cycle) * period + (rem > lo ? std::min(rem - lo, period) : 0);
+  };
+  for (std::uint32_t st = 0; st < stacks; ++st) out[st] = below(addr + len, st) - below(addr, st);
   return out;
 }
 

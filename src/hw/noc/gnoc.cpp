@@ -59,9 +59,12 @@ std::vector<int> Gnoc::route(std::int64_t src_router, std::int64_t dst_router) c
   return out;
 }
 
-std::vector<int> Gnoc::path(int src, int dst) const {
-  const int mesh_links = static_cast<int>(links_.size()) - 2 * static_cast<int>(endpoints_.size());
-  std::vector<int> p;
+const std::vector<int>& Gnoc::path(int src, int dst) const {
+  const std::size_t n = endpoints_.size();
+  if (path_cache_.size() != n * n) path_cache_.assign(n * n, {});
+  std::vector<int>& p = path_cache_[static_cast<std::size_t>(src) * n + static_cast<std::size_t>(dst)];
+  if (!p.empty()) return p;
+  const int mesh_links = static_cast<int>(links_.size()) - 2 * static_cast<int>(n);
   p.push_back(mesh_links + 2 * src);  // injection port
   for (int l : route(endpoints_[static_cast<std::size_t>(src)].router,
                      endpoints_[static_cast<std::size_t>(dst)].router))

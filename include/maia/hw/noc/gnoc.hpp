@@ -52,13 +52,15 @@ class Gnoc : public sc_core::sc_module, public StatsSource {
   };
   int mesh_link(std::int64_t from, std::int64_t to) const;
   Flow traverse(const std::vector<int>& links, NocPlane plane, std::uint64_t bytes, Flow in);
-  std::vector<int> path(int src, int dst) const;
+  // Links from endpoint src to endpoint dst (injection, mesh, ejection), computed once.
+  const std::vector<int>& path(int src, int dst) const;
 
   GnocConfig cfg_;
   Picos hop_latency_;
   std::vector<Link> links_;           // mesh links, then per endpoint: injection, ejection
   std::vector<int> mesh_link_index_;  // [from * routers + dir] -> link
   std::vector<NocEndpoint> endpoints_;
+  mutable std::vector<std::vector<int>> path_cache_;  // [src * endpoints + dst]
 };
 
 // Adapter: a NoC route between two endpoints as a stage of a transfer chain.
