@@ -11,7 +11,8 @@ namespace maia::cli {
 
 namespace po = boost::program_options;
 
-// Exit codes: 0 ok, 1 the run worked but a check failed, 2 bad input, 3 simulation error.
+// Exit codes: 0 ok, 1 internal error (a bug: please report), 2 bad input, 3 simulation error
+// (deadlock, time limit).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitSimError = 3;

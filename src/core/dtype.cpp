@@ -37,6 +37,17 @@ std::uint64_t dtype_bytes(DType t, std::uint64_t elements) {
   return payload + blocks;  // one E8M0 scale byte per block
 }
 
+std::uint64_t dtype_elements(DType t, std::uint64_t bytes) {
+  // FP4: 32 elements take 16 payload bytes + 1 scale byte.
+  if (t == DType::kFp4) return bytes * kMxBlockElements / (kMxBlockElements / 2 + 1);
+  return bytes * 8 / static_cast<std::uint64_t>(dtype_bits(t));
+}
+
+std::uint64_t converted_bytes(DType from, DType to, std::uint64_t bytes) {
+  if (from == to) return bytes;
+  return dtype_bytes(to, dtype_elements(from, bytes));
+}
+
 bool dtype_is_narrow_for_tvp(DType t) { return t != DType::kFp32; }
 
 }  // namespace maia

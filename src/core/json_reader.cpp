@@ -17,6 +17,9 @@ JsonReader::JsonReader(const Json& node, std::string file, std::string path)
   if (!node_.is_object()) fail_here("must be a JSON object");
 }
 
+JsonReader::JsonReader(const Json& node, std::string file, std::string path, AnyType)
+    : node_(node), file_(std::move(file)), path_(std::move(path)) {}
+
 Json JsonReader::parse_file(const std::string& file) {
   std::ifstream in(file);
   if (!in) throw InputError(fmt::format("{}: cannot open file", file));
@@ -136,7 +139,7 @@ JsonReader JsonReader::object(const std::string& key) {
 
 JsonReader JsonReader::child(const std::string& key) {
   get(key);
-  return JsonReader(node_[key], file_, key_path(key));
+  return JsonReader(node_[key], file_, key_path(key), AnyType{});
 }
 
 std::vector<JsonReader> JsonReader::array(const std::string& key, bool required) {

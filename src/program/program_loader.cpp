@@ -79,8 +79,8 @@ class Parser {
     b.bytes = static_cast<std::uint64_t>(r.integer("bytes", 1, INT64_MAX));
     if (b.space == MemorySpace::kCsram) {
       b.cluster = static_cast<int>(r.integer("cluster", 0, chip_.clusters - 1));
-    } else {
-      r.integer_or("cluster", 0, 0, 0);  // known key, only valid for csram
+    } else if (r.has("cluster")) {
+      r.fail("cluster", "only csram buffers belong to a cluster");
     }
     if (b.space == MemorySpace::kTsram) {
       const Json& t = r.child("tiles").node();
@@ -266,10 +266,12 @@ class Parser {
       in.src = parse_ref(r, "src");
       in.dst = parse_ref(r, "dst");
       in.bytes = static_cast<std::uint64_t>(r.integer("bytes", 1, INT64_MAX));
-      in.convert = r.has("src_dtype") || r.has("dst_dtype");
-      in.src_dtype = read_dtype(r, "src_dtype", DType::kFp8);
-      in.dst_dtype = read_dtype(r, "dst_dtype", in.src_dtype);
-      if (r.has("pattern")) {
+      if (in.op == OpCode::kCopy) {
+        in.convert = r.has("src_dtype") || r.has("dst_dtype");
+        in.src_dtype = read_dtype(r, "src_dtype", DType::kFp8);
+        in.dst_dtype = read_dtype(r, "dst_dtype", in.src_dtype);
+      }
+      if (r.has("pattern") && in.op == OpCode::kCopy) {
         JsonReader pr = r.object("pattern");
         const std::string kind = pr.choice("kind", {"sequential", "random"});
         in.pattern.random = kind == "random";
@@ -277,8 +279,6 @@ class Parser {
             static_cast<std::uint64_t>(pr.integer_or("access_bytes", 64, 1, 1 << 30));
         in.pattern.seed = static_cast<std::uint64_t>(pr.integer_or("seed", 1, 0, INT64_MAX));
         pr.reject_unknown_keys();
-      } else {
-        r.string_or("pattern", "");
       }
       if (in.op == OpCode::kMulticast) {
         const Json& t = r.child("tiles").node();
@@ -291,8 +291,6 @@ class Parser {
                                         q.location.cluster));
           in.targets.push_back(loc);
         }
-      } else {
-        r.string_or("tiles", "");
       }
     } else if (op == "scalar") {
       in.op = OpCode::kScalar;
@@ -361,9 +359,10 @@ const Buffer& buf(const Program& p, const BufferRef& r) {
 void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
   const Buffer& s = buf(p, in.src);
   const Buffer& d = buf(p, in.dst);
-  const std::uint64_t dst_bytes =
-      in.convert ? dtype_bytes(in.dst_dtype, in.bytes * 8 / static_cast<std::uint64_t>(dtype_bits(in.src_dtype)))
-                 : in.bytes;
+  if (in.convert && q.engine != EngineKind::kTileDma)
+    fail(in.where, "datatype conversion (src_dtype/dst_dtype) is done by the tile DMA only; cluster and "
+                   "host DMA copy bytes as they are");
+  const std::uint64_t dst_bytes = in.convert ? converted_bytes(in.src_dtype, in.dst_dtype, in.bytes) : in.bytes;
   auto need = [&](MemorySpace src_space, MemorySpace dst_space, const Location& src_at,
                   const Location& dst_at) {
     // A random pattern scatters or gathers pieces anywhere in its HBM buffer.
@@ -412,10 +411,12 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
   if (in.pattern.random) {
     if (q.engine != EngineKind::kClusterDma || (s.space == MemorySpace::kHbm) == (d.space == MemorySpace::kHbm))
       fail(in.where, "a random access pattern needs a cluster DMA copy between HBM and CSRAM");
-    const Buffer& h = s.space == MemorySpace::kHbm ? s : d;
-    if (in.pattern.access_bytes > h.bytes)
-      fail(in.where, fmt::format("pattern.access_bytes {} exceeds HBM buffer '{}' ({} bytes)",
-                                 in.pattern.access_bytes, h.name, h.bytes));
+    const bool src_side = s.space == MemorySpace::kHbm;
+    const Buffer& h = src_side ? s : d;
+    const std::uint64_t off = src_side ? in.src.offset : in.dst.offset;
+    if (off >= h.bytes || in.pattern.access_bytes > h.bytes - off)
+      fail(in.where, fmt::format("pattern.access_bytes {} does not fit HBM buffer '{}' ({} bytes) after offset {}",
+                                 in.pattern.access_bytes, h.name, h.bytes, off));
   }
 }
 

@@ -18,6 +18,10 @@ std::optional<DType> parse_dtype(std::string_view name);
 int dtype_bits(DType t);
 // Bytes needed to store `elements` values, including MX block-scale bytes for FP4.
 std::uint64_t dtype_bytes(DType t, std::uint64_t elements);
+// Elements held in `bytes` of storage (the inverse of dtype_bytes, rounded down).
+std::uint64_t dtype_elements(DType t, std::uint64_t bytes);
+// Bytes that `bytes` of `from` data occupy once converted to `to`.
+std::uint64_t converted_bytes(DType from, DType to, std::uint64_t bytes);
 // True for datatypes the TVP processes at its 16-bit (wide) lane count.
 bool dtype_is_narrow_for_tvp(DType t);
 

@@ -36,7 +36,7 @@ class JsonReader {
   // Child object or array element readers.
   JsonReader object(const std::string& key);
   std::vector<JsonReader> array(const std::string& key, bool required = true);
-  JsonReader child(const std::string& key);  // any JSON type, marks the key read
+  JsonReader child(const std::string& key);  // any JSON type (use node()), marks the key read
 
   // Throws InputError for the first key of this object that was never read.
   void reject_unknown_keys() const;
@@ -46,6 +46,8 @@ class JsonReader {
   const std::string& file() const { return file_; }
 
  private:
+  struct AnyType {};  // tag: a reader of a non-object value (only its path is used)
+  JsonReader(const nlohmann::json& node, std::string file, std::string path, AnyType);
   const nlohmann::json& get(const std::string& key);
   const nlohmann::json& node_;
   std::string file_;

@@ -86,7 +86,8 @@ Picos Chip::signal_latency(const Location& from, const Location& home, Picos at)
                                            : paths_.cluster_endpoints[static_cast<std::size_t>(l.cluster)];
   };
   Picos t = at;
-  if (from.kind == Location::Kind::kHost) t += host_->latency();
+  // host.dma and host.cmd complete on the device side of PCIe (the DMA engine and the control
+  // processor live there), so their signals start at the PCIe endpoint.
   if (from.kind == Location::Kind::kTile) t += hop;  // tile -> cluster control fabric
   const int a = endpoint(from), b = endpoint(home);
   if (a != b) t = gnoc_->control_message(a, b, t);

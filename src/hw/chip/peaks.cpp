@@ -9,10 +9,6 @@ double chip_peak_flops(const ChipConfig& c, DType t) {
          2.0 * c.clock_ghz * 1e9;
 }
 
-double hbm_peak_gbps(const HbmConfig& h) {
-  return static_cast<double>(h.stacks) * 1024.0 * h.pin_rate_gbps / 8.0;
-}
-
 double noc_link_gbps(const GnocConfig& g) {
   return static_cast<double>(g.data_link_bytes_per_cycle) * g.clock_ghz;
 }

@@ -43,7 +43,7 @@ Picos ClusterDma::copy(const Instruction& in) {
     MemoryStage mem(*memory_socket.operator->(), src_base, false, w_.chip->hbm_peak_gbps);
     std::mt19937_64 rng(in.pattern.seed);
     const std::uint64_t piece = in.pattern.random ? in.pattern.access_bytes : 0;
-    const std::uint64_t slots = piece ? src.bytes / piece : 0;
+    const std::uint64_t slots = piece ? (src.bytes - in.src.offset) / piece : 0;  // within the buffer
     const Picos done = window_.issue(in.bytes, chunk, [&](Picos t, std::uint64_t off, std::uint64_t len) {
       Flow got{kNever, 0};
       if (!piece) {
@@ -70,7 +70,7 @@ Picos ClusterDma::copy(const Instruction& in) {
     MemoryStage mem(*memory_socket.operator->(), dst_base, true, w_.chip->hbm_peak_gbps);
     std::mt19937_64 rng(in.pattern.seed);
     const std::uint64_t piece = in.pattern.random ? in.pattern.access_bytes : 0;
-    const std::uint64_t slots = piece ? dst.bytes / piece : 0;
+    const std::uint64_t slots = piece ? (dst.bytes - in.dst.offset) / piece : 0;  // within the buffer
     const Picos done = window_.issue(in.bytes, chunk, [&](Picos t, std::uint64_t off, std::uint64_t len) {
       Flow f = w_.csram->access(src_base + off, len, false, {t, t});
       f = through_port(f, len);

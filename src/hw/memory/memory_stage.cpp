@@ -18,9 +18,9 @@ Flow MemoryStage::serve(Flow in, std::uint64_t offset, std::uint64_t bytes) {
   gp.set_byte_enable_ptr(nullptr);
   gp.set_dmi_allowed(false);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  const Picos now = now_ps();
-  sc_core::sc_time delay = to_sc(std::max<Picos>(0, in.first - now));
+  sc_core::sc_time delay = to_sc(std::max<Picos>(0, in.first - now_ps()));
   memory_.b_transport(gp, delay);
+  const Picos now = now_ps();  // a target may wait() inside b_transport (loosely timed)
   if (gp.is_response_error())
     throw SimulationError(fmt::format("memory {} of {} bytes at 0x{:x} failed: {}",
                                       write_ ? "write" : "read", bytes, base_ + offset,

@@ -117,7 +117,7 @@ void Gnoc::collect_stats(std::vector<StatGroup>& out) const {
     }
   }
   total.set("data_link_bytes", static_cast<double>(data_bytes), "B",
-            "bytes carried, summed over data-plane links (a byte counts once per hop)");
+            "bytes carried, summed over data-plane links incl. injection/ejection ports (a byte counts once per link it crosses)");
   total.set("control_link_bytes", static_cast<double>(control_bytes), "B",
             "bytes carried, summed over control-plane links");
   total.set("data_link_busy_ns", ps_to_ns(busy), "ns", "sum over data links of busy time");

@@ -6,12 +6,8 @@
 
 namespace maia {
 
-std::uint64_t converted_bytes(const Instruction& in) {
-  if (!in.convert || in.src_dtype == in.dst_dtype) return in.bytes;
-  // Elements held in the source bytes (FP4 carries one scale byte per 32 elements).
-  std::uint64_t elements = in.bytes * 8 / static_cast<std::uint64_t>(dtype_bits(in.src_dtype));
-  if (in.src_dtype == DType::kFp4) elements = in.bytes * 64 / 34;
-  return dtype_bytes(in.dst_dtype, elements);
+std::uint64_t copy_dst_bytes(const Instruction& in) {
+  return in.convert ? converted_bytes(in.src_dtype, in.dst_dtype, in.bytes) : in.bytes;
 }
 
 TileDma::TileDma(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
@@ -33,7 +29,7 @@ Picos TileDma::execute(const Instruction& in) {
   BankedSram& from = to_tile ? csram_ : tsram_;
   BankedSram& to = to_tile ? tsram_ : csram_;
   const std::uint64_t src_base = src.offset + in.src.offset, dst_base = dst.offset + in.dst.offset;
-  const std::uint64_t out_bytes = converted_bytes(in);
+  const std::uint64_t out_bytes = copy_dst_bytes(in);
   const double port_gbps = static_cast<double>(cfg_.bytes_per_cycle) * clock_ghz_;
   const Picos done = window_.issue(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes),
               [&](Picos t, std::uint64_t off, std::uint64_t len) {

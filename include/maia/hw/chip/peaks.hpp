@@ -2,13 +2,13 @@
 // Configured peaks, computed from the knobs alone: the ceilings that no simulated figure may beat.
 #include "maia/config/chip_config.hpp"
 #include "maia/core/dtype.hpp"
+#include "maia/hw/hbm/hbm_timing.hpp"
 
 namespace maia {
 
 // Dense TTU peak of all enabled tiles, FLOP/s.
 double chip_peak_flops(const ChipConfig& c, DType t);
-// HBM peak: stacks x 1024 DQ pins x pin rate, GB/s.
-double hbm_peak_gbps(const HbmConfig& h);
+// HBM peak (stacks x 1024 DQ pins x pin rate, GB/s) is hbm_peak_gbps() of hbm_timing.hpp.
 // One GNOC data-plane link, one direction, GB/s.
 double noc_link_gbps(const GnocConfig& g);
 // PCIe line rate per direction, GB/s.

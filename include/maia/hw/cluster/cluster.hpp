@@ -1,6 +1,7 @@
 #pragma once
-// A cluster: banked CSRAM shared by its tiles, the enabled tiles, and the cluster DMA queues that
-// share one DMA port (HBM <-> CSRAM, CSRAM -> CSRAM, multicast to tiles).
+// A cluster: banked CSRAM shared by its tiles, the enabled tiles, and the cluster DMA queues
+// (HBM <-> CSRAM, CSRAM -> CSRAM, multicast to tiles). The queues share one DMA port towards the
+// GNOC; multicast stays inside the cluster (CSRAM -> fabric -> tile ports) and does not use it.
 #include <memory>
 #include <vector>
 

@@ -28,7 +28,7 @@ class TileDma : public QueueEngine {
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
 };
 
-// Bytes a copy writes: the source bytes re-encoded in the destination datatype.
-std::uint64_t converted_bytes(const Instruction& in);
+// Bytes a copy writes: the source bytes, re-encoded in the destination datatype if it converts.
+std::uint64_t copy_dst_bytes(const Instruction& in);
 
 }  // namespace maia
