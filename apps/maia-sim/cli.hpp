@@ -28,7 +28,8 @@ ChipConfig load_chip(const ChipOptions& o);
 std::vector<std::string> chip_args(const ChipOptions& o);
 // Parses the sub-command's arguments; throws InputError on unknown or malformed options.
 po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
-                        const po::options_description& desc, const po::positional_options_description* pos = nullptr);
+                        const po::options_description& desc,
+                        const po::positional_options_description* pos = nullptr);
 // The default chip config shipped with the tool (configs/maia200.json beside the sources).
 std::string default_chip_file();
 

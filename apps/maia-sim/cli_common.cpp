@@ -18,7 +18,8 @@ std::string default_chip_file() {
 }
 
 void add_chip_options(po::options_description& desc, ChipOptions& o) {
-  desc.add_options()("chip", po::value(&o.chip_file), "chip config JSON (default: configs/maia200.json)")(
+  desc.add_options()("chip", po::value(&o.chip_file),
+                     "chip config JSON (default: configs/maia200.json)")(
       "set", po::value(&o.sets)->composing(), "override a knob: --set hbm.stacks=8 (repeatable)");
 }
 
@@ -36,7 +37,8 @@ std::vector<std::string> chip_args(const ChipOptions& o) {
 }
 
 po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
-                        const po::options_description& desc, const po::positional_options_description* pos) {
+                        const po::options_description& desc,
+                        const po::positional_options_description* pos) {
   po::variables_map vm;
   try {
     auto parser = po::command_line_parser(args).options(desc);
@@ -44,7 +46,8 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw InputError(fmt::format("maia-sim {}: {} (see maia-sim {} --help)", command, e.what(), command));
+    throw InputError(
+        fmt::format("maia-sim {}: {} (see maia-sim {} --help)", command, e.what(), command));
   }
   return vm;
 }

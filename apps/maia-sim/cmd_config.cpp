@@ -15,19 +15,21 @@ std::string value_text(const nlohmann::json& v) {
 }
 
 void describe_text(const ChipConfig& defaults) {
-  fmt::print("{:<40} {:<7} {:<14} {:<24} {:<20} {:<12} {}\n", "knob", "type", "unit", "default", "range",
-             "source", "meaning");
+  fmt::print("{:<40} {:<7} {:<14} {:<24} {:<20} {:<12} {}\n", "knob", "type", "unit", "default",
+             "range", "source", "meaning");
   for (const auto& k : chip_knobs())
-    fmt::print("{:<40} {:<7} {:<14} {:<24} {:<20} {:<12} {}\n", k.path, knob_type_name(k.type), k.unit,
-               value_text(k.get(defaults)), knob_range_text(k), provenance_tag(k.source), k.description);
+    fmt::print("{:<40} {:<7} {:<14} {:<24} {:<20} {:<12} {}\n", k.path, knob_type_name(k.type),
+               k.unit, value_text(k.get(defaults)), knob_range_text(k), provenance_tag(k.source),
+               k.description);
 }
 
 void describe_markdown(const ChipConfig& defaults) {
   fmt::print("| knob | unit | default (Maia 200) | valid range | source | meaning | basis |\n");
   fmt::print("|---|---|---|---|---|---|---|\n");
   for (const auto& k : chip_knobs())
-    fmt::print("| `{}` | {} | `{}` | {} | {} | {} | {} |\n", k.path, k.unit, value_text(k.get(defaults)),
-               knob_range_text(k), provenance_tag(k.source), k.description, k.source_note);
+    fmt::print("| `{}` | {} | `{}` | {} | {} | {} | {} |\n", k.path, k.unit,
+               value_text(k.get(defaults)), knob_range_text(k), provenance_tag(k.source),
+               k.description, k.source_note);
 }
 
 }  // namespace
@@ -36,7 +38,8 @@ int cmd_config(const std::vector<std::string>& args) {
   po::options_description desc("maia-sim config [--describe [--markdown] | --check FILE | --show]");
   ChipOptions chip;
   std::string check;
-  desc.add_options()("help,h", "this help")("describe", "list every knob: type, unit, default, range, meaning")(
+  desc.add_options()("help,h", "this help")("describe",
+                                            "list every knob: type, unit, default, range, meaning")(
       "markdown", "with --describe: a Markdown table (docs/config.md)")(
       "check", po::value(&check), "validate a chip config file; exit 2 on any error")(
       "show", "print the resolved config (after extends and --set) as JSON");

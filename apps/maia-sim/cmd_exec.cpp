@@ -17,8 +17,9 @@ int cmd_exec(const std::vector<std::string>& args) {
   std::string program_file, out_file;
   double max_ms = 0;
   desc.add_options()("help,h", "this help")("program", po::value(&program_file), "program JSON")(
-      "json", "print one JSON object instead of the table")("out", po::value(&out_file),
-                                                           "also write the JSON result (with all module statistics) to this file")(
+      "json", "print one JSON object instead of the table")(
+      "out", po::value(&out_file),
+      "also write the JSON result (with all module statistics) to this file")(
       "max-sim-time-ms", po::value(&max_ms), "stop with an error after this much simulated time");
   add_chip_options(desc, chip);
   po::positional_options_description pos;
@@ -44,18 +45,21 @@ int cmd_exec(const std::vector<std::string>& args) {
     return kExitOk;
   }
   fmt::print("program {}  on {}\n", r.program, r.chip);
-  fmt::print("time {:.3f} us  ({:.0f} cycles at {} GHz)\n\n", r.time_ns / 1e3, r.cycles, cfg.clock_ghz);
-  fmt::print("{:<22} {:>8} {:>14} {:>8} {:>16}\n", "engine", "instr", "busy ns", "util", "sem wait ns");
+  fmt::print("time {:.3f} us  ({:.0f} cycles at {} GHz)\n\n", r.time_ns / 1e3, r.cycles,
+             cfg.clock_ghz);
+  fmt::print("{:<22} {:>8} {:>14} {:>8} {:>16}\n", "engine", "instr", "busy ns", "util",
+             "sem wait ns");
   for (const auto& e : r.engines)
-    fmt::print("{:<22} {:>8.0f} {:>14.1f} {:>7.1f}% {:>16.1f}\n", e.name.substr(e.name.find('.') + 1),
-               e.instructions, e.busy_ns, r.time_ns > 0 ? 100.0 * e.busy_ns / r.time_ns : 0.0,
-               e.semaphore_wait_ns);
+    fmt::print("{:<22} {:>8.0f} {:>14.1f} {:>7.1f}% {:>16.1f}\n",
+               e.name.substr(e.name.find('.') + 1), e.instructions, e.busy_ns,
+               r.time_ns > 0 ? 100.0 * e.busy_ns / r.time_ns : 0.0, e.semaphore_wait_ns);
   fmt::print("\n{:<22} {:>16} {:>16}\n", "memory level", "read bytes", "write bytes");
   fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "HBM", r.hbm_read_bytes, r.hbm_write_bytes);
   fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "CSRAM", r.csram_read_bytes, r.csram_write_bytes);
   fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "TSRAM", r.tsram_read_bytes, r.tsram_write_bytes);
   fmt::print("{:<22} {:>16.0f} {:>16}\n", "GNOC (link-bytes)", r.noc_link_bytes, "");
-  fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "PCIe (h2d / d2h)", r.pcie_h2d_bytes, r.pcie_d2h_bytes);
+  fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "PCIe (h2d / d2h)", r.pcie_h2d_bytes,
+             r.pcie_d2h_bytes);
   fmt::print("\nFLOPs: TTU {:.4g}, TVP {:.4g}\n", r.ttu_flops, r.tvp_flops);
   return kExitOk;
 }

@@ -25,7 +25,7 @@ std::string shell_quote(const std::string& s) {
 std::string run_self(const std::vector<std::string>& args) {
   // popen runs a shell, so name this executable by its real path, not /proc/self/exe.
   std::string cmd = shell_quote(std::filesystem::read_symlink("/proc/self/exe").string());
-  for (const auto& a : args) cmd += " " + shell_quote(a);
+  for (const auto& a : args) cmd.append(" ").append(shell_quote(a));
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw SimulationError("cannot start " + cmd);
   std::string out;
@@ -43,18 +43,26 @@ std::uint64_t parse_bytes(const std::string& text) {
   try {
     v = std::stod(text, &pos);
   } catch (const std::exception&) {
-    throw InputError(fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got \"{}\"", text));
+    throw InputError(
+        fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got \"{}\"", text));
   }
   const std::string unit = text.substr(pos);
   double mult = 1;
-  if (unit == "K") mult = 1e3;
-  else if (unit == "M") mult = 1e6;
-  else if (unit == "G") mult = 1e9;
-  else if (unit == "Ki") mult = 1024.0;
-  else if (unit == "Mi") mult = 1024.0 * 1024;
-  else if (unit == "Gi") mult = 1024.0 * 1024 * 1024;
+  if (unit == "K")
+    mult = 1e3;
+  else if (unit == "M")
+    mult = 1e6;
+  else if (unit == "G")
+    mult = 1e9;
+  else if (unit == "Ki")
+    mult = 1024.0;
+  else if (unit == "Mi")
+    mult = 1024.0 * 1024;
+  else if (unit == "Gi")
+    mult = 1024.0 * 1024 * 1024;
   else if (!unit.empty())
-    throw InputError(fmt::format("--bytes: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"", unit, text));
+    throw InputError(fmt::format(
+        "--bytes: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"", unit, text));
   if (!(v > 0)) throw InputError(fmt::format("--bytes: must be > 0, got \"{}\"", text));
   return static_cast<std::uint64_t>(v * mult);
 }
@@ -68,9 +76,10 @@ DType parse_dtype_option(const std::string& s) {
 
 int run_all(const ChipOptions& chip, bool json) {
   const std::vector<std::vector<std::string>> runs = {
-      {"gemm", "--dtype", "fp8"},       {"gemm", "--dtype", "fp4"},        {"gemm", "--dtype", "bf16"},
-      {"hbm", "--pattern", "seq"},      {"hbm", "--pattern", "random"},    {"noc", "--test", "link"},
-      {"noc", "--test", "bisection"},   {"pcie"}};
+      {"gemm", "--dtype", "fp8"},     {"gemm", "--dtype", "fp4"},
+      {"gemm", "--dtype", "bf16"},    {"hbm", "--pattern", "seq"},
+      {"hbm", "--pattern", "random"}, {"noc", "--test", "link"},
+      {"noc", "--test", "bisection"}, {"pcie"}};
   Json all = Json::array();
   for (auto args : runs) {
     std::vector<std::string> a = {"microbench"};
@@ -87,18 +96,23 @@ int run_all(const ChipOptions& chip, bool json) {
   for (const auto& j : all) {
     const std::string b = j["benchmark"];
     std::string label = b;
-    if (b == "gemm") label = fmt::format("gemm {} {}x{}x{}", j["dtype"].get<std::string>(), j["m"].get<long>(),
-                                         j["n"].get<long>(), j["k"].get<long>());
+    if (b == "gemm")
+      label = fmt::format("gemm {} {}x{}x{}", j["dtype"].get<std::string>(), j["m"].get<long>(),
+                          j["n"].get<long>(), j["k"].get<long>());
     if (b == "hbm") label = "hbm " + j["pattern"].get<std::string>() + " read";
     if (b == "noc") label = "noc " + j["test"].get<std::string>();
     if (b == "pcie") label = "pcie host->device";
     const bool flops = b == "gemm";
-    const double got = flops ? j["achieved_tflops"].get<double>() : j["achieved_gbps"].get<double>();
+    const double got =
+        flops ? j["achieved_tflops"].get<double>() : j["achieved_gbps"].get<double>();
     const double peak = flops ? j["peak_tflops"].get<double>() : j["peak_gbps"].get<double>();
     const char* unit = flops ? "TFLOP/s" : "GB/s";
-    fmt::print("{:<34} {:>9.1f} {:<4} {:>9.1f} {:<4} {:>8.1f}%\n", label, got, unit, peak, unit, 100.0 * got / peak);
+    fmt::print("{:<34} {:>9.1f} {:<4} {:>9.1f} {:<4} {:>8.1f}%\n", label, got, unit, peak, unit,
+               100.0 * got / peak);
   }
-  fmt::print("\n(maia-sim microbench <name> --help for options; details per benchmark with its own command)\n");
+  fmt::print(
+      "\n(maia-sim microbench <name> --help for options; details per benchmark with its own "
+      "command)\n");
   return kExitOk;
 }
 
@@ -111,13 +125,17 @@ int cmd_microbench(const std::vector<std::string>& args) {
   std::int64_t m = 8192, n = 8192, k = 8192;
   double write_fraction = 0;
   std::uint64_t access = 64;
-  desc.add_options()("help,h", "this help")("benchmark", po::value(&which), "gemm, hbm, noc, pcie or all")(
+  desc.add_options()("help,h", "this help")("benchmark", po::value(&which),
+                                            "gemm, hbm, noc, pcie or all")(
       "json", "print one JSON object instead of a table")(
-      "sim-stats", "add a 'simulation' block: wall time and SystemC delta cycles (not deterministic)")(
-      "dtype", po::value(&dtype), "gemm: bf16, fp8 or fp4 (default fp8)")("m", po::value(&m), "gemm: M (default 8192)")(
-      "n", po::value(&n), "gemm: N (default 8192)")("k", po::value(&k), "gemm: K (default 8192)")(
-      "pattern", po::value(&pattern), "hbm: seq or random (default seq)")(
-      "bytes", po::value(&bytes), "hbm/pcie: bytes moved, e.g. 1Gi (defaults: hbm seq 1Gi, random 64Mi, pcie 256Mi)")(
+      "sim-stats",
+      "add a 'simulation' block: wall time and SystemC delta cycles (not deterministic)")(
+      "dtype", po::value(&dtype), "gemm: bf16, fp8 or fp4 (default fp8)")(
+      "m", po::value(&m), "gemm: M (default 8192)")("n", po::value(&n), "gemm: N (default 8192)")(
+      "k", po::value(&k), "gemm: K (default 8192)")("pattern", po::value(&pattern),
+                                                    "hbm: seq or random (default seq)")(
+      "bytes", po::value(&bytes),
+      "hbm/pcie: bytes moved, e.g. 1Gi (defaults: hbm seq 1Gi, random 64Mi, pcie 256Mi)")(
       "write-fraction", po::value(&write_fraction), "hbm: fraction of bytes written (default 0)")(
       "access-bytes", po::value(&access), "hbm random: bytes per access (default 64)")(
       "test", po::value(&test), "noc: link or bisection (default bisection)");
@@ -135,7 +153,8 @@ int cmd_microbench(const std::vector<std::string>& args) {
   const auto wall0 = std::chrono::steady_clock::now();
   Json result;
   if (which == "gemm") {
-    if (m < 1 || n < 1 || k < 1) throw InputError(fmt::format("gemm: --m, --n, --k must be >= 1, got {}x{}x{}", m, n, k));
+    if (m < 1 || n < 1 || k < 1)
+      throw InputError(fmt::format("gemm: --m, --n, --k must be >= 1, got {}x{}x{}", m, n, k));
     result = microbench_gemm(cfg, {m, n, k, parse_dtype_option(dtype), DType::kBf16});
   } else if (which == "hbm") {
     if (pattern != "seq" && pattern != "random")
@@ -154,10 +173,12 @@ int cmd_microbench(const std::vector<std::string>& args) {
     if (!bytes.empty()) s.bytes = parse_bytes(bytes);
     result = microbench_pcie(cfg, s);
   } else {
-    throw InputError(fmt::format("microbench: unknown benchmark \"{}\" (gemm, hbm, noc, pcie or all)", which));
+    throw InputError(
+        fmt::format("microbench: unknown benchmark \"{}\" (gemm, hbm, noc, pcie or all)", which));
   }
   if (vm.count("sim-stats")) {
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     result["simulation"] = {{"wall_s", wall},
                             {"simulated_s", sc_core::sc_time_stamp().to_seconds()},
                             {"delta_cycles", static_cast<double>(sc_core::sc_delta_count())}};

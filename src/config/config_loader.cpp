@@ -73,7 +73,8 @@ void merge_into(Json& base, const Json& over, const std::string& prefix, const s
 Json load_with_extends(const std::string& file, std::vector<std::string>& chain, Sources& sources) {
   const std::string canon = fs::weakly_canonical(fs::path(file)).string();
   if (std::find(chain.begin(), chain.end(), canon) != chain.end())
-    throw InputError(fmt::format("{}: extends: cycle of extended files, got \"{}\" again", file, file));
+    throw InputError(
+        fmt::format("{}: extends: cycle of extended files, got \"{}\" again", file, file));
   chain.push_back(canon);
   Json doc = parse_json_file(file);
   if (!doc.is_object()) fail(file, "(top level)", "must be a JSON object", doc);
@@ -288,8 +289,8 @@ void validate_chip_config(const ChipConfig& c, const std::string& where) {
                    h.burst_bytes, h.row_bytes),
        h.interleave_bytes);
   {
-    static const std::vector<std::string> fields = {"stack", "channel", "pseudo_channel", "sid",
-                                                    "bank_group", "bank", "column", "row"};
+    static const std::vector<std::string> fields = {
+        "stack", "channel", "pseudo_channel", "sid", "bank_group", "bank", "column", "row"};
     std::vector<std::string> got;
     std::stringstream ss(h.address_mapping);
     for (std::string f; std::getline(ss, f, ',');) got.push_back(f);
@@ -313,8 +314,8 @@ void validate_chip_config(const ChipConfig& c, const std::string& where) {
   rule(static_cast<std::int64_t>(g.hbm_routers.size()) == h.stacks, "gnoc.hbm_routers",
        fmt::format("must have one entry per HBM stack ({})", h.stacks), g.hbm_routers);
   auto check_router = [&](const std::string& path, std::int64_t r) {
-    rule(r < routers, path, fmt::format("must be a router id < mesh_cols * mesh_rows ({})", routers),
-         r);
+    rule(r < routers, path,
+         fmt::format("must be a router id < mesh_cols * mesh_rows ({})", routers), r);
   };
   for (std::size_t i = 0; i < g.cluster_routers.size(); ++i)
     check_router(fmt::format("gnoc.cluster_routers[{}]", i), g.cluster_routers[i]);

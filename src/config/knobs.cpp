@@ -13,17 +13,31 @@ using P = Provenance;
 template <typename T>
 using Field = T& (*)(ChipConfig&);
 
-Knob int_knob(std::string path, std::string unit, double min, double max, P src,
-              std::string desc, std::string note, Field<std::int64_t> f) {
-  return {std::move(path), KnobType::kInt, std::move(unit), min, max, {}, src, std::move(desc),
+Knob int_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
+              std::string note, Field<std::int64_t> f) {
+  return {std::move(path),
+          KnobType::kInt,
+          std::move(unit),
+          min,
+          max,
+          {},
+          src,
+          std::move(desc),
           std::move(note),
           [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
           [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::int64_t>(); }};
 }
 
-Knob real_knob(std::string path, std::string unit, double min, double max, P src,
-               std::string desc, std::string note, Field<double> f) {
-  return {std::move(path), KnobType::kDouble, std::move(unit), min, max, {}, src, std::move(desc),
+Knob real_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
+               std::string note, Field<double> f) {
+  return {std::move(path),
+          KnobType::kDouble,
+          std::move(unit),
+          min,
+          max,
+          {},
+          src,
+          std::move(desc),
           std::move(note),
           [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
           [f](ChipConfig& c, const Json& v) { f(c) = v.get<double>(); }};
@@ -31,22 +45,36 @@ Knob real_knob(std::string path, std::string unit, double min, double max, P src
 
 Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
                  std::string note, Field<std::string> f) {
-  return {std::move(path), KnobType::kString, "", 0, 0, std::move(choices), src, std::move(desc),
+  return {std::move(path),
+          KnobType::kString,
+          "",
+          0,
+          0,
+          std::move(choices),
+          src,
+          std::move(desc),
           std::move(note),
           [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
           [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::string>(); }};
 }
 
-Knob list_knob(std::string path, std::string unit, double min, double max, P src,
-               std::string desc, std::string note, Field<std::vector<std::int64_t>> f) {
-  return {std::move(path), KnobType::kIntList, std::move(unit), min, max, {}, src,
-          std::move(desc), std::move(note),
+Knob list_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
+               std::string note, Field<std::vector<std::int64_t>> f) {
+  return {std::move(path),
+          KnobType::kIntList,
+          std::move(unit),
+          min,
+          max,
+          {},
+          src,
+          std::move(desc),
+          std::move(note),
           [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
           [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::vector<std::int64_t>>(); }};
 }
 
-void add_sram_knobs(std::vector<Knob>& k, const std::string& p, Field<SramConfig> f,
-                    P cap_src, const std::string& cap_note, const std::string& what) {
+void add_sram_knobs(std::vector<Knob>& k, const std::string& p, Field<SramConfig> f, P cap_src,
+                    const std::string& cap_note, const std::string& what) {
   // Both SRAM tiers share these knobs: `f` selects the tier, the member pointer the field.
   auto member = [&](std::string name, std::string unit, double min, double max, P src,
                     std::string desc, std::string note, std::int64_t SramConfig::*m) {
@@ -77,8 +105,8 @@ void add_dma_knobs(std::vector<Knob>& k, const std::string& p, Field<DmaConfig> 
                    const std::string& what) {
   auto member = [&](std::string name, std::string unit, double min, double max, std::string desc,
                     std::string note, std::int64_t DmaConfig::*m) {
-    Knob knob = int_knob(p + "." + name, std::move(unit), min, max, P::kAssumption,
-                         std::move(desc), std::move(note), nullptr);
+    Knob knob = int_knob(p + "." + name, std::move(unit), min, max, P::kAssumption, std::move(desc),
+                         std::move(note), nullptr);
     knob.get = [f, m](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c)).*m); };
     knob.set = [f, m](ChipConfig& c, const Json& v) { f(c).*m = v.get<std::int64_t>(); };
     k.push_back(std::move(knob));
@@ -115,15 +143,18 @@ std::vector<Knob> build_knobs() {
   k.push_back(int_knob("tile.ttu.tile_n", "cols", 1, 4096, P::kSecondHand,
                        "columns of one TTU operand tile (N)", "32 x K x 32 operand tiles",
                        [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.tile_n; }));
-  k.push_back(int_knob("tile.ttu.macs_per_cycle_fp4", "MAC/cycle", 1, 1e7, P::kSecondHand,
-                       "TTU MACs per cycle per tile, FP4 (MXFP4)", "65,536",
-                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp4; }));
-  k.push_back(int_knob("tile.ttu.macs_per_cycle_fp8", "MAC/cycle", 1, 1e7, P::kSecondHand,
-                       "TTU MACs per cycle per tile, FP8", "32,768",
-                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp8; }));
-  k.push_back(int_knob("tile.ttu.macs_per_cycle_bf16", "MAC/cycle", 1, 1e7, P::kSecondHand,
-                       "TTU MACs per cycle per tile, BF16/FP16", "8,192",
-                       [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_bf16; }));
+  k.push_back(
+      int_knob("tile.ttu.macs_per_cycle_fp4", "MAC/cycle", 1, 1e7, P::kSecondHand,
+               "TTU MACs per cycle per tile, FP4 (MXFP4)", "65,536",
+               [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp4; }));
+  k.push_back(
+      int_knob("tile.ttu.macs_per_cycle_fp8", "MAC/cycle", 1, 1e7, P::kSecondHand,
+               "TTU MACs per cycle per tile, FP8", "32,768",
+               [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_fp8; }));
+  k.push_back(
+      int_knob("tile.ttu.macs_per_cycle_bf16", "MAC/cycle", 1, 1e7, P::kSecondHand,
+               "TTU MACs per cycle per tile, BF16/FP16", "8,192",
+               [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.macs_per_cycle_bf16; }));
   k.push_back(int_knob("tile.ttu.pipeline_cycles", "cycles", 0, 1e6, P::kAssumption,
                        "TTU fill + drain per macro-instruction", "typical systolic depth",
                        [](ChipConfig& c) -> std::int64_t& { return c.tile.ttu.pipeline_cycles; }));
@@ -142,10 +173,12 @@ std::vector<Knob> build_knobs() {
                        "TVP fill + drain per macro-instruction", "typical",
                        [](ChipConfig& c) -> std::int64_t& { return c.tile.tvp.pipeline_cycles; }));
   // ---- TSRAM, tile DMA, TCP
-  add_sram_knobs(k, "tile.tsram", [](ChipConfig& c) -> SramConfig& { return c.tile.tsram; },
-                 P::kSecondHand, "3 MiB per tile", "TSRAM");
-  add_dma_knobs(k, "tile.dma", [](ChipConfig& c) -> DmaConfig& { return c.tile.dma; },
-                "tile DMA (TSRAM <-> CSRAM)");
+  add_sram_knobs(
+      k, "tile.tsram", [](ChipConfig& c) -> SramConfig& { return c.tile.tsram; }, P::kSecondHand,
+      "3 MiB per tile", "TSRAM");
+  add_dma_knobs(
+      k, "tile.dma", [](ChipConfig& c) -> DmaConfig& { return c.tile.dma; },
+      "tile DMA (TSRAM <-> CSRAM)");
   k.push_back(int_knob("tile.tcp_dispatch_cycles", "cycles", 0, 1e6, P::kAssumption,
                        "TCP cycles to issue one macro-instruction to an engine queue", "typical",
                        [](ChipConfig& c) -> std::int64_t& { return c.tile.tcp_dispatch_cycles; }));
@@ -153,10 +186,12 @@ std::vector<Knob> build_knobs() {
                        "hardware semaphores per tile", "count not public",
                        [](ChipConfig& c) -> std::int64_t& { return c.tile.semaphores; }));
   // ---- cluster
-  add_sram_knobs(k, "cluster.csram", [](ChipConfig& c) -> SramConfig& { return c.cluster.csram; },
-                 P::kSecondHand, "35 MiB per cluster; 40x3 MiB + 4x35 MiB = 272.6 MB (I)", "CSRAM");
-  add_dma_knobs(k, "cluster.dma", [](ChipConfig& c) -> DmaConfig& { return c.cluster.dma; },
-                "cluster DMA (HBM <-> CSRAM, CSRAM -> tiles multicast)");
+  add_sram_knobs(
+      k, "cluster.csram", [](ChipConfig& c) -> SramConfig& { return c.cluster.csram; },
+      P::kSecondHand, "35 MiB per cluster; 40x3 MiB + 4x35 MiB = 272.6 MB (I)", "CSRAM");
+  add_dma_knobs(
+      k, "cluster.dma", [](ChipConfig& c) -> DmaConfig& { return c.cluster.dma; },
+      "cluster DMA (HBM <-> CSRAM, CSRAM -> tiles multicast)");
   k.push_back(int_knob("cluster.dma_queues", "queues", 1, 64, P::kAssumption,
                        "independent in-order cluster DMA queues (channels) sharing the DMA port",
                        "multi-channel DMA (O2); channel count not public",
@@ -198,12 +233,12 @@ std::vector<Knob> build_knobs() {
           "consecutive bytes kept in one pseudo-channel row before the address mapping moves on",
           "typical controller interleave",
           [](ChipConfig& c) -> std::int64_t& { return c.hbm.interleave_bytes; });
-  k.push_back(string_knob(
-      "hbm.address_mapping", {}, P::kAssumption,
-      "order of address fields above the interleave offset, least significant first; a "
-      "permutation of stack,channel,pseudo_channel,sid,bank_group,bank,column,row",
-      "spreads sequential traffic over stacks, PCs and bank groups first",
-      [](ChipConfig& c) -> std::string& { return c.hbm.address_mapping; }));
+  k.push_back(
+      string_knob("hbm.address_mapping", {}, P::kAssumption,
+                  "order of address fields above the interleave offset, least significant first; a "
+                  "permutation of stack,channel,pseudo_channel,sid,bank_group,bank,column,row",
+                  "spreads sequential traffic over stacks, PCs and bank groups first",
+                  [](ChipConfig& c) -> std::string& { return c.hbm.address_mapping; }));
   k.push_back(string_knob("hbm.refresh_mode", {"per_bank", "all_bank"}, P::kStandard,
                           "refresh command used by the controller (REFpb or REFab)",
                           "HBM3 has both; per-bank hides most refresh time",
@@ -240,8 +275,8 @@ std::vector<Knob> build_knobs() {
       {"tRFCpb", "per-bank refresh cycle time", &HbmTimingConfig::tRFCpb},
   };
   for (const auto& t : timings) {
-    Knob knob = real_knob(std::string("hbm.timing.") + t.name, "ns", 0, 1e6, P::kStandard,
-                          t.desc, "Ramulator 2.1 HBM3 9200 Mb/s bin (public preset, ns)", nullptr);
+    Knob knob = real_knob(std::string("hbm.timing.") + t.name, "ns", 0, 1e6, P::kStandard, t.desc,
+                          "Ramulator 2.1 HBM3 9200 Mb/s bin (public preset, ns)", nullptr);
     auto m = t.m;
     knob.get = [m](const ChipConfig& c) { return Json(c.hbm.timing.*m); };
     knob.set = [m](ChipConfig& c, const Json& v) { c.hbm.timing.*m = v.get<double>(); };
@@ -249,14 +284,15 @@ std::vector<Knob> build_knobs() {
   }
   // ---- GNOC
   k.push_back(real_knob("gnoc.clock_ghz", "GHz", 0.1, 10, P::kAssumption, "GNOC clock",
-                        "same as the tiles", [](ChipConfig& c) -> double& { return c.gnoc.clock_ghz; }));
+                        "same as the tiles",
+                        [](ChipConfig& c) -> double& { return c.gnoc.clock_ghz; }));
   k.push_back(string_knob("gnoc.topology", {"mesh"}, P::kAssumption,
                           "GNOC topology (2D mesh, dimension-order XY routing)", "not public",
                           [](ChipConfig& c) -> std::string& { return c.gnoc.topology; }));
   auto noc_int = [&](std::string name, std::string unit, double min, double max, std::string desc,
                      Field<std::int64_t> f) {
-    k.push_back(int_knob("gnoc." + name, std::move(unit), min, max, P::kAssumption,
-                         std::move(desc), "not public", f));
+    k.push_back(int_knob("gnoc." + name, std::move(unit), min, max, P::kAssumption, std::move(desc),
+                         "not public", f));
   };
   noc_int("mesh_cols", "routers", 1, 64, "routers per mesh row",
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.mesh_cols; });
@@ -274,14 +310,15 @@ std::vector<Knob> build_knobs() {
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.link_latency_cycles; });
   noc_int("control_message_bytes", "B", 1, 4096, "size of one control-plane message",
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.control_message_bytes; });
-  k.push_back(list_knob("gnoc.cluster_routers", "router id", 0, 4095, P::kAssumption,
-                        "router (y * mesh_cols + x) of each cluster, one per cluster",
-                        "clusters in the middle rows, next to the HBM edges",
-                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.cluster_routers; }));
-  k.push_back(list_knob("gnoc.hbm_routers", "router id", 0, 4095, P::kAssumption,
-                        "router of each HBM stack controller, one per stack",
-                        "3 stacks on each long edge of the die",
-                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.hbm_routers; }));
+  k.push_back(list_knob(
+      "gnoc.cluster_routers", "router id", 0, 4095, P::kAssumption,
+      "router (y * mesh_cols + x) of each cluster, one per cluster",
+      "clusters in the middle rows, next to the HBM edges",
+      [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.cluster_routers; }));
+  k.push_back(list_knob(
+      "gnoc.hbm_routers", "router id", 0, 4095, P::kAssumption,
+      "router of each HBM stack controller, one per stack", "3 stacks on each long edge of the die",
+      [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.gnoc.hbm_routers; }));
   noc_int("pcie_router", "router id", 0, 4095, "router of the PCIe host interface",
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.pcie_router; });
   noc_int("nic_router", "router id", 0, 4095, "router of the NIC",
@@ -310,18 +347,20 @@ std::vector<Knob> build_knobs() {
                         [](ChipConfig& c) -> double& { return c.pcie.host_memory_gbps; }));
   k.push_back(int_knob("pcie.command_processing_cycles", "cycles", 0, 1e9, P::kAssumption,
                        "SoC control processor cycles to decode a host command and launch it",
-                       "typical firmware path",
-                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.command_processing_cycles; }));
+                       "typical firmware path", [](ChipConfig& c) -> std::int64_t& {
+                         return c.pcie.command_processing_cycles;
+                       }));
   // ---- NIC
   k.push_back(int_knob("nic.ports", "ports", 0, 1024, P::kSecondHand, "Ethernet ports", "28",
                        [](ChipConfig& c) -> std::int64_t& { return c.nic.ports; }));
   k.push_back(real_knob("nic.port_gbps", "Gb/s", 1, 1e5, P::kSecondHand,
                         "line rate per port per direction", "400 GbE",
                         [](ChipConfig& c) -> double& { return c.nic.port_gbps; }));
-  k.push_back(list_knob("nic.tray_links", "ports", 0, 1024, P::kInferred,
-                        "ports wired directly to each tray peer (one entry per peer)",
-                        "20 of 28 ports to 3 peers: 6/7/7",
-                        [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.nic.tray_links; }));
+  k.push_back(
+      list_knob("nic.tray_links", "ports", 0, 1024, P::kInferred,
+                "ports wired directly to each tray peer (one entry per peer)",
+                "20 of 28 ports to 3 peers: 6/7/7",
+                [](ChipConfig& c) -> std::vector<std::int64_t>& { return c.nic.tray_links; }));
   k.push_back(int_knob("nic.scaleout_ports", "ports", 0, 1024, P::kSecondHand,
                        "ports to the switched scale-out network", "4 planes x 2 x 400G",
                        [](ChipConfig& c) -> std::int64_t& { return c.nic.scaleout_ports; }));
@@ -346,21 +385,30 @@ const Knob* find_knob(const std::string& path) {
 
 std::string_view provenance_tag(Provenance p) {
   switch (p) {
-    case Provenance::kOfficial: return "official";
-    case Provenance::kSecondHand: return "second-hand";
-    case Provenance::kInferred: return "inferred";
-    case Provenance::kStandard: return "standard";
-    case Provenance::kAssumption: return "assumption";
+    case Provenance::kOfficial:
+      return "official";
+    case Provenance::kSecondHand:
+      return "second-hand";
+    case Provenance::kInferred:
+      return "inferred";
+    case Provenance::kStandard:
+      return "standard";
+    case Provenance::kAssumption:
+      return "assumption";
   }
   return "?";
 }
 
 std::string_view knob_type_name(KnobType t) {
   switch (t) {
-    case KnobType::kInt: return "int";
-    case KnobType::kDouble: return "number";
-    case KnobType::kString: return "string";
-    case KnobType::kIntList: return "int list";
+    case KnobType::kInt:
+      return "int";
+    case KnobType::kDouble:
+      return "number";
+    case KnobType::kString:
+      return "string";
+    case KnobType::kIntList:
+      return "int list";
   }
   return "?";
 }

@@ -4,11 +4,16 @@ namespace maia {
 
 std::string_view dtype_name(DType t) {
   switch (t) {
-    case DType::kFp4: return "fp4";
-    case DType::kFp8: return "fp8";
-    case DType::kBf16: return "bf16";
-    case DType::kFp16: return "fp16";
-    case DType::kFp32: return "fp32";
+    case DType::kFp4:
+      return "fp4";
+    case DType::kFp8:
+      return "fp8";
+    case DType::kBf16:
+      return "bf16";
+    case DType::kFp16:
+      return "fp16";
+    case DType::kFp32:
+      return "fp32";
   }
   return "?";
 }
@@ -21,11 +26,15 @@ std::optional<DType> parse_dtype(std::string_view name) {
 
 int dtype_bits(DType t) {
   switch (t) {
-    case DType::kFp4: return 4;
-    case DType::kFp8: return 8;
+    case DType::kFp4:
+      return 4;
+    case DType::kFp8:
+      return 8;
     case DType::kBf16:
-    case DType::kFp16: return 16;
-    case DType::kFp32: return 32;
+    case DType::kFp16:
+      return 16;
+    case DType::kFp32:
+      return 32;
   }
   return 0;
 }

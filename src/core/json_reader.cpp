@@ -55,8 +55,8 @@ void JsonReader::fail(const std::string& key, const std::string& rule) const {
 void JsonReader::fail_here(const std::string& rule) const {
   std::string value = node_.dump();
   if (value.size() > 80) value = value.substr(0, 77) + "...";
-  throw InputError(fmt::format("{}: {}: {}, got {}", file_, path_.empty() ? "(top level)" : path_,
-                               rule, value));
+  throw InputError(
+      fmt::format("{}: {}: {}, got {}", file_, path_.empty() ? "(top level)" : path_, rule, value));
 }
 
 bool JsonReader::has(const std::string& key) const { return node_.contains(key); }
@@ -78,8 +78,8 @@ std::int64_t JsonReader::integer(const std::string& key, std::int64_t min, std::
   return x;
 }
 
-std::int64_t JsonReader::integer_or(const std::string& key, std::int64_t fallback,
-                                    std::int64_t min, std::int64_t max) {
+std::int64_t JsonReader::integer_or(const std::string& key, std::int64_t fallback, std::int64_t min,
+                                    std::int64_t max) {
   read_.insert(key);  // known even when absent: used for suggestions
   if (!has(key)) return fallback;
   return integer(key, min, max);

@@ -30,7 +30,8 @@ Reservation OccupancyServer::reserve(Picos earliest, Picos duration) {
   // Bookings are sorted and disjoint, so their ends are sorted too: skip those that end before
   // `start` by binary search, then walk forward to the first gap that is long enough.
   std::size_t i = static_cast<std::size_t>(
-      std::partition_point(busy_.begin(), busy_.end(), [&](const Reservation& b) { return b.end <= start; }) -
+      std::partition_point(busy_.begin(), busy_.end(),
+                           [&](const Reservation& b) { return b.end <= start; }) -
       busy_.begin());
   for (; i < busy_.size(); ++i) {
     if (start + duration <= busy_[i].start) break;  // fits before booking i

@@ -75,22 +75,25 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
     return 2 * (a + b) <= tsram - 2 * acc;
   };
   std::int64_t largest = 0;
-  for (std::int64_t b = ttu.tile_m * ceil_div(512, ttu.tile_m); b >= ttu.tile_m && largest == 0; b -= ttu.tile_m)
+  for (std::int64_t b = ttu.tile_m * ceil_div(512, ttu.tile_m); b >= ttu.tile_m && largest == 0;
+       b -= ttu.tile_m)
     if (operands_fit(std::min(b, s.m), std::min(b, s.n), unit.k_step)) largest = b;
   GemmPlan best;
   std::int64_t best_cost = 0;
-  for (std::int64_t bm = ttu.tile_m * ceil_div(512, ttu.tile_m); bm >= ttu.tile_m; bm -= ttu.tile_m) {
-    for (std::int64_t bn = ttu.tile_n * ceil_div(512, ttu.tile_n); bn >= ttu.tile_n; bn -= ttu.tile_n) {
+  for (std::int64_t bm = ttu.tile_m * ceil_div(512, ttu.tile_m); bm >= ttu.tile_m;
+       bm -= ttu.tile_m) {
+    for (std::int64_t bn = ttu.tile_n * ceil_div(512, ttu.tile_n); bn >= ttu.tile_n;
+         bn -= ttu.tile_n) {
       const std::int64_t m = std::min(bm, s.m), n = std::min(bn, s.n);
-      if (m != bm && bm != ttu.tile_m * ceil_div(s.m, ttu.tile_m)) continue;  // one size covers small M
+      if (m != bm && bm != ttu.tile_m * ceil_div(s.m, ttu.tile_m))
+        continue;  // one size covers small M
       if (n != bn && bn != ttu.tile_n * ceil_div(s.n, ttu.tile_n)) continue;
       if (!operands_fit(m, n, unit.k_step)) continue;
       if (10 * bm * bn < 6 * largest * largest) continue;
       const std::int64_t rows = ceil_div(s.m, m), cols = ceil_div(s.n, n);
       const std::int64_t cost = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster) *
                                 ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
-      if (best.bm == 0 || cost < best_cost ||
-          (cost == best_cost && m * n > best.bm * best.bn)) {
+      if (best.bm == 0 || cost < best_cost || (cost == best_cost && m * n > best.bm * best.bn)) {
         best.bm = m;
         best.bn = n;
         best.block_rows = rows;
@@ -100,10 +103,12 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
     }
   }
   if (best.bm == 0)
-    throw InputError(fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
+    throw InputError(
+        fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
   std::int64_t bk = unit.k_step;
   const std::int64_t k_cap = std::min<std::int64_t>(ceil_div(s.k, unit.k_step) * unit.k_step, 4096);
-  while (bk + unit.k_step <= k_cap && operands_fit(best.bm, best.bn, bk + unit.k_step)) bk += unit.k_step;
+  while (bk + unit.k_step <= k_cap && operands_fit(best.bm, best.bn, bk + unit.k_step))
+    bk += unit.k_step;
   best.bk = std::min(bk, s.k);
   best.k_chunks = ceil_div(s.k, best.bk);
   return best;
@@ -115,11 +120,13 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   if (s.m <= 0 || s.n <= 0 || s.k <= 0)
     throw InputError(fmt::format("gemm: m, n and k must be >= 1, got {}x{}x{}", s.m, s.n, s.k));
   if (chip.cluster.dma_queues < 5)
-    throw InputError(fmt::format("gemm kernel: needs 5 cluster DMA queues, cluster.dma_queues is {}",
-                                 chip.cluster.dma_queues));
+    throw InputError(
+        fmt::format("gemm kernel: needs 5 cluster DMA queues, cluster.dma_queues is {}",
+                    chip.cluster.dma_queues));
   GemmPlan plan = plan_blocks(chip, s);
   const std::int64_t T = chip.enabled_tiles_per_cluster;
-  const std::int64_t band = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(T))));
+  const std::int64_t band =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(T))));
   const auto a_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bm * plan.bk));
   const auto b_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bk * plan.bn));
   const auto c_block = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(plan.bm * plan.bn));
@@ -127,14 +134,18 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const auto slot_bytes = static_cast<std::uint64_t>(T) * (a_block + b_block);
   const auto stage_bytes = static_cast<std::uint64_t>(T) * c_block;
   if (2 * slot_bytes + 2 * stage_bytes > static_cast<std::uint64_t>(chip.cluster.csram.bytes))
-    throw InputError(fmt::format("gemm kernel: CSRAM staging needs {} bytes, cluster.csram.bytes is {}",
-                                 2 * slot_bytes + 2 * stage_bytes, chip.cluster.csram.bytes));
+    throw InputError(
+        fmt::format("gemm kernel: CSRAM staging needs {} bytes, cluster.csram.bytes is {}",
+                    2 * slot_bytes + 2 * stage_bytes, chip.cluster.csram.bytes));
 
   ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}", s.m, s.n, s.k, dtype_name(s.dtype)));
   // HBM: pre-tiled operands and result.
-  const std::uint64_t a_bytes = a_block * static_cast<std::uint64_t>(plan.block_rows * plan.k_chunks);
-  const std::uint64_t b_bytes = b_block * static_cast<std::uint64_t>(plan.k_chunks * plan.block_cols);
-  const std::uint64_t c_bytes = c_block * static_cast<std::uint64_t>(plan.block_rows * plan.block_cols);
+  const std::uint64_t a_bytes =
+      a_block * static_cast<std::uint64_t>(plan.block_rows * plan.k_chunks);
+  const std::uint64_t b_bytes =
+      b_block * static_cast<std::uint64_t>(plan.k_chunks * plan.block_cols);
+  const std::uint64_t c_bytes =
+      c_block * static_cast<std::uint64_t>(plan.block_rows * plan.block_cols);
   const int hA = pb.add_buffer({"A", MemorySpace::kHbm, -1, {}, 0, a_bytes});
   const int hB = pb.add_buffer({"B", MemorySpace::kHbm, -1, {}, a_bytes, b_bytes});
   const int hC = pb.add_buffer({"C", MemorySpace::kHbm, -1, {}, a_bytes + b_bytes, c_bytes});
@@ -143,8 +154,10 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   for (int c = 0; c < chip.clusters; ++c)
     for (int t = 0; t < T; ++t) all_tiles.push_back(ProgramBuilder::tile(c, t));
   const int tA = pb.add_buffer({"tA", MemorySpace::kTsram, -1, all_tiles, 0, 2 * a_block});
-  const int tB = pb.add_buffer({"tB", MemorySpace::kTsram, -1, all_tiles, 2 * a_block, 2 * b_block});
-  const int tC = pb.add_buffer({"tC", MemorySpace::kTsram, -1, all_tiles, 2 * (a_block + b_block), 2 * acc_block});
+  const int tB =
+      pb.add_buffer({"tB", MemorySpace::kTsram, -1, all_tiles, 2 * a_block, 2 * b_block});
+  const int tC = pb.add_buffer(
+      {"tC", MemorySpace::kTsram, -1, all_tiles, 2 * (a_block + b_block), 2 * acc_block});
 
   const RegionGrid grid = region_grid(chip.clusters);
   const std::int64_t cr = grid.rows, cc = grid.cols;
@@ -157,8 +170,13 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
     const std::vector<Block> order = region_order(r0, r1, c0, c1, band);
     if (order.empty()) continue;
     const Location cl = ProgramBuilder::cluster(c);
-    const int ops = pb.add_buffer({fmt::format("c{}.ops", c), MemorySpace::kCsram, c, {}, 0, 2 * slot_bytes});
-    const int stage = pb.add_buffer({fmt::format("c{}.cstage", c), MemorySpace::kCsram, c, {}, 2 * slot_bytes,
+    const int ops =
+        pb.add_buffer({fmt::format("c{}.ops", c), MemorySpace::kCsram, c, {}, 0, 2 * slot_bytes});
+    const int stage = pb.add_buffer({fmt::format("c{}.cstage", c),
+                                     MemorySpace::kCsram,
+                                     c,
+                                     {},
+                                     2 * slot_bytes,
                                      2 * stage_bytes});
     // Per operand slot x and side (0 = A, 1 = B): loaded (CSRAM slot filled), slot_free (its
     // multicasts are done with the CSRAM slot), tsram_free (tiles done with their TSRAM slot);
@@ -167,25 +185,33 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
     for (int x = 0; x < 2; ++x) {
       for (int side = 0; side < 2; ++side) {
         loaded[side][x] = pb.add_semaphore(fmt::format("c{}.loaded{}{}", c, "AB"[side], x), cl);
-        slot_free[side][x] = pb.add_semaphore(fmt::format("c{}.slot_free{}{}", c, "AB"[side], x), cl);
-        tsram_free[side][x] = pb.add_semaphore(fmt::format("c{}.tsram_free{}{}", c, "AB"[side], x), cl);
+        slot_free[side][x] =
+            pb.add_semaphore(fmt::format("c{}.slot_free{}{}", c, "AB"[side], x), cl);
+        tsram_free[side][x] =
+            pb.add_semaphore(fmt::format("c{}.tsram_free{}{}", c, "AB"[side], x), cl);
       }
       cstaged[x] = pb.add_semaphore(fmt::format("c{}.cstaged{}", c, x), cl);
     }
-    std::vector<std::array<int, 2>> t_ops(static_cast<std::size_t>(T)), t_cdone(static_cast<std::size_t>(T)),
-        t_cfree(static_cast<std::size_t>(T)), t_stagefree(static_cast<std::size_t>(T));
+    std::vector<std::array<int, 2>> t_ops(static_cast<std::size_t>(T)),
+        t_cdone(static_cast<std::size_t>(T)), t_cfree(static_cast<std::size_t>(T)),
+        t_stagefree(static_cast<std::size_t>(T));
     for (int t = 0; t < T; ++t) {
       const Location tl = ProgramBuilder::tile(c, t);
       for (int x = 0; x < 2; ++x) {
-        t_ops[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.ops{}", c, t, x), tl);
-        t_cdone[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.c_done{}", c, t, x), tl);
-        t_cfree[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] = pb.add_semaphore(fmt::format("c{}.t{}.c_free{}", c, t, x), tl);
+        t_ops[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] =
+            pb.add_semaphore(fmt::format("c{}.t{}.ops{}", c, t, x), tl);
+        t_cdone[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] =
+            pb.add_semaphore(fmt::format("c{}.t{}.c_done{}", c, t, x), tl);
+        t_cfree[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] =
+            pb.add_semaphore(fmt::format("c{}.t{}.c_free{}", c, t, x), tl);
         t_stagefree[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)] =
             pb.add_semaphore(fmt::format("c{}.t{}.stage_free{}", c, t, x), tl);
       }
     }
-    Queue* load_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 0), &pb.queue(cl, EngineKind::kClusterDma, 2)};
-    Queue* mc_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 1), &pb.queue(cl, EngineKind::kClusterDma, 3)};
+    Queue* load_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 0),
+                        &pb.queue(cl, EngineKind::kClusterDma, 2)};
+    Queue* mc_q[2] = {&pb.queue(cl, EngineKind::kClusterDma, 1),
+                      &pb.queue(cl, EngineKind::kClusterDma, 3)};
     Queue& wb_q = pb.queue(cl, EngineKind::kClusterDma, 4);
 
     const std::int64_t waves = ceil_div(static_cast<std::int64_t>(order.size()), T);
@@ -194,7 +220,8 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
     std::int64_t prev_active[2] = {0, 0};  // tiles that used each operand slot last time
     for (std::int64_t w = 0; w < waves; ++w) {
       const std::size_t first = static_cast<std::size_t>(w * T);
-      const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(T), order.size() - first);
+      const std::size_t count =
+          std::min<std::size_t>(static_cast<std::size_t>(T), order.size() - first);
       const auto cs = static_cast<std::size_t>(w % 2);
       // Distinct rows and columns of this wave, and which tiles need each.
       std::vector<std::int64_t> rows, cols;
@@ -217,11 +244,15 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
             const std::uint64_t bytes =
                 side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
                           : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
-            const BufferRef src = side == 0
-                                      ? BufferRef{hA, a_block * static_cast<std::uint64_t>(keys[i] * plan.k_chunks + kj)}
-                                      : BufferRef{hB, b_block * static_cast<std::uint64_t>(kj * plan.block_cols + keys[i])};
-            const std::uint64_t dst = side == 0 ? slot + i * a_block
-                                                : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+            const BufferRef src =
+                side == 0
+                    ? BufferRef{hA,
+                                a_block * static_cast<std::uint64_t>(keys[i] * plan.k_chunks + kj)}
+                    : BufferRef{
+                          hB, b_block * static_cast<std::uint64_t>(kj * plan.block_cols + keys[i])};
+            const std::uint64_t dst =
+                side == 0 ? slot + i * a_block
+                          : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
             loads.push_back(make_copy(src, {ops, dst}, bytes));
             hbm_bytes += static_cast<double>(bytes);
           }
@@ -246,15 +277,18 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
               const Block& b = order[first + t];
               if ((side == 0 ? b.row : b.col) == keys[i]) tiles.push_back(static_cast<int>(t));
             }
-            const std::uint64_t src = side == 0 ? slot + i * a_block
-                                                : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+            const std::uint64_t src =
+                side == 0 ? slot + i * a_block
+                          : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
             const std::uint64_t bytes =
                 side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
                           : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
             for (std::size_t j = 0; j < tiles.size(); j += 3)
-              casts.push_back({src, bytes,
-                               std::vector<int>(tiles.begin() + static_cast<std::ptrdiff_t>(j),
-                                                tiles.begin() + static_cast<std::ptrdiff_t>(std::min(tiles.size(), j + 3)))});
+              casts.push_back(
+                  {src, bytes,
+                   std::vector<int>(tiles.begin() + static_cast<std::ptrdiff_t>(j),
+                                    tiles.begin() + static_cast<std::ptrdiff_t>(
+                                                        std::min(tiles.size(), j + 3)))});
           }
           if (casts.back().tiles.size() == 3) {
             Cast tail = casts.back();
@@ -312,9 +346,10 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
         out.signals.push_back(sem(cstaged[cs]));
         pb.append(tdma, std::move(out));
 
-        Instruction wb = make_copy({stage, cs * stage_bytes + t * c_block},
-                                   {hC, c_block * static_cast<std::uint64_t>(b.row * plan.block_cols + b.col)},
-                                   dtype_bytes(s.out_dtype, elems));
+        Instruction wb =
+            make_copy({stage, cs * stage_bytes + t * c_block},
+                      {hC, c_block * static_cast<std::uint64_t>(b.row * plan.block_cols + b.col)},
+                      dtype_bytes(s.out_dtype, elems));
         if (t == 0) wb.waits.push_back(sem(cstaged[cs], static_cast<std::int64_t>(count)));
         wb.signals.push_back(sem(t_stagefree[t][cs]));
         pb.append(wb_q, std::move(wb));

@@ -15,7 +15,8 @@ double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 const EngineSummary* find_engine(const ProgramResult& r, const std::string& suffix) {
   for (const auto& e : r.engines)
-    if (e.name.size() >= suffix.size() && e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (e.name.size() >= suffix.size() &&
+        e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) == 0)
       return &e;
   return nullptr;
 }
@@ -27,7 +28,8 @@ Json microbench_gemm(const ChipConfig& chip, const GemmSpec& spec) {
   RunOptions opt;
   opt.include_module_stats = true;
   const ProgramResult r = run_program(chip, k.program, opt);
-  const double flops = 2.0 * static_cast<double>(spec.m) * static_cast<double>(spec.n) * static_cast<double>(spec.k);
+  const double flops =
+      2.0 * static_cast<double>(spec.m) * static_cast<double>(spec.n) * static_cast<double>(spec.k);
   const double secs = r.time_ns * 1e-9;
   const double peak = chip_peak_flops(chip, spec.dtype);
   double ttu_busy = 0, stall = 0;
@@ -45,7 +47,10 @@ Json microbench_gemm(const ChipConfig& chip, const GemmSpec& spec) {
   j["fraction_of_peak"] = ratio(flops / secs, peak);
   j["time_us"] = r.time_ns / 1e3;
   j["cycles"] = r.cycles;
-  j["plan"] = {{"bm", k.plan.bm}, {"bn", k.plan.bn}, {"bk", k.plan.bk}, {"waves_per_cluster", k.plan.waves},
+  j["plan"] = {{"bm", k.plan.bm},
+               {"bn", k.plan.bn},
+               {"bk", k.plan.bk},
+               {"waves_per_cluster", k.plan.waves},
                {"k_chunks", k.plan.k_chunks}};
   j["ttu_utilisation"] = ratio(ttu_busy, r.time_ns * static_cast<double>(chip.enabled_tiles()));
   j["ttu_operand_stall_us"] = stall / 1e3;
@@ -98,21 +103,26 @@ Json microbench_noc(const ChipConfig& chip, const NocTrafficSpec& spec) {
   for (const auto& q : p.queues)
     for (const auto& in : q.instructions) flows += static_cast<double>(in.bytes);
   const double link = noc_link_gbps(chip.gnoc);
-  const double peak = spec.test == "link" ? link : link * static_cast<double>(chip.gnoc.mesh_cols) * 2.0;
+  const double peak =
+      spec.test == "link" ? link : link * static_cast<double>(chip.gnoc.mesh_cols) * 2.0;
   Json j;
   j["benchmark"] = "noc";
   j["test"] = spec.test;
-  j["flows"] = spec.test == "link" ? 1 : static_cast<int>(p.queues.size() / std::min<std::size_t>(2, p.queues.size()));
+  j["flows"] = spec.test == "link"
+                   ? 1
+                   : static_cast<int>(p.queues.size() / std::min<std::size_t>(2, p.queues.size()));
   j["bytes"] = flows;
   j["achieved_gbps"] = ratio(flows, r.time_ns);
   j["peak_gbps"] = peak;
-  j["peak_meaning"] = spec.test == "link" ? "one data-plane link, one direction"
-                                          : "all mesh links crossing the middle row cut, both directions";
+  j["peak_meaning"] = spec.test == "link"
+                          ? "one data-plane link, one direction"
+                          : "all mesh links crossing the middle row cut, both directions";
   j["fraction_of_peak"] = ratio(ratio(flows, r.time_ns), peak);
   j["link_gbps"] = link;
   j["time_us"] = r.time_ns / 1e3;
   j["link_wait_ns"] = sum_stat(r.modules, "chip.gnoc", "data_link_wait_ns");
-  j["hottest_link_busy_fraction"] = ratio(sum_stat(r.modules, "chip.gnoc", "hottest_link_busy_ns"), r.time_ns);
+  j["hottest_link_busy_fraction"] =
+      ratio(sum_stat(r.modules, "chip.gnoc", "hottest_link_busy_ns"), r.time_ns);
   return j;
 }
 
@@ -134,7 +144,8 @@ Json microbench_pcie(const ChipConfig& chip, const PcieSpec& spec) {
   j["d2h_gbps"] = ratio(b, d2h_ns);
   j["payload_ceiling_gbps"] = sum_stat(r.modules, "chip.host", "payload_gbps");
   j["command_latency_ns"] = cmd->spans_ns[0].second - cmd->spans_ns[0].first;
-  j["tlps"] = sum_stat(r.modules, "chip.host", "h2d_tlps") + sum_stat(r.modules, "chip.host", "d2h_tlps");
+  j["tlps"] =
+      sum_stat(r.modules, "chip.host", "h2d_tlps") + sum_stat(r.modules, "chip.host", "d2h_tlps");
   return j;
 }
 
@@ -149,7 +160,8 @@ std::string microbench_table(const Json& j) {
       std::string s;
       for (auto jt = v.begin(); jt != v.end(); ++jt)
         s += fmt::format("{}{}={}", s.empty() ? "" : " ", jt.key(),
-                         jt.value().is_number() ? fmt::format("{:.6g}", jt.value().get<double>()) : jt.value().dump());
+                         jt.value().is_number() ? fmt::format("{:.6g}", jt.value().get<double>())
+                                                : jt.value().dump());
       out << fmt::format("{:<28} {}\n", it.key(), s);
     } else if (v.is_number_float()) {
       out << fmt::format("{:<28} {:.6g}\n", it.key(), v.get<double>());

@@ -8,44 +8,64 @@ namespace maia {
 
 std::string Location::text() const {
   switch (kind) {
-    case Kind::kTile: return fmt::format("c{}.t{}", cluster, tile);
-    case Kind::kCluster: return fmt::format("c{}", cluster);
-    case Kind::kHost: return "host";
+    case Kind::kTile:
+      return fmt::format("c{}.t{}", cluster, tile);
+    case Kind::kCluster:
+      return fmt::format("c{}", cluster);
+    case Kind::kHost:
+      return "host";
   }
   return "?";
 }
 
 std::string_view memory_space_name(MemorySpace s) {
   switch (s) {
-    case MemorySpace::kHbm: return "hbm";
-    case MemorySpace::kCsram: return "csram";
-    case MemorySpace::kTsram: return "tsram";
-    case MemorySpace::kHost: return "host";
+    case MemorySpace::kHbm:
+      return "hbm";
+    case MemorySpace::kCsram:
+      return "csram";
+    case MemorySpace::kTsram:
+      return "tsram";
+    case MemorySpace::kHost:
+      return "host";
   }
   return "?";
 }
 
 std::string_view engine_kind_name(EngineKind k) {
   switch (k) {
-    case EngineKind::kTtu: return "ttu";
-    case EngineKind::kTvp: return "tvp";
-    case EngineKind::kTileDma: return "dma";
-    case EngineKind::kTcp: return "tcp";
-    case EngineKind::kClusterDma: return "dma";
-    case EngineKind::kHostDma: return "dma";
-    case EngineKind::kHostCommand: return "cmd";
+    case EngineKind::kTtu:
+      return "ttu";
+    case EngineKind::kTvp:
+      return "tvp";
+    case EngineKind::kTileDma:
+      return "dma";
+    case EngineKind::kTcp:
+      return "tcp";
+    case EngineKind::kClusterDma:
+      return "dma";
+    case EngineKind::kHostDma:
+      return "dma";
+    case EngineKind::kHostCommand:
+      return "cmd";
   }
   return "?";
 }
 
 std::string_view opcode_name(OpCode op) {
   switch (op) {
-    case OpCode::kGemm: return "gemm";
-    case OpCode::kVector: return "vector";
-    case OpCode::kCopy: return "copy";
-    case OpCode::kMulticast: return "multicast";
-    case OpCode::kScalar: return "scalar";
-    case OpCode::kCommand: return "command";
+    case OpCode::kGemm:
+      return "gemm";
+    case OpCode::kVector:
+      return "vector";
+    case OpCode::kCopy:
+      return "copy";
+    case OpCode::kMulticast:
+      return "multicast";
+    case OpCode::kScalar:
+      return "scalar";
+    case OpCode::kCommand:
+      return "command";
   }
   return "?";
 }

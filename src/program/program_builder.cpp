@@ -14,7 +14,8 @@ int ProgramBuilder::add_buffer(Buffer b) {
   return static_cast<int>(p_.buffers.size()) - 1;
 }
 
-int ProgramBuilder::add_semaphore(const std::string& name, const Location& home, std::int64_t initial) {
+int ProgramBuilder::add_semaphore(const std::string& name, const Location& home,
+                                  std::int64_t initial) {
   const int id = static_cast<int>(p_.semaphores.size());
   p_.semaphores.push_back({name, initial, home});
   sem_ids_[name] = id;
@@ -43,7 +44,8 @@ Instruction& ProgramBuilder::append(Queue& q, Instruction in) {
 }
 
 Program ProgramBuilder::build() {
-  p_.queues.assign(std::make_move_iterator(queues_.begin()), std::make_move_iterator(queues_.end()));
+  p_.queues.assign(std::make_move_iterator(queues_.begin()),
+                   std::make_move_iterator(queues_.end()));
   queues_.clear();
   queue_ids_.clear();
   return std::move(p_);

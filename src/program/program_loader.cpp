@@ -35,13 +35,14 @@ Location parse_location(const std::string& text, const ChipConfig& chip, JsonRea
   char rest = 0;
   if (std::sscanf(text.c_str(), "c%d.t%d%c", &c, &t, &rest) == 2) {
     if (c < 0 || c >= chip.clusters || t < 0 || t >= chip.enabled_tiles_per_cluster)
-      r.fail(key, fmt::format("tile '{}' does not exist (clusters 0..{}, enabled tiles 0..{})", text,
-                              chip.clusters - 1, chip.enabled_tiles_per_cluster - 1));
+      r.fail(key, fmt::format("tile '{}' does not exist (clusters 0..{}, enabled tiles 0..{})",
+                              text, chip.clusters - 1, chip.enabled_tiles_per_cluster - 1));
     return {Location::Kind::kTile, c, t};
   }
   if (std::sscanf(text.c_str(), "c%d%c", &c, &rest) == 1) {
     if (c < 0 || c >= chip.clusters)
-      r.fail(key, fmt::format("cluster '{}' does not exist (clusters 0..{})", text, chip.clusters - 1));
+      r.fail(key,
+             fmt::format("cluster '{}' does not exist (clusters 0..{})", text, chip.clusters - 1));
     return {Location::Kind::kCluster, c, -1};
   }
   r.fail(key, "must name a tile 'c<i>.t<j>', a cluster 'c<i>' or 'host'");
@@ -90,7 +91,8 @@ class Parser {
             b.tiles.push_back({Location::Kind::kTile, c, i});
       } else if (t.is_array() && !t.empty()) {
         for (const auto& e : t) {
-          if (!e.is_string()) r.fail("tiles", "must be \"all\" or an array of tile names 'c<i>.t<j>'");
+          if (!e.is_string())
+            r.fail("tiles", "must be \"all\" or an array of tile names 'c<i>.t<j>'");
           const Location loc = parse_location(e.get<std::string>(), chip_, r, "tiles");
           if (loc.kind != Location::Kind::kTile) r.fail("tiles", "must list tiles 'c<i>.t<j>'");
           b.tiles.push_back(loc);
@@ -124,7 +126,8 @@ class Parser {
     p_.semaphores.push_back(std::move(s));
   }
 
-  std::vector<SemaphoreOp> parse_sem_ops(JsonReader& r, const std::string& key, const Location& loc) {
+  std::vector<SemaphoreOp> parse_sem_ops(JsonReader& r, const std::string& key,
+                                         const Location& loc) {
     std::vector<SemaphoreOp> ops;
     if (!r.has(key)) {
       r.string_or(key, "");
@@ -153,8 +156,9 @@ class Parser {
         std::vector<std::string> names;
         for (const auto& s : p_.semaphores) names.push_back(s.name);
         const std::string hint = nearest_match(name, names);
-        throw InputError(fmt::format("{}: {}: undeclared semaphore \"{}\"{}", file_, r.key_path(k),
-                                     name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        throw InputError(
+            fmt::format("{}: {}: undeclared semaphore \"{}\"{}", file_, r.key_path(k), name,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
       }
       op.semaphore = it->second;
       ops.push_back(op);
@@ -200,7 +204,9 @@ class Parser {
     Queue q;
     q.name = r.string("engine");
     const auto en = parse_engine_name(q.name);
-    if (!en) r.fail("engine", "must name an engine: c<i>.t<j>.{ttu,tvp,dma,tcp}, c<i>.dma<q>, host.dma or host.cmd");
+    if (!en)
+      r.fail("engine",
+             "must name an engine: c<i>.t<j>.{ttu,tvp,dma,tcp}, c<i>.dma<q>, host.dma or host.cmd");
     q.location = en->location;
     q.engine = en->engine;
     q.channel = en->channel;
@@ -210,8 +216,10 @@ class Parser {
     q.name = engine_name(q.location, q.engine, q.channel);
     if (q.location.kind != Location::Kind::kHost) {
       if (q.location.cluster >= chip_.clusters)
-        r.fail("engine", fmt::format("cluster does not exist (clusters 0..{})", chip_.clusters - 1));
-      if (q.location.kind == Location::Kind::kTile && q.location.tile >= chip_.enabled_tiles_per_cluster)
+        r.fail("engine",
+               fmt::format("cluster does not exist (clusters 0..{})", chip_.clusters - 1));
+      if (q.location.kind == Location::Kind::kTile &&
+          q.location.tile >= chip_.enabled_tiles_per_cluster)
         r.fail("engine", fmt::format("tile does not exist (enabled tiles 0..{})",
                                      chip_.enabled_tiles_per_cluster - 1));
     }
@@ -225,7 +233,8 @@ class Parser {
   Instruction parse_instruction(JsonReader& r, const Queue& q) {
     Instruction in;
     in.where = fmt::format("{}: {}", file_, r.path());
-    const std::string op = r.choice("op", {"gemm", "vector", "copy", "multicast", "scalar", "command"});
+    const std::string op =
+        r.choice("op", {"gemm", "vector", "copy", "multicast", "scalar", "command"});
     r.string_or("label", "");
     in.waits = parse_sem_ops(r, "wait", q.location);
     in.signals = parse_sem_ops(r, "signal", q.location);
@@ -327,10 +336,14 @@ class Parser {
 
 std::uint64_t space_capacity(const Buffer& b, const ChipConfig& chip) {
   switch (b.space) {
-    case MemorySpace::kHbm: return HbmAddressMap(chip.hbm).capacity_bytes();
-    case MemorySpace::kCsram: return static_cast<std::uint64_t>(chip.cluster.csram.bytes);
-    case MemorySpace::kTsram: return static_cast<std::uint64_t>(chip.tile.tsram.bytes);
-    case MemorySpace::kHost: return UINT64_MAX / 2;
+    case MemorySpace::kHbm:
+      return HbmAddressMap(chip.hbm).capacity_bytes();
+    case MemorySpace::kCsram:
+      return static_cast<std::uint64_t>(chip.cluster.csram.bytes);
+    case MemorySpace::kTsram:
+      return static_cast<std::uint64_t>(chip.tile.tsram.bytes);
+    case MemorySpace::kHost:
+      return UINT64_MAX / 2;
   }
   return 0;
 }
@@ -360,9 +373,11 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
   const Buffer& s = buf(p, in.src);
   const Buffer& d = buf(p, in.dst);
   if (in.convert && q.engine != EngineKind::kTileDma)
-    fail(in.where, "datatype conversion (src_dtype/dst_dtype) is done by the tile DMA only; cluster and "
-                   "host DMA copy bytes as they are");
-  const std::uint64_t dst_bytes = in.convert ? converted_bytes(in.src_dtype, in.dst_dtype, in.bytes) : in.bytes;
+    fail(in.where,
+         "datatype conversion (src_dtype/dst_dtype) is done by the tile DMA only; cluster and "
+         "host DMA copy bytes as they are");
+  const std::uint64_t dst_bytes =
+      in.convert ? converted_bytes(in.src_dtype, in.dst_dtype, in.bytes) : in.bytes;
   auto need = [&](MemorySpace src_space, MemorySpace dst_space, const Location& src_at,
                   const Location& dst_at) {
     // A random pattern scatters or gathers pieces anywhere in its HBM buffer.
@@ -380,8 +395,10 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
         need(MemorySpace::kCsram, MemorySpace::kTsram, at, at);
       if ((s.space == MemorySpace::kCsram && s.cluster != at.cluster) ||
           (d.space == MemorySpace::kCsram && d.cluster != at.cluster))
-        fail(in.where, fmt::format("tile DMA moves data between its TSRAM and the CSRAM of its own cluster c{}",
-                                   at.cluster));
+        fail(in.where,
+             fmt::format(
+                 "tile DMA moves data between its TSRAM and the CSRAM of its own cluster c{}",
+                 at.cluster));
       break;
     case EngineKind::kClusterDma: {
       const bool ok = (s.space == MemorySpace::kHbm && d.space == MemorySpace::kCsram) ||
@@ -390,9 +407,12 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
       if (!ok)
         fail(in.where, fmt::format("cluster DMA copies hbm<->csram or csram->csram, got {} -> {}",
                                    memory_space_name(s.space), memory_space_name(d.space)));
-      if ((s.space == MemorySpace::kCsram && d.space != MemorySpace::kCsram && s.cluster != at.cluster) ||
-          (d.space == MemorySpace::kCsram && s.space != MemorySpace::kCsram && d.cluster != at.cluster) ||
-          (s.space == MemorySpace::kCsram && d.space == MemorySpace::kCsram && s.cluster != at.cluster))
+      if ((s.space == MemorySpace::kCsram && d.space != MemorySpace::kCsram &&
+           s.cluster != at.cluster) ||
+          (d.space == MemorySpace::kCsram && s.space != MemorySpace::kCsram &&
+           d.cluster != at.cluster) ||
+          (s.space == MemorySpace::kCsram && d.space == MemorySpace::kCsram &&
+           s.cluster != at.cluster))
         fail(in.where, fmt::format("cluster DMA of c{} reads or fills its own CSRAM", at.cluster));
       need(s.space, d.space, at, at);
       break;
@@ -401,22 +421,26 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
       const bool ok = (s.space == MemorySpace::kHost && d.space == MemorySpace::kHbm) ||
                       (s.space == MemorySpace::kHbm && d.space == MemorySpace::kHost);
       if (!ok)
-        fail(in.where, fmt::format("host DMA copies host<->hbm, got {} -> {}", memory_space_name(s.space),
-                                   memory_space_name(d.space)));
+        fail(in.where, fmt::format("host DMA copies host<->hbm, got {} -> {}",
+                                   memory_space_name(s.space), memory_space_name(d.space)));
       need(s.space, d.space, at, at);
       break;
     }
-    default: fail(in.where, "copy runs on a DMA engine");
+    default:
+      fail(in.where, "copy runs on a DMA engine");
   }
   if (in.pattern.random) {
-    if (q.engine != EngineKind::kClusterDma || (s.space == MemorySpace::kHbm) == (d.space == MemorySpace::kHbm))
+    if (q.engine != EngineKind::kClusterDma ||
+        (s.space == MemorySpace::kHbm) == (d.space == MemorySpace::kHbm))
       fail(in.where, "a random access pattern needs a cluster DMA copy between HBM and CSRAM");
     const bool src_side = s.space == MemorySpace::kHbm;
     const Buffer& h = src_side ? s : d;
     const std::uint64_t off = src_side ? in.src.offset : in.dst.offset;
     if (off >= h.bytes || in.pattern.access_bytes > h.bytes - off)
-      fail(in.where, fmt::format("pattern.access_bytes {} does not fit HBM buffer '{}' ({} bytes) after offset {}",
-                                 in.pattern.access_bytes, h.name, h.bytes, off));
+      fail(in.where,
+           fmt::format(
+               "pattern.access_bytes {} does not fit HBM buffer '{}' ({} bytes) after offset {}",
+               in.pattern.access_bytes, h.name, h.bytes, off));
   }
 }
 
@@ -428,9 +452,9 @@ void validate_program(const Program& p, const ChipConfig& chip) {
     const Buffer& b = p.buffers[i];
     const std::uint64_t cap = space_capacity(b, chip);
     if (b.offset + b.bytes > cap || b.offset + b.bytes < b.offset)
-      throw InputError(fmt::format(
-          "{}: buffer '{}': does not fit {}: offset {} + {} bytes > capacity {} bytes", p.source,
-          b.name, memory_space_name(b.space), b.offset, b.bytes, cap));
+      throw InputError(
+          fmt::format("{}: buffer '{}': does not fit {}: offset {} + {} bytes > capacity {} bytes",
+                      p.source, b.name, memory_space_name(b.space), b.offset, b.bytes, cap));
     for (std::size_t j = 0; j < i; ++j) {
       const Buffer& o = p.buffers[j];
       if (o.space != b.space || b.space == MemorySpace::kHost) continue;
@@ -453,8 +477,9 @@ void validate_program(const Program& p, const ChipConfig& chip) {
                                : s.home.kind == Location::Kind::kCluster ? chip.cluster.semaphores
                                                                          : INT64_MAX;
     if (++per_home[s.home.text()] > limit)
-      throw InputError(fmt::format("{}: semaphores: {} uses more than the {} hardware semaphores it has",
-                                   p.source, s.home.text(), limit));
+      throw InputError(
+          fmt::format("{}: semaphores: {} uses more than the {} hardware semaphores it has",
+                      p.source, s.home.text(), limit));
   }
   // Instructions: op fits the engine, operands fit their buffers.
   for (const auto& q : p.queues) {
@@ -469,31 +494,44 @@ void validate_program(const Program& p, const ChipConfig& chip) {
           require_engine(EngineKind::kTtu);
           const auto m = static_cast<std::uint64_t>(in.m), n = static_cast<std::uint64_t>(in.n),
                      k = static_cast<std::uint64_t>(in.k);
-          check_operand(p, in, "a", in.a, dtype_bytes(in.a_dtype, m * k), MemorySpace::kTsram, q.location);
-          check_operand(p, in, "b", in.b, dtype_bytes(in.b_dtype, k * n), MemorySpace::kTsram, q.location);
-          check_operand(p, in, "c", in.c, dtype_bytes(in.c_dtype, m * n), MemorySpace::kTsram, q.location);
+          check_operand(p, in, "a", in.a, dtype_bytes(in.a_dtype, m * k), MemorySpace::kTsram,
+                        q.location);
+          check_operand(p, in, "b", in.b, dtype_bytes(in.b_dtype, k * n), MemorySpace::kTsram,
+                        q.location);
+          check_operand(p, in, "c", in.c, dtype_bytes(in.c_dtype, m * n), MemorySpace::kTsram,
+                        q.location);
           break;
         }
         case OpCode::kVector: {
           require_engine(EngineKind::kTvp);
           const auto e = static_cast<std::uint64_t>(in.elements);
           for (const auto& r : in.operands)
-            check_operand(p, in, "inputs", r, dtype_bytes(in.a_dtype, e), MemorySpace::kTsram, q.location);
-          check_operand(p, in, "output", in.c, dtype_bytes(in.c_dtype, e), MemorySpace::kTsram, q.location);
+            check_operand(p, in, "inputs", r, dtype_bytes(in.a_dtype, e), MemorySpace::kTsram,
+                          q.location);
+          check_operand(p, in, "output", in.c, dtype_bytes(in.c_dtype, e), MemorySpace::kTsram,
+                        q.location);
           break;
         }
-        case OpCode::kCopy: validate_copy(p, in, q); break;
+        case OpCode::kCopy:
+          validate_copy(p, in, q);
+          break;
         case OpCode::kMulticast: {
           require_engine(EngineKind::kClusterDma);
           const Buffer& s = buf(p, in.src);
           if (s.space != MemorySpace::kCsram || s.cluster != q.location.cluster)
-            fail(in.where, fmt::format("multicast reads the CSRAM of its own cluster c{}", q.location.cluster));
+            fail(in.where, fmt::format("multicast reads the CSRAM of its own cluster c{}",
+                                       q.location.cluster));
           check_operand(p, in, "src", in.src, in.bytes, MemorySpace::kCsram, q.location);
-          for (const auto& t : in.targets) check_operand(p, in, "dst", in.dst, in.bytes, MemorySpace::kTsram, t);
+          for (const auto& t : in.targets)
+            check_operand(p, in, "dst", in.dst, in.bytes, MemorySpace::kTsram, t);
           break;
         }
-        case OpCode::kScalar: require_engine(EngineKind::kTcp); break;
-        case OpCode::kCommand: require_engine(EngineKind::kHostCommand); break;
+        case OpCode::kScalar:
+          require_engine(EngineKind::kTcp);
+          break;
+        case OpCode::kCommand:
+          require_engine(EngineKind::kHostCommand);
+          break;
       }
     }
   }

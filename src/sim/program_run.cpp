@@ -9,7 +9,8 @@ namespace maia {
 
 namespace {
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 }  // namespace
 
@@ -34,11 +35,13 @@ ProgramResult run_program(const ChipConfig& cfg, const Program& program, const R
   if (!chip->finished()) {
     const auto stuck = chip->stuck_engines();
     const bool limit = opt.max_sim_time_ms > 0 && sc_core::sc_pending_activity();
-    std::string msg = limit ? fmt::format("{}: simulated-time limit of {} ms reached; unfinished queues:",
-                                          program.source, opt.max_sim_time_ms)
-                            : fmt::format("{}: deadlock: {} queue(s) can never proceed (their semaphores "
-                                          "are never signalled enough):",
-                                          program.source, stuck.size());
+    std::string msg =
+        limit ? fmt::format("{}: simulated-time limit of {} ms reached; unfinished queues:",
+                            program.source, opt.max_sim_time_ms)
+              : fmt::format(
+                    "{}: deadlock: {} queue(s) can never proceed (their semaphores "
+                    "are never signalled enough):",
+                    program.source, stuck.size());
     for (const auto& s : stuck) msg += "\n  " + s;
     throw SimulationError(msg);
   }
@@ -53,8 +56,10 @@ ProgramResult run_program(const ChipConfig& cfg, const Program& program, const R
   const auto engines = chip->loaded_engines();
   for (std::size_t i = 0; i < engines.size(); ++i) {
     const StatGroup& g = engine_stats[i];
-    EngineSummary e{g.name(), g.get("instructions"), g.get("busy_ns"), g.get("semaphore_wait_ns"), {}};
-    for (const auto& s : engines[i]->spans()) e.spans_ns.emplace_back(ps_to_ns(s.start), ps_to_ns(s.end));
+    EngineSummary e{
+        g.name(), g.get("instructions"), g.get("busy_ns"), g.get("semaphore_wait_ns"), {}};
+    for (const auto& s : engines[i]->spans())
+      e.spans_ns.emplace_back(ps_to_ns(s.start), ps_to_ns(s.end));
     r.engines.push_back(std::move(e));
   }
   r.modules = chip->stats();
@@ -63,7 +68,8 @@ ProgramResult run_program(const ChipConfig& cfg, const Program& program, const R
   r.hbm_write_bytes = sum_stat(m, "chip.hbm", "write_bytes");
   if (!chip->hbm()) {  // third-party memory: count what the DMAs asked for
     r.hbm_read_bytes = sum_stat(m, "", "hbm_read_bytes") + sum_stat(m, "host_dma", "to_host_bytes");
-    r.hbm_write_bytes = sum_stat(m, "", "hbm_write_bytes") + sum_stat(m, "host_dma", "to_device_bytes");
+    r.hbm_write_bytes =
+        sum_stat(m, "", "hbm_write_bytes") + sum_stat(m, "host_dma", "to_device_bytes");
   }
   r.csram_read_bytes = sum_stat(m, ".csram", "read_bytes");
   r.csram_write_bytes = sum_stat(m, ".csram", "write_bytes");

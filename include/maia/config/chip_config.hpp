@@ -55,10 +55,10 @@ struct ClusterConfig {
 };
 
 struct HbmTimingConfig {  // ns
-  double tCL = 12.6, tCWL = 6.1, tRCD_rd = 19.6, tRCD_wr = 9.6, tRP = 16.1, tRAS = 28.3,
-         tRC = 45.2, tWR = 20.4, tRTP = 5.7, tCCD_S = 0.87, tCCD_L = 2.6, tRRD_S = 2.6,
-         tRRD_L = 3.0, tFAW = 15.2, tWTR_S = 4.35, tWTR_L = 6.1, tRTW = 12.6, tREFI = 3900,
-         tRFC = 550, tRFCpb = 200;
+  double tCL = 12.6, tCWL = 6.1, tRCD_rd = 19.6, tRCD_wr = 9.6, tRP = 16.1, tRAS = 28.3, tRC = 45.2,
+         tWR = 20.4, tRTP = 5.7, tCCD_S = 0.87, tCCD_L = 2.6, tRRD_S = 2.6, tRRD_L = 3.0,
+         tFAW = 15.2, tWTR_S = 4.35, tWTR_L = 6.1, tRTW = 12.6, tREFI = 3900, tRFC = 550,
+         tRFCpb = 200;
 };
 
 struct HbmConfig {

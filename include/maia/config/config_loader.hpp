@@ -20,7 +20,8 @@ struct ConfigOverride {
 ConfigOverride parse_override(const std::string& text);
 
 // Loads `file` (empty: built-in defaults only) and applies `overrides` in order.
-ChipConfig load_chip_config(const std::string& file, const std::vector<ConfigOverride>& overrides = {});
+ChipConfig load_chip_config(const std::string& file,
+                            const std::vector<ConfigOverride>& overrides = {});
 
 // Validates the cross-knob rules of an already typed config (also called by load_chip_config).
 void validate_chip_config(const ChipConfig& c, const std::string& where);

@@ -22,7 +22,7 @@ namespace maia {
 
 struct GemmSpec {
   std::int64_t m = 0, n = 0, k = 0;
-  DType dtype = DType::kFp8;     // A and B
+  DType dtype = DType::kFp8;  // A and B
   DType out_dtype = DType::kBf16;
 };
 

@@ -13,7 +13,7 @@ struct HbmStreamSpec {
   bool random = false;
   std::uint64_t bytes = 1ull << 30;
   double write_fraction = 0;
-  std::uint64_t access_bytes = 64;     // random pattern piece size
+  std::uint64_t access_bytes = 64;            // random pattern piece size
   std::uint64_t instruction_bytes = 8 << 20;  // bytes per copy instruction
   std::uint64_t seed = 1;
 };

@@ -31,9 +31,9 @@ std::string_view memory_space_name(MemorySpace s);
 struct Buffer {
   std::string name;
   MemorySpace space = MemorySpace::kHbm;
-  int cluster = -1;                 // CSRAM: owning cluster
-  std::vector<Location> tiles;      // TSRAM: tiles holding a copy
-  std::uint64_t offset = 0;         // byte address within the space
+  int cluster = -1;             // CSRAM: owning cluster
+  std::vector<Location> tiles;  // TSRAM: tiles holding a copy
+  std::uint64_t offset = 0;     // byte address within the space
   std::uint64_t bytes = 0;
 };
 

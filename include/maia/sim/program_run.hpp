@@ -38,7 +38,8 @@ struct ProgramResult {
 
 // Throws SimulationError when the program deadlocks (naming the stuck instructions) or runs past
 // the simulated-time limit.
-ProgramResult run_program(const ChipConfig& cfg, const Program& program, const RunOptions& opt = {});
+ProgramResult run_program(const ChipConfig& cfg, const Program& program,
+                          const RunOptions& opt = {});
 
 // Finds a module statistic by group name suffix, summed over matching groups.
 double sum_stat(const std::vector<StatGroup>& groups, const std::string& group_suffix,

@@ -12,14 +12,15 @@ namespace maia {
 Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg, ChipOptions options)
     : sc_module(name), cfg_(cfg) {
   sync_ = std::make_unique<SemaphoreFabric>(
-      "sync", [this](const Location& f, const Location& h, Picos at) { return signal_latency(f, h, at); });
+      "sync",
+      [this](const Location& f, const Location& h, Picos at) { return signal_latency(f, h, at); });
   gnoc_ = std::make_unique<Gnoc>("gnoc", cfg.gnoc);
   for (int c = 0; c < cfg.clusters; ++c)
-    paths_.cluster_endpoints.push_back(
-        gnoc_->add_endpoint(fmt::format("cluster{}", c), cfg.gnoc.cluster_routers[static_cast<std::size_t>(c)]));
+    paths_.cluster_endpoints.push_back(gnoc_->add_endpoint(
+        fmt::format("cluster{}", c), cfg.gnoc.cluster_routers[static_cast<std::size_t>(c)]));
   for (int s = 0; s < cfg.hbm.stacks; ++s)
-    stack_endpoints_.push_back(
-        gnoc_->add_endpoint(fmt::format("hbm{}", s), cfg.gnoc.hbm_routers[static_cast<std::size_t>(s)]));
+    stack_endpoints_.push_back(gnoc_->add_endpoint(
+        fmt::format("hbm{}", s), cfg.gnoc.hbm_routers[static_cast<std::size_t>(s)]));
   pcie_endpoint_ = gnoc_->add_endpoint("pcie", cfg.gnoc.pcie_router);
   nic_endpoint_ = gnoc_->add_endpoint("nic", cfg.gnoc.nic_router);
 
@@ -37,7 +38,8 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg, ChipOptions opti
   paths_.hbm_path = hbm_path_.get();
   paths_.hbm_peak_gbps = hbm_peak_gbps();
   for (int c = 0; c < cfg.clusters; ++c) {
-    clusters_.push_back(std::make_unique<Cluster>(fmt::format("c{}", c).c_str(), cfg, c, *sync_, paths_));
+    clusters_.push_back(
+        std::make_unique<Cluster>(fmt::format("c{}", c).c_str(), cfg, c, *sync_, paths_));
     paths_.csrams.push_back(&clusters_.back()->csram());
     for (int q = 0; q < clusters_.back()->dma_queues(); ++q)
       clusters_.back()->dma(q).memory_socket.bind(memory_router_->in);
@@ -59,10 +61,14 @@ double Chip::peak_flops(DType t) const { return chip_peak_flops(cfg_, t); }
 
 QueueEngine& Chip::engine_for(const Queue& q) {
   switch (q.engine) {
-    case EngineKind::kHostDma: return *host_dma_;
-    case EngineKind::kHostCommand: return *host_cmd_;
-    case EngineKind::kClusterDma: return cluster(q.location.cluster).dma(q.channel);
-    default: return cluster(q.location.cluster).tile(q.location.tile).engine(q.engine);
+    case EngineKind::kHostDma:
+      return *host_dma_;
+    case EngineKind::kHostCommand:
+      return *host_cmd_;
+    case EngineKind::kClusterDma:
+      return cluster(q.location.cluster).dma(q.channel);
+    default:
+      return cluster(q.location.cluster).tile(q.location.tile).engine(q.engine);
   }
 }
 
@@ -79,11 +85,13 @@ void Chip::load(const Program& program) {
 Picos Chip::signal_latency(const Location& from, const Location& home, Picos at) {
   const Picos cycle = cycles_to_ps(1, cfg_.clock_ghz);
   if (from == home) return at + cycle;
-  const Picos hop = cycles_to_ps(static_cast<double>(cfg_.gnoc.router_latency_cycles + cfg_.gnoc.link_latency_cycles),
-                                 cfg_.gnoc.clock_ghz);
+  const Picos hop = cycles_to_ps(
+      static_cast<double>(cfg_.gnoc.router_latency_cycles + cfg_.gnoc.link_latency_cycles),
+      cfg_.gnoc.clock_ghz);
   auto endpoint = [&](const Location& l) {
-    return l.kind == Location::Kind::kHost ? pcie_endpoint_
-                                           : paths_.cluster_endpoints[static_cast<std::size_t>(l.cluster)];
+    return l.kind == Location::Kind::kHost
+               ? pcie_endpoint_
+               : paths_.cluster_endpoints[static_cast<std::size_t>(l.cluster)];
   };
   Picos t = at;
   // host.dma and host.cmd complete on the device side of PCIe (the DMA engine and the control
@@ -97,7 +105,8 @@ Picos Chip::signal_latency(const Location& from, const Location& home, Picos at)
 }
 
 bool Chip::finished() const {
-  return std::all_of(loaded_.begin(), loaded_.end(), [](const QueueEngine* e) { return e->finished(); });
+  return std::all_of(loaded_.begin(), loaded_.end(),
+                     [](const QueueEngine* e) { return e->finished(); });
 }
 
 std::vector<std::string> Chip::stuck_engines() const {

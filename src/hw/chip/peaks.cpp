@@ -5,14 +5,16 @@
 namespace maia {
 
 double chip_peak_flops(const ChipConfig& c, DType t) {
-  return static_cast<double>(c.enabled_tiles()) * static_cast<double>(ttu_macs_per_cycle(c.tile.ttu, t)) *
-         2.0 * c.clock_ghz * 1e9;
+  return static_cast<double>(c.enabled_tiles()) *
+         static_cast<double>(ttu_macs_per_cycle(c.tile.ttu, t)) * 2.0 * c.clock_ghz * 1e9;
 }
 
 double noc_link_gbps(const GnocConfig& g) {
   return static_cast<double>(g.data_link_bytes_per_cycle) * g.clock_ghz;
 }
 
-double pcie_raw_gbps(const PcieConfig& p) { return static_cast<double>(p.lanes) * p.gtps_per_lane / 8.0; }
+double pcie_raw_gbps(const PcieConfig& p) {
+  return static_cast<double>(p.lanes) * p.gtps_per_lane / 8.0;
+}
 
 }  // namespace maia

@@ -44,8 +44,8 @@ Flow BankedSram::access(std::uint64_t addr, std::uint64_t bytes, bool write, Flo
   const double bank_gbps = static_cast<double>(cfg_.bank_width_bytes) * clock_ghz_;
   for (std::uint64_t b = 0; b < nb; ++b) {
     if (scratch_[b] == 0) continue;
-    const Reservation r = reserve_paced(banks_[b], in, transfer_ps(static_cast<double>(scratch_[b]), bank_gbps),
-                                        scratch_[b]);
+    const Reservation r = reserve_paced(
+        banks_[b], in, transfer_ps(static_cast<double>(scratch_[b]), bank_gbps), scratch_[b]);
     out.first = std::min(out.first, r.start + latency_);
     out.last = std::max(out.last, r.end + latency_);
   }

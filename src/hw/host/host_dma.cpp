@@ -30,14 +30,14 @@ Picos HostDma::execute(const Instruction& in) {
   PcieStage h2d(host_, PcieDirection::kHostToDevice), d2h(host_, PcieDirection::kDeviceToHost);
   HbmNocStage noc(hbm_path_, hbm_base, pcie_endpoint_, to_device);
   const Picos done = window_.issue(in.bytes, static_cast<std::uint64_t>(cfg_.chunk_bytes),
-              [&](Picos t, std::uint64_t off, std::uint64_t len) {
-                if (to_device) {
-                  TransferStage* chain[] = {&dram, &h2d, &noc, &mem};
-                  return run_chain(chain, {t, t}, off, len).last;
-                }
-                TransferStage* chain[] = {&mem, &noc, &d2h, &dram};
-                return run_chain(chain, {t, t}, off, len).last;
-              });
+                                   [&](Picos t, std::uint64_t off, std::uint64_t len) {
+                                     if (to_device) {
+                                       TransferStage* chain[] = {&dram, &h2d, &noc, &mem};
+                                       return run_chain(chain, {t, t}, off, len).last;
+                                     }
+                                     TransferStage* chain[] = {&mem, &noc, &d2h, &dram};
+                                     return run_chain(chain, {t, t}, off, len).last;
+                                   });
   (to_device ? to_device_ : to_host_) += in.bytes;
   return done;
 }

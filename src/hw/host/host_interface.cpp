@@ -4,7 +4,10 @@ namespace maia {
 
 HostInterface::HostInterface(sc_core::sc_module_name name, const PcieConfig& cfg,
                              double chip_clock_ghz)
-    : sc_module(name), cfg_(cfg), chip_clock_ghz_(chip_clock_ghz), latency_(ns_to_ps(cfg.latency_ns)) {}
+    : sc_module(name),
+      cfg_(cfg),
+      chip_clock_ghz_(chip_clock_ghz),
+      latency_(ns_to_ps(cfg.latency_ns)) {}
 
 double HostInterface::raw_gbps() const {
   return static_cast<double>(cfg_.lanes) * cfg_.gtps_per_lane / 8.0;
@@ -12,7 +15,8 @@ double HostInterface::raw_gbps() const {
 
 double HostInterface::payload_gbps() const {
   const double mps = static_cast<double>(cfg_.max_payload_bytes);
-  return raw_gbps() * cfg_.encoding_efficiency * mps / (mps + static_cast<double>(cfg_.tlp_overhead_bytes));
+  return raw_gbps() * cfg_.encoding_efficiency * mps /
+         (mps + static_cast<double>(cfg_.tlp_overhead_bytes));
 }
 
 std::uint64_t HostInterface::wire_bytes(std::uint64_t payload) const {
@@ -34,15 +38,16 @@ Flow HostInterface::link_transfer(PcieDirection dir, std::uint64_t bytes, Flow i
 }
 
 Flow HostInterface::host_memory(std::uint64_t bytes, Flow in) {
-  const Reservation r =
-      reserve_paced(host_dram_, in, transfer_ps(static_cast<double>(bytes), cfg_.host_memory_gbps), bytes);
+  const Reservation r = reserve_paced(
+      host_dram_, in, transfer_ps(static_cast<double>(bytes), cfg_.host_memory_gbps), bytes);
   return {r.start, r.end};
 }
 
 Picos HostInterface::command(std::uint64_t bytes, Picos at) {
   ++commands_;
   const Flow arrived = link_transfer(PcieDirection::kHostToDevice, bytes, {at, at});
-  const Picos decode = cycles_to_ps(static_cast<double>(cfg_.command_processing_cycles), chip_clock_ghz_);
+  const Picos decode =
+      cycles_to_ps(static_cast<double>(cfg_.command_processing_cycles), chip_clock_ghz_);
   return control_processor_.reserve(arrived.last, decode).end;
 }
 
@@ -50,8 +55,10 @@ void HostInterface::collect_stats(std::vector<StatGroup>& out) const {
   StatGroup g(name());
   g.set("h2d_payload_bytes", static_cast<double>(payload_bytes_[0]), "B", "host-to-device payload");
   g.set("d2h_payload_bytes", static_cast<double>(payload_bytes_[1]), "B", "device-to-host payload");
-  g.set("h2d_wire_bytes", static_cast<double>(h2d_.bytes()), "B", "host-to-device bytes incl. TLP overhead");
-  g.set("d2h_wire_bytes", static_cast<double>(d2h_.bytes()), "B", "device-to-host bytes incl. TLP overhead");
+  g.set("h2d_wire_bytes", static_cast<double>(h2d_.bytes()), "B",
+        "host-to-device bytes incl. TLP overhead");
+  g.set("d2h_wire_bytes", static_cast<double>(d2h_.bytes()), "B",
+        "device-to-host bytes incl. TLP overhead");
   g.set("h2d_tlps", static_cast<double>(tlps_[0]), "count", "host-to-device data TLPs");
   g.set("d2h_tlps", static_cast<double>(tlps_[1]), "count", "device-to-host data TLPs");
   g.set("h2d_busy_ns", ps_to_ns(h2d_.busy_ps()), "ns", "host-to-device link busy time");

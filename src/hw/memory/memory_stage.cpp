@@ -27,7 +27,8 @@ Flow MemoryStage::serve(Flow in, std::uint64_t offset, std::uint64_t bytes) {
                                       gp.get_response_string()));
   const Picos done = std::max(now + from_sc(delay), write_ ? in.last : in.first);
   if (write_) return {done, done};
-  const Picos first = std::max(in.first, done - transfer_ps(static_cast<double>(bytes), peak_gbps_));
+  const Picos first =
+      std::max(in.first, done - transfer_ps(static_cast<double>(bytes), peak_gbps_));
   return {first, done};
 }
 

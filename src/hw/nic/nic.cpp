@@ -8,8 +8,10 @@ Nic::Nic(sc_core::sc_module_name name, const NicConfig& cfg) : sc_module(name), 
   ports_.resize(static_cast<std::size_t>(cfg.ports));
   std::size_t p = 0;
   for (std::size_t peer = 0; peer < cfg.tray_links.size(); ++peer)
-    for (std::int64_t i = 0; i < cfg.tray_links[peer]; ++i) ports_[p++].role = fmt::format("tray{}", peer);
-  for (std::int64_t i = 0; i < cfg.scaleout_ports && p < ports_.size(); ++i) ports_[p++].role = "scaleout";
+    for (std::int64_t i = 0; i < cfg.tray_links[peer]; ++i)
+      ports_[p++].role = fmt::format("tray{}", peer);
+  for (std::int64_t i = 0; i < cfg.scaleout_ports && p < ports_.size(); ++i)
+    ports_[p++].role = "scaleout";
   for (; p < ports_.size(); ++p) ports_[p].role = "unused";
 }
 

@@ -10,8 +10,9 @@ enum Dir { kEast = 0, kWest = 1, kSouth = 2, kNorth = 3 };
 Gnoc::Gnoc(sc_core::sc_module_name name, const GnocConfig& cfg)
     : sc_module(name),
       cfg_(cfg),
-      hop_latency_(cycles_to_ps(static_cast<double>(cfg.router_latency_cycles + cfg.link_latency_cycles),
-                                cfg.clock_ghz)) {
+      hop_latency_(
+          cycles_to_ps(static_cast<double>(cfg.router_latency_cycles + cfg.link_latency_cycles),
+                       cfg.clock_ghz)) {
   const std::int64_t routers = cfg.mesh_cols * cfg.mesh_rows;
   mesh_link_index_.assign(static_cast<std::size_t>(routers * 4), -1);
   for (std::int64_t r = 0; r < routers; ++r) {
@@ -52,7 +53,8 @@ std::vector<int> Gnoc::route(std::int64_t src_router, std::int64_t dst_router) c
     cur = next;
   }
   while (cur / cfg_.mesh_cols != dy) {  // then Y
-    const std::int64_t next = cur / cfg_.mesh_cols < dy ? cur + cfg_.mesh_cols : cur - cfg_.mesh_cols;
+    const std::int64_t next =
+        cur / cfg_.mesh_cols < dy ? cur + cfg_.mesh_cols : cur - cfg_.mesh_cols;
     out.push_back(mesh_link(cur, next));
     cur = next;
   }
@@ -62,7 +64,8 @@ std::vector<int> Gnoc::route(std::int64_t src_router, std::int64_t dst_router) c
 const std::vector<int>& Gnoc::path(int src, int dst) const {
   const std::size_t n = endpoints_.size();
   if (path_cache_.size() != n * n) path_cache_.assign(n * n, {});
-  std::vector<int>& p = path_cache_[static_cast<std::size_t>(src) * n + static_cast<std::size_t>(dst)];
+  std::vector<int>& p =
+      path_cache_[static_cast<std::size_t>(src) * n + static_cast<std::size_t>(dst)];
   if (!p.empty()) return p;
   const int mesh_links = static_cast<int>(links_.size()) - 2 * static_cast<int>(n);
   p.push_back(mesh_links + 2 * src);  // injection port
@@ -76,8 +79,8 @@ const std::vector<int>& Gnoc::path(int src, int dst) const {
 int Gnoc::hops(int src, int dst) const { return static_cast<int>(path(src, dst).size()); }
 
 double Gnoc::link_gbps(NocPlane plane) const {
-  const auto width = plane == NocPlane::kData ? cfg_.data_link_bytes_per_cycle
-                                              : cfg_.control_link_bytes_per_cycle;
+  const auto width =
+      plane == NocPlane::kData ? cfg_.data_link_bytes_per_cycle : cfg_.control_link_bytes_per_cycle;
   return static_cast<double>(width) * cfg_.clock_ghz;
 }
 
@@ -117,7 +120,8 @@ void Gnoc::collect_stats(std::vector<StatGroup>& out) const {
     }
   }
   total.set("data_link_bytes", static_cast<double>(data_bytes), "B",
-            "bytes carried, summed over data-plane links incl. injection/ejection ports (a byte counts once per link it crosses)");
+            "bytes carried, summed over data-plane links incl. injection/ejection ports (a byte "
+            "counts once per link it crosses)");
   total.set("control_link_bytes", static_cast<double>(control_bytes), "B",
             "bytes carried, summed over control-plane links");
   total.set("data_link_busy_ns", ps_to_ns(busy), "ns", "sum over data links of busy time");

@@ -39,7 +39,8 @@ void SemaphoreFabric::acquire(const std::vector<SemaphoreOp>& ops) {
 void SemaphoreFabric::release(const std::vector<SemaphoreOp>& ops, const Location& from, Picos at) {
   const Picos now = now_ps();
   for (const auto& op : ops) {
-    const Picos lands = latency_(from, decls_[static_cast<std::size_t>(op.semaphore)].home, std::max(at, now));
+    const Picos lands =
+        latency_(from, decls_[static_cast<std::size_t>(op.semaphore)].home, std::max(at, now));
     pending_.push({lands, seq_++, op.semaphore, op.count});
     ++signals_sent_;
   }

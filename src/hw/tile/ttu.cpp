@@ -6,9 +6,12 @@ namespace maia {
 
 std::int64_t ttu_macs_per_cycle(const TtuConfig& ttu, DType t) {
   switch (t) {
-    case DType::kFp4: return ttu.macs_per_cycle_fp4;
-    case DType::kFp8: return ttu.macs_per_cycle_fp8;
-    default: return ttu.macs_per_cycle_bf16;
+    case DType::kFp4:
+      return ttu.macs_per_cycle_fp4;
+    case DType::kFp8:
+      return ttu.macs_per_cycle_fp8;
+    default:
+      return ttu.macs_per_cycle_bf16;
   }
 }
 
@@ -35,17 +38,22 @@ Ttu::Ttu(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
 Picos Ttu::execute(const Instruction& in) {
   const GemmCost cost = gemm_cost(cfg_, in.m, in.n, in.k, in.a_dtype, in.b_dtype);
   const Picos start = now_ps();
-  const Picos compute_end = start + cycles_to_ps(static_cast<double>(cost.compute_cycles), clock_ghz_);
+  const Picos compute_end =
+      start + cycles_to_ps(static_cast<double>(cost.compute_cycles), clock_ghz_);
   const auto m = static_cast<std::uint64_t>(in.m), n = static_cast<std::uint64_t>(in.n),
              k = static_cast<std::uint64_t>(in.k);
   // Operands stream in over the instruction. Output tiles are finished one after another (each
   // accumulates over all of k), so partial sums are read and results written throughout too.
   const Flow stream{start, compute_end};
   Picos end = compute_end;
-  end = std::max(end, tsram_.access(buffer(in.a).offset + in.a.offset, dtype_bytes(in.a_dtype, m * k),
-                                    false, stream).last);
-  end = std::max(end, tsram_.access(buffer(in.b).offset + in.b.offset, dtype_bytes(in.b_dtype, k * n),
-                                    false, stream).last);
+  end = std::max(end, tsram_
+                          .access(buffer(in.a).offset + in.a.offset, dtype_bytes(in.a_dtype, m * k),
+                                  false, stream)
+                          .last);
+  end = std::max(end, tsram_
+                          .access(buffer(in.b).offset + in.b.offset, dtype_bytes(in.b_dtype, k * n),
+                                  false, stream)
+                          .last);
   const std::uint64_t c_addr = buffer(in.c).offset + in.c.offset;
   const std::uint64_t c_bytes = dtype_bytes(in.c_dtype, m * n);
   if (in.accumulate) end = std::max(end, tsram_.access(c_addr, c_bytes, false, stream).last);

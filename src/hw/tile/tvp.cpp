@@ -16,8 +16,9 @@ std::int64_t tvp_cycles(const TvpConfig& tvp, const std::string& function, std::
          tvp.pipeline_cycles;
 }
 
-Tvp::Tvp(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync, OccupancyServer* issue,
-         Picos issue_cost, const TvpConfig& cfg, double clock_ghz, BankedSram& tsram)
+Tvp::Tvp(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
+         OccupancyServer* issue, Picos issue_cost, const TvpConfig& cfg, double clock_ghz,
+         BankedSram& tsram)
     : QueueEngine(name, EngineKind::kTvp, std::move(where), sync, issue, issue_cost),
       cfg_(cfg),
       clock_ghz_(clock_ghz),
@@ -30,10 +31,14 @@ Picos Tvp::execute(const Instruction& in) {
   const auto e = static_cast<std::uint64_t>(in.elements);
   Picos end = compute_end;
   for (const auto& op : in.operands)
-    end = std::max(end, tsram_.access(buffer(op).offset + op.offset, dtype_bytes(in.a_dtype, e), false,
-                                      {start, compute_end}).last);
-  end = std::max(end, tsram_.access(buffer(in.c).offset + in.c.offset, dtype_bytes(in.c_dtype, e), true,
-                                    {start, compute_end}).last);
+    end = std::max(end, tsram_
+                            .access(buffer(op).offset + op.offset, dtype_bytes(in.a_dtype, e),
+                                    false, {start, compute_end})
+                            .last);
+  end = std::max(end, tsram_
+                          .access(buffer(in.c).offset + in.c.offset, dtype_bytes(in.c_dtype, e),
+                                  true, {start, compute_end})
+                          .last);
   const VectorFunction* f = find_vector_function(in.function);
   flops_ += static_cast<double>(in.elements) * (f ? f->flops_per_element : 0.0);
   elements_ += in.elements;

@@ -54,7 +54,9 @@ class Chip : public sc_core::sc_module {
   Nic& nic() { return *nic_; }
   HbmSubsystem* hbm() { return hbm_.get(); }
   Cluster& cluster(int i) { return *clusters_[static_cast<std::size_t>(i)]; }
-  int cluster_endpoint(int i) const { return paths_.cluster_endpoints[static_cast<std::size_t>(i)]; }
+  int cluster_endpoint(int i) const {
+    return paths_.cluster_endpoints[static_cast<std::size_t>(i)];
+  }
   const std::vector<int>& stack_endpoints() const { return stack_endpoints_; }
   int pcie_endpoint() const { return pcie_endpoint_; }
 

@@ -38,8 +38,8 @@ inline Reservation reserve_paced(OccupancyServer& server, Flow in, Picos duratio
     const Picos slice = duration / kSlices;
     for (int i = 0; i < kSlices; ++i) {
       const Picos d = i + 1 == kSlices ? duration - slice * (kSlices - 1) : slice;
-      const Reservation part = server.reserve_bytes(in.first + window * i / kSlices, d,
-                                                    i == 0 ? bytes : 0);
+      const Reservation part =
+          server.reserve_bytes(in.first + window * i / kSlices, d, i == 0 ? bytes : 0);
       if (i == 0) r.start = part.start;
       r.end = part.end;
     }
@@ -56,7 +56,8 @@ class BandwidthStage : public TransferStage {
   BandwidthStage(OccupancyServer& server, double gbytes_per_s, Picos latency)
       : server_(server), gbps_(gbytes_per_s), latency_(latency) {}
   Flow serve(Flow in, std::uint64_t, std::uint64_t bytes) override {
-    const Reservation r = reserve_paced(server_, in, transfer_ps(static_cast<double>(bytes), gbps_), bytes);
+    const Reservation r =
+        reserve_paced(server_, in, transfer_ps(static_cast<double>(bytes), gbps_), bytes);
     return {r.start + latency_, r.end + latency_};
   }
 

@@ -23,8 +23,8 @@ namespace maia {
 class QueueEngine : public sc_core::sc_module, public StatsSource {
  public:
   SC_HAS_PROCESS(QueueEngine);
-  QueueEngine(sc_core::sc_module_name name, EngineKind kind, Location where,
-              SemaphoreFabric& sync, OccupancyServer* issue_port, Picos issue_cost);
+  QueueEngine(sc_core::sc_module_name name, EngineKind kind, Location where, SemaphoreFabric& sync,
+              OccupancyServer* issue_port, Picos issue_cost);
 
   EngineKind engine_kind() const { return kind_; }
   const Location& location() const { return where_; }

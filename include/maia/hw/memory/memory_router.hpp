@@ -2,9 +2,9 @@
 // The memory-side TLM-2.0 interconnect: every DMA that reaches device memory binds its initiator
 // socket here, and the router forwards generic payloads to one target socket. That target is the
 // built-in HBM3e model or any third-party TLM-2.0 memory model bound in its place.
-#include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm>
 
 #include <systemc>
 

@@ -29,7 +29,9 @@ class Nic : public sc_core::sc_module, public StatsSource {
   Flow transmit(std::size_t p, std::uint64_t bytes, Flow in);
   double port_gbytes_per_s() const { return cfg_.port_gbps / 8.0; }
   // Aggregate bandwidth per direction, GB/s.
-  double total_gbytes_per_s() const { return port_gbytes_per_s() * static_cast<double>(ports_.size()); }
+  double total_gbytes_per_s() const {
+    return port_gbytes_per_s() * static_cast<double>(ports_.size());
+  }
   void collect_stats(std::vector<StatGroup>& out) const override;
 
  private:

@@ -10,9 +10,9 @@ namespace maia {
 
 class TileDma : public QueueEngine {
  public:
-  TileDma(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync, OccupancyServer* issue,
-          Picos issue_cost, const DmaConfig& cfg, double clock_ghz, BankedSram& tsram,
-          BankedSram& csram, OccupancyServer& port);
+  TileDma(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
+          OccupancyServer* issue, Picos issue_cost, const DmaConfig& cfg, double clock_ghz,
+          BankedSram& tsram, BankedSram& csram, OccupancyServer& port);
 
  protected:
   Picos execute(const Instruction& in) override;
