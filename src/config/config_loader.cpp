@@ -188,7 +188,20 @@ void apply_tree(const Json& node, const std::string& prefix, const Sources& sour
         }
     }
     if (is_group) fail(where_obj, path, "is a group of knobs and must be an object", it.value());
-    const std::string hint = nearest_match(path, all_paths());
+    // For an unknown group, match one of its leaves against the knob paths and suggest the
+    // matching knob's group at the same depth ("hmb" with leaf "stacks" -> "hbm").
+    std::string probe = path;
+    for (const nlohmann::json* n = &it.value(); n->is_object() && !n->empty();
+         n = &n->begin().value())
+      probe += "." + n->begin().key();
+    std::string hint = nearest_match(probe, all_paths());
+    if (!hint.empty() && probe != path) {
+      const auto depth = std::count(path.begin(), path.end(), '.') + 1;
+      std::size_t cut = 0;
+      for (long d = 0; d < depth && cut != std::string::npos; ++d)
+        cut = hint.find('.', cut ? cut + 1 : 0);
+      hint = hint.substr(0, cut);
+    }
     throw InputError(fmt::format("{}: {}: unknown key{}", where_obj, path,
                                  hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   }

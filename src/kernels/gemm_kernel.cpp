@@ -162,7 +162,9 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const RegionGrid grid = region_grid(chip.clusters);
   const std::int64_t cr = grid.rows, cc = grid.cols;
 
-  double hbm_bytes = static_cast<double>(c_bytes);
+  // HBM traffic the program moves: the C it writes (unpadded), plus every operand load below.
+  double hbm_bytes =
+      static_cast<double>(dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(s.m * s.n)));
   for (int c = 0; c < chip.clusters; ++c) {
     const std::int64_t ri = c / cc, ci = c % cc;
     const std::int64_t r0 = ri * plan.block_rows / cr, r1 = (ri + 1) * plan.block_rows / cr;

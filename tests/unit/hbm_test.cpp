@@ -162,7 +162,8 @@ TEST(HbmAddressMap, BytesPerStackClosedFormMatchesWalk) {
       map.walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
         walked[loc.stack] += bytes;
       });
-      ASSERT_EQ(map.bytes_per_stack(addr, len), walked) << mapping << " addr " << addr << " len " << len;
+      ASSERT_EQ(map.bytes_per_stack(addr, len), walked)
+          << mapping << " addr " << addr << " len " << len;
     }
   }
 }

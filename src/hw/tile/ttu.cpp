@@ -44,20 +44,21 @@ Picos Ttu::execute(const Instruction& in) {
              k = static_cast<std::uint64_t>(in.k);
   // Operands stream in over the instruction. Output tiles are finished one after another (each
   // accumulates over all of k), so partial sums are read and results written throughout too.
+  // The SRAM access latency is part of the pipeline fill (pipeline_cycles), so only the TSRAM
+  // bookings running past the compute window stall the instruction.
   const Flow stream{start, compute_end};
-  Picos end = compute_end;
-  end = std::max(end, tsram_
-                          .access(buffer(in.a).offset + in.a.offset, dtype_bytes(in.a_dtype, m * k),
-                                  false, stream)
-                          .last);
-  end = std::max(end, tsram_
-                          .access(buffer(in.b).offset + in.b.offset, dtype_bytes(in.b_dtype, k * n),
-                                  false, stream)
-                          .last);
+  auto streamed = [&](std::uint64_t addr, std::uint64_t bytes, bool write) {
+    return tsram_.access(addr, bytes, write, stream).last - tsram_.latency();
+  };
   const std::uint64_t c_addr = buffer(in.c).offset + in.c.offset;
   const std::uint64_t c_bytes = dtype_bytes(in.c_dtype, m * n);
-  if (in.accumulate) end = std::max(end, tsram_.access(c_addr, c_bytes, false, stream).last);
-  end = std::max(end, tsram_.access(c_addr, c_bytes, true, stream).last);
+  Picos end = compute_end;
+  end = std::max(
+      end, streamed(buffer(in.a).offset + in.a.offset, dtype_bytes(in.a_dtype, m * k), false));
+  end = std::max(
+      end, streamed(buffer(in.b).offset + in.b.offset, dtype_bytes(in.b_dtype, k * n), false));
+  if (in.accumulate) end = std::max(end, streamed(c_addr, c_bytes, false));
+  end = std::max(end, streamed(c_addr, c_bytes, true));
   operand_stall_ps_ += end - compute_end;
   flops_ += cost.flops;
   compute_cycles_ += cost.compute_cycles;

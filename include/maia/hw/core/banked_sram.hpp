@@ -23,6 +23,8 @@ class BankedSram : public StatsSource {
 
   std::uint64_t capacity() const { return static_cast<std::uint64_t>(cfg_.bytes); }
   double peak_gbps() const;
+  // Access pipeline latency (added to every access's first and last byte).
+  Picos latency() const { return latency_; }
   const std::string& name() const { return name_; }
   std::uint64_t read_bytes() const { return read_bytes_; }
   std::uint64_t write_bytes() const { return write_bytes_; }

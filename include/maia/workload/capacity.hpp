@@ -1,0 +1,30 @@
+#pragma once
+// Does a model with a batch fit in HBM? Weights + KV cache + an activation workspace estimate.
+#include <cstdint>
+#include <vector>
+
+#include "maia/workload/batch.hpp"
+#include "maia/workload/model_config.hpp"
+#include "maia/workload/quantization.hpp"
+
+namespace maia {
+
+struct MemoryFootprint {
+  std::uint64_t weight_bytes = 0;
+  std::uint64_t kv_cache_bytes = 0;
+  std::uint64_t workspace_bytes = 0;
+  std::uint64_t total() const { return weight_bytes + kv_cache_bytes + workspace_bytes; }
+};
+
+// K and V of every layer for cached + new tokens of every sequence.
+std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch);
+
+MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
+                                 const std::vector<Sequence>& batch);
+
+// The footprint; throws InputError "model does not fit: weights X GB + KV Y GB + workspace Z GB
+// > HBM W GB" when it exceeds hbm_bytes.
+MemoryFootprint check_capacity(const ModelConfig& m, const Quantization& q,
+                               const std::vector<Sequence>& batch, std::uint64_t hbm_bytes);
+
+}  // namespace maia

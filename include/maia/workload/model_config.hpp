@@ -1,0 +1,53 @@
+#pragma once
+// A transformer model as the simulator sees it, read from a Hugging Face config.json (Llama,
+// Mistral, Mixtral and Qwen2 families). Every field of the file is either used, on the documented
+// list of fields that do not affect performance, or an error: a field the model cannot represent
+// (MLA, shared experts, mixed attention layers, ...) is named in the error.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace maia {
+
+struct ModelConfig {
+  std::string name;        // short name: the file name without .json
+  std::string source;      // the file it was read from
+  std::string model_type;  // llama, mistral, mixtral, qwen2
+  std::int64_t hidden_size = 0;
+  std::int64_t intermediate_size = 0;  // per expert for MoE models
+  std::int64_t num_layers = 0;
+  std::int64_t num_heads = 0;
+  std::int64_t num_kv_heads = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t vocab_size = 0;
+  std::int64_t max_position_embeddings = 0;
+  std::int64_t num_experts = 0;        // 0: dense SwiGLU MLP
+  std::int64_t experts_per_token = 0;  // top-k of the router
+  std::int64_t sliding_window = 0;     // 0: full causal attention
+  bool tie_word_embeddings = false;
+  bool qkv_bias = false;  // bias on the Q, K, V projections (Qwen2, attention_bias)
+  bool o_bias = false;    // bias on the output projection (attention_bias)
+  bool mlp_bias = false;  // bias on gate/up/down (mlp_bias)
+
+  bool is_moe() const { return num_experts > 0; }
+  std::int64_t q_dim() const { return num_heads * head_dim; }
+  std::int64_t kv_dim() const { return num_kv_heads * head_dim; }
+};
+
+// Fields read without effect on performance (token ids, numerics, training options). Any field
+// neither used nor on this list is an error.
+const std::vector<std::string>& ignored_model_fields();
+
+// Parses one config.json document; `file` is used in error messages, `name` becomes the name.
+ModelConfig parse_model_config(const nlohmann::json& doc, const std::string& file,
+                               const std::string& name);
+
+// Loads a model by short name (models_dir/<name>.json, case-insensitive) or by file path.
+ModelConfig load_model(const std::string& name_or_path, const std::string& models_dir);
+
+// Short names of the models in models_dir, sorted.
+std::vector<std::string> list_models(const std::string& models_dir);
+
+}  // namespace maia

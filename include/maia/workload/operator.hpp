@@ -1,0 +1,88 @@
+#pragma once
+// One operator of an iteration: its shape (a GEMM, an attention over a batch of sequences or an
+// elementwise/row-wise TVP function), dependencies on earlier operators, and its cost: FLOPs and
+// the bytes it moves per memory class. `signature` (shape and datatypes, no layer index) is equal
+// for operators with equal cost, so identical layers are recognised and compiled once.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "maia/core/dtype.hpp"
+
+namespace maia {
+
+enum class EngineClass { kTtu, kTvp, kTtuTvp };
+std::string_view engine_class_name(EngineClass e);  // "ttu", "tvp", "ttu+tvp"
+
+// out[m x n] = a[m x k] * b[k x n]; b is the weight matrix.
+struct GemmShape {
+  std::int64_t m = 0, n = 0, k = 0;
+  DType a_dtype = DType::kBf16, b_dtype = DType::kBf16, out_dtype = DType::kBf16;
+  bool operator==(const GemmShape&) const = default;
+};
+
+// One sequence of an attention: q_tokens new queries at the end of kv_tokens keys (causal).
+struct AttentionSequence {
+  std::int64_t q_tokens = 0;
+  std::int64_t kv_tokens = 0;
+  bool operator==(const AttentionSequence&) const = default;
+};
+
+struct AttentionShape {
+  std::vector<AttentionSequence> sequences;
+  std::int64_t heads = 0, kv_heads = 0, head_dim = 0;
+  std::int64_t window = 0;  // sliding window in tokens, 0: none
+  DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
+  bool operator==(const AttentionShape&) const = default;
+};
+
+// `elements` values in `rows` rows through one TVP function (see vector_functions.cpp).
+struct VectorShape {
+  std::string function;
+  std::int64_t elements = 0;
+  std::int64_t rows = 1;
+  DType dtype = DType::kBf16;
+  bool operator==(const VectorShape&) const = default;
+};
+
+using OpShape = std::variant<GemmShape, AttentionShape, VectorShape>;
+
+struct OpCost {
+  std::uint64_t flops = 0;
+  std::uint64_t weight_bytes = 0;
+  std::uint64_t activation_read_bytes = 0;
+  std::uint64_t activation_write_bytes = 0;
+  std::uint64_t kv_read_bytes = 0;
+  std::uint64_t kv_write_bytes = 0;
+  OpCost& operator+=(const OpCost& o);
+  bool operator==(const OpCost&) const = default;
+};
+
+struct Operator {
+  std::string name;  // role, e.g. "qkv_proj", "expert3.gate"
+  int layer = -1;    // decoder layer, -1 outside the layers (embedding, head)
+  OpShape shape;
+  std::vector<int> deps;  // indices of earlier operators
+  OpCost cost;
+  std::string signature;
+
+  std::string_view kind() const;  // "gemm", "attention", "vector"
+  EngineClass engine() const;
+  bool operator==(const Operator&) const = default;
+};
+
+// Sum over query tokens of the keys each attends to (causal, optionally windowed).
+std::int64_t attention_pairs(const AttentionSequence& s, std::int64_t window);
+// Keys read from the KV cache for one sequence (all keys any of its queries attends to).
+std::int64_t attention_kv_span(const AttentionSequence& s, std::int64_t window);
+
+// Cost by the generic rules (GEMM: b is weights; attention: K and V from the KV cache; vector:
+// reads `arity` inputs of `elements`, writes `elements`). The graph builder refines it per role.
+OpCost generic_cost(const OpShape& shape);
+
+// The signature: the role with any expert index removed, then shape and datatypes.
+std::string op_signature(const std::string& name, const OpShape& shape);
+
+}  // namespace maia

@@ -1,0 +1,27 @@
+#pragma once
+// Parameter counts and weight storage of a model.
+#include <cstdint>
+
+#include "maia/core/dtype.hpp"
+#include "maia/workload/model_config.hpp"
+
+namespace maia {
+
+struct ParameterCount {
+  std::int64_t embedding = 0;
+  std::int64_t lm_head = 0;    // 0 when tied to the embedding
+  std::int64_t attention = 0;  // all layers, with biases
+  std::int64_t mlp = 0;        // all layers, all experts, with biases
+  std::int64_t router = 0;
+  std::int64_t norms = 0;
+  std::int64_t total = 0;
+  std::int64_t active = 0;  // with only experts_per_token experts per layer
+};
+
+ParameterCount count_parameters(const ModelConfig& m);
+
+// Bytes of all weights: matrices (embedding, projections, experts, router, LM head) in `weights`,
+// norm weights and biases in BF16.
+std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights);
+
+}  // namespace maia
