@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -12,6 +11,7 @@
 
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_reader.hpp"
 
 namespace maia {
 namespace {
@@ -27,29 +27,6 @@ std::string value_text(const Json& v) { return v.dump(); }
 [[noreturn]] void fail(const std::string& where, const std::string& path, const std::string& rule,
                        const Json& value) {
   throw InputError(fmt::format("{}: {}: {}, got {}", where, path, rule, value_text(value)));
-}
-
-Json parse_json_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(fmt::format("{}: cannot open file", file));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // Turn the byte offset into line:column so the user can find the typo.
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < std::min<std::size_t>(e.byte, text.size()) && i + 1 < e.byte; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", file, line, col, e.what()));
-  }
 }
 
 // Leaf values with the source (file or --set) each came from.
@@ -76,7 +53,7 @@ Json load_with_extends(const std::string& file, std::vector<std::string>& chain,
     throw InputError(
         fmt::format("{}: extends: cycle of extended files, got \"{}\" again", file, file));
   chain.push_back(canon);
-  Json doc = parse_json_file(file);
+  Json doc = JsonReader::parse_file(file);
   if (!doc.is_object()) fail(file, "(top level)", "must be a JSON object", doc);
   Json merged = Json::object();
   if (doc.contains("extends")) {

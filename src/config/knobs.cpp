@@ -13,64 +13,46 @@ using P = Provenance;
 template <typename T>
 using Field = T& (*)(ChipConfig&);
 
-Knob int_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
-              std::string note, Field<std::int64_t> f) {
+// A knob bound to one field of ChipConfig through a captureless accessor.
+template <typename T>
+Knob field_knob(KnobType type, std::string path, std::string unit, double min, double max,
+                std::vector<std::string> choices, P src, std::string desc, std::string note,
+                Field<T> f) {
   return {std::move(path),
-          KnobType::kInt,
+          type,
           std::move(unit),
           min,
           max,
-          {},
-          src,
-          std::move(desc),
-          std::move(note),
-          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
-          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::int64_t>(); }};
-}
-
-Knob real_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
-               std::string note, Field<double> f) {
-  return {std::move(path),
-          KnobType::kDouble,
-          std::move(unit),
-          min,
-          max,
-          {},
-          src,
-          std::move(desc),
-          std::move(note),
-          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
-          [f](ChipConfig& c, const Json& v) { f(c) = v.get<double>(); }};
-}
-
-Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
-                 std::string note, Field<std::string> f) {
-  return {std::move(path),
-          KnobType::kString,
-          "",
-          0,
-          0,
           std::move(choices),
           src,
           std::move(desc),
           std::move(note),
           [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
-          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::string>(); }};
+          [f](ChipConfig& c, const Json& v) { f(c) = v.get<T>(); }};
+}
+
+Knob int_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
+              std::string note, Field<std::int64_t> f) {
+  return field_knob(KnobType::kInt, std::move(path), std::move(unit), min, max, {}, src,
+                    std::move(desc), std::move(note), f);
+}
+
+Knob real_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
+               std::string note, Field<double> f) {
+  return field_knob(KnobType::kDouble, std::move(path), std::move(unit), min, max, {}, src,
+                    std::move(desc), std::move(note), f);
+}
+
+Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
+                 std::string note, Field<std::string> f) {
+  return field_knob(KnobType::kString, std::move(path), "", 0, 0, std::move(choices), src,
+                    std::move(desc), std::move(note), f);
 }
 
 Knob list_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
                std::string note, Field<std::vector<std::int64_t>> f) {
-  return {std::move(path),
-          KnobType::kIntList,
-          std::move(unit),
-          min,
-          max,
-          {},
-          src,
-          std::move(desc),
-          std::move(note),
-          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
-          [f](ChipConfig& c, const Json& v) { f(c) = v.get<std::vector<std::int64_t>>(); }};
+  return field_knob(KnobType::kIntList, std::move(path), std::move(unit), min, max, {}, src,
+                    std::move(desc), std::move(note), f);
 }
 
 void add_sram_knobs(std::vector<Knob>& k, const std::string& p, Field<SramConfig> f, P cap_src,

@@ -1,0 +1,55 @@
+#include "maia/workload/capacity.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/workload/parameters.hpp"
+
+namespace maia {
+namespace {
+
+std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+double gb(std::uint64_t bytes) { return static_cast<double>(bytes) / 1e9; }
+
+}  // namespace
+
+std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch) {
+  std::uint64_t per_layer = 0;
+  for (const auto& s : batch)
+    per_layer += 2 * dtype_bytes(kv, u(s.cached_tokens + s.new_tokens) * u(m.kv_dim()));
+  return per_layer * u(m.num_layers);
+}
+
+MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
+                                 const std::vector<Sequence>& batch) {
+  validate_batch(batch);
+  MemoryFootprint f;
+  f.weight_bytes = model_weight_bytes(m, q.weights);
+  f.kv_cache_bytes = kv_cache_bytes(m, q.kv_cache, batch);
+  // The residual stream plus the largest set of tensors live inside one layer (normed input with
+  // QKV, or normed input with gate, up, SwiGLU output and the routed copies), plus the logits.
+  const std::int64_t k = m.is_moe() ? m.experts_per_token : 1;
+  const std::int64_t h = m.hidden_size;
+  const std::int64_t per_token =
+      h + std::max(h + m.q_dim() + 2 * m.kv_dim(), h + k * (3 * m.intermediate_size + h));
+  f.workspace_bytes =
+      dtype_bytes(q.activations, u(total_new_tokens(batch)) * u(per_token)) +
+      dtype_bytes(q.activations, u(emitting_sequences(batch)) * u(m.vocab_size));
+  return f;
+}
+
+MemoryFootprint check_capacity(const ModelConfig& m, const Quantization& q,
+                               const std::vector<Sequence>& batch, std::uint64_t hbm_bytes) {
+  const MemoryFootprint f = memory_footprint(m, q, batch);
+  if (f.total() > hbm_bytes)
+    throw InputError(fmt::format(
+        "{} ({}): model does not fit: weights {:.2f} GB + KV {:.2f} GB + workspace {:.2f} GB "
+        "> HBM {:.2f} GB ({} > {} bytes)",
+        m.name, quantization_text(q), gb(f.weight_bytes), gb(f.kv_cache_bytes),
+        gb(f.workspace_bytes), gb(hbm_bytes), f.total(), hbm_bytes));
+  return f;
+}
+
+}  // namespace maia

@@ -1,0 +1,194 @@
+#include "maia/workload/model_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "maia/config/config_loader.hpp"
+#include "maia/core/error.hpp"
+#include "maia/core/json_reader.hpp"
+
+namespace maia {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+// Families we model, with the architecture class Hugging Face names for each.
+const std::map<std::string, std::string> kArchitectures = {
+    {"llama", "LlamaForCausalLM"},
+    {"mistral", "MistralForCausalLM"},
+    {"mixtral", "MixtralForCausalLM"},
+    {"qwen2", "Qwen2ForCausalLM"},
+};
+
+// Fields of models we cannot represent, checked first so the error names the real obstacle.
+const std::vector<std::pair<std::string, std::string>> kUnsupportedFields = {
+    {"kv_lora_rank", "multi-head latent attention (MLA) is not supported"},
+    {"q_lora_rank", "multi-head latent attention (MLA) is not supported"},
+    {"qk_nope_head_dim", "multi-head latent attention (MLA) is not supported"},
+    {"qk_rope_head_dim", "multi-head latent attention (MLA) is not supported"},
+    {"v_head_dim", "a value head size different from the query head size is not supported"},
+    {"n_routed_experts", "DeepSeek-style MoE (routed + shared experts) is not supported"},
+    {"n_shared_experts", "shared experts are not supported"},
+    {"shared_expert_intermediate_size", "shared experts are not supported"},
+    {"moe_intermediate_size", "an expert size different from intermediate_size is not supported"},
+    {"first_k_dense_replace", "mixing dense and MoE layers is not supported"},
+    {"decoder_sparse_step", "mixing dense and MoE layers is not supported"},
+    {"layer_types", "per-layer attention types (mixed sliding/full attention) are not supported"},
+    {"num_nextn_predict_layers", "multi-token prediction layers are not supported"},
+    {"partial_rotary_factor", "partial rotary embeddings are not supported"},
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string known_types() {
+  std::string out;
+  for (const auto& [type, arch] : kArchitectures) out += (out.empty() ? "" : ", ") + type;
+  return out;
+}
+
+// Reads an integer field that Hugging Face may also write as null (meaning "not set").
+std::int64_t nullable_integer(JsonReader& r, const std::string& key, std::int64_t min) {
+  if (!r.has(key)) {
+    r.integer_or(key, 0, 0, 0);  // mark as known
+    return 0;
+  }
+  if (r.node()[key].is_null()) {
+    r.child(key);
+    return 0;
+  }
+  return r.integer(key, min, INT32_MAX);
+}
+
+}  // namespace
+
+const std::vector<std::string>& ignored_model_fields() {
+  static const std::vector<std::string> fields = {
+      "_name_or_path",        "attention_dropout",    "bos_token_id",
+      "eos_token_id",         "pad_token_id",         "initializer_range",
+      "rms_norm_eps",         "rope_theta",           "rope_scaling",
+      "torch_dtype",          "transformers_version", "use_cache",
+      "pretraining_tp",       "router_aux_loss_coef", "router_jitter_noise",
+      "output_router_logits", "max_window_layers",    "use_mrope",
+      "quantization_config",  "bos_token",            "eos_token",
+      "tokenizer_class",      "auto_map",             "model_name",
+  };
+  return fields;
+}
+
+ModelConfig parse_model_config(const Json& doc, const std::string& file, const std::string& name) {
+  JsonReader r(doc, file, "");
+  for (const auto& [field, reason] : kUnsupportedFields)
+    if (r.has(field)) r.fail(field, reason);
+
+  ModelConfig m;
+  m.name = name;
+  m.source = file;
+  m.model_type = r.string("model_type");
+  const auto arch = kArchitectures.find(m.model_type);
+  if (arch == kArchitectures.end()) {
+    const std::string hint = nearest_match(m.model_type, [] {
+      std::vector<std::string> v;
+      for (const auto& [type, a] : kArchitectures) v.push_back(type);
+      return v;
+    }());
+    r.fail("model_type", fmt::format("model type is not supported (supported: {}){}",
+                                     known_types(),
+                                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+  if (r.has("architectures")) {
+    const Json& archs = r.child("architectures").node();
+    if (!archs.is_array()) r.fail("architectures", "must be an array of class names");
+    for (std::size_t i = 0; i < archs.size(); ++i)
+      if (!archs[i].is_string() || archs[i].get<std::string>() != arch->second)
+        throw InputError(fmt::format("{}: architectures[{}]: must be {} for model_type {}, got {}",
+                                     file, i, arch->second, m.model_type, archs[i].dump()));
+  }
+
+  m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
+  m.intermediate_size = r.integer("intermediate_size", 1, INT32_MAX);
+  m.num_layers = r.integer("num_hidden_layers", 1, 100000);
+  m.num_heads = r.integer("num_attention_heads", 1, 100000);
+  m.num_kv_heads = r.integer_or("num_key_value_heads", m.num_heads, 1, m.num_heads);
+  if (m.num_heads % m.num_kv_heads != 0)
+    r.fail("num_key_value_heads", fmt::format("must divide num_attention_heads ({})", m.num_heads));
+  if (!r.has("head_dim") && m.hidden_size % m.num_heads != 0)
+    r.fail("num_attention_heads", "must divide hidden_size when head_dim is not given");
+  m.head_dim = r.integer_or("head_dim", m.hidden_size / m.num_heads, 1, 100000);
+  m.vocab_size = r.integer("vocab_size", 1, INT32_MAX);
+  m.max_position_embeddings = r.integer_or("max_position_embeddings", INT32_MAX, 1, INT32_MAX);
+  m.tie_word_embeddings = r.boolean_or("tie_word_embeddings", false);
+  r.choice_or("hidden_act", "silu", {"silu"});
+
+  // Qwen2 always has biases on Q, K and V; Llama-style models say so with attention_bias.
+  const bool attention_bias = r.boolean_or("attention_bias", false);
+  m.qkv_bias = attention_bias || m.model_type == "qwen2";
+  m.o_bias = attention_bias;
+  m.mlp_bias = r.boolean_or("mlp_bias", false);
+
+  m.sliding_window = nullable_integer(r, "sliding_window", 1);
+  if (!r.boolean_or("use_sliding_window", m.model_type != "qwen2")) {
+    m.sliding_window = 0;
+  } else if (m.model_type == "qwen2" && m.sliding_window > 0) {
+    r.fail("use_sliding_window", "Qwen2 sliding window on some layers only is not supported");
+  }
+
+  m.num_experts = r.integer_or("num_local_experts", 0, 0, 1 << 20);
+  if (m.num_experts > 0) {
+    m.experts_per_token = r.integer("num_experts_per_tok", 1, m.num_experts);
+  } else {
+    if (r.has("num_experts_per_tok"))
+      r.fail("num_experts_per_tok", "requires num_local_experts (a Mixtral-style MoE)");
+    r.integer_or("num_experts_per_tok", 0, 0, 0);
+  }
+  if (m.model_type == "mixtral" && m.num_experts == 0)
+    r.fail("num_local_experts", "is required for model_type mixtral");
+
+  for (const auto& f : ignored_model_fields())
+    if (r.has(f)) r.child(f);
+  r.reject_unknown_keys();
+  return m;
+}
+
+std::vector<std::string> list_models(const std::string& models_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(models_dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".json")
+      names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ModelConfig load_model(const std::string& name_or_path, const std::string& models_dir) {
+  const bool looks_like_path = name_or_path.find('/') != std::string::npos ||
+                               name_or_path.ends_with(".json") || fs::is_regular_file(name_or_path);
+  std::string file;
+  if (looks_like_path) {
+    file = name_or_path;
+  } else {
+    const std::vector<std::string> known = list_models(models_dir);
+    for (const auto& n : known)
+      if (lower(n) == lower(name_or_path)) file = (fs::path(models_dir) / (n + ".json")).string();
+    if (file.empty()) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      const std::string hint = nearest_match(lower(name_or_path), known);
+      throw InputError(fmt::format("unknown model '{}' (models in {}: {}){}", name_or_path,
+                                   models_dir, list.empty() ? "none" : list,
+                                   hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+    }
+  }
+  const Json doc = JsonReader::parse_file(file);
+  return parse_model_config(doc, file, fs::path(file).stem().string());
+}
+
+}  // namespace maia

@@ -1,0 +1,65 @@
+#include "maia/workload/moe_routing.hpp"
+
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+
+namespace maia {
+namespace {
+
+// SplitMix64: a small generator whose output is fixed by its definition (unlike std::
+// distributions), so routing is identical on every platform.
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+MoeRouting parse_moe_routing(const std::string& text) {
+  if (text == "balanced") return {MoeRouting::Mode::kBalanced, 0};
+  if (text == "random") return {MoeRouting::Mode::kRandom, 0};
+  if (text.starts_with("random:")) {
+    const std::string digits = text.substr(7);
+    if (!digits.empty() && digits.size() <= 19 &&
+        digits.find_first_not_of("0123456789") == std::string::npos)
+      return {MoeRouting::Mode::kRandom, std::stoull(digits)};
+  }
+  throw InputError(fmt::format(
+      "MoE routing must be 'balanced', 'random' or 'random:<seed>', got '{}'", text));
+}
+
+std::string moe_routing_text(const MoeRouting& r) {
+  return r.mode == MoeRouting::Mode::kBalanced ? "balanced" : fmt::format("random:{}", r.seed);
+}
+
+std::vector<std::int64_t> expert_loads(const MoeRouting& r, std::int64_t tokens,
+                                       std::int64_t experts, std::int64_t top_k,
+                                       std::int64_t layer) {
+  std::vector<std::int64_t> loads(static_cast<std::size_t>(experts), 0);
+  if (r.mode == MoeRouting::Mode::kBalanced) {
+    // Slot j of token t goes to expert (t * k + j) mod E: distinct within a token (k <= E).
+    const std::int64_t slots = tokens * top_k;
+    for (std::int64_t e = 0; e < experts; ++e) loads[e] = slots / experts + (e < slots % experts);
+    return loads;
+  }
+  // k distinct experts per token: a partial Fisher-Yates shuffle of a persistent permutation.
+  std::uint64_t state = r.seed ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(layer + 1));
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(experts));
+  std::iota(perm.begin(), perm.end(), 0);
+  for (std::int64_t t = 0; t < tokens; ++t) {
+    for (std::int64_t j = 0; j < top_k; ++j) {
+      const auto pick =
+          j + static_cast<std::int64_t>(splitmix64(state) % static_cast<std::uint64_t>(experts - j));
+      std::swap(perm[j], perm[pick]);
+      ++loads[perm[j]];
+    }
+  }
+  return loads;
+}
+
+}  // namespace maia

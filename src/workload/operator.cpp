@@ -1,0 +1,140 @@
+#include "maia/workload/operator.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "maia/program/vector_functions.hpp"
+
+namespace maia {
+namespace {
+
+// Inputs of `elements` values each that a vector function reads.
+std::uint64_t vector_arity(const std::string& function) {
+  if (function == "fma") return 3;
+  if (function == "add" || function == "mul" || function == "max" || function == "swiglu")
+    return 2;
+  return 1;
+}
+
+// Sum of (p + 1) for p in [lo, hi).
+std::int64_t sum_positions(std::int64_t lo, std::int64_t hi) {
+  if (hi <= lo) return 0;
+  return (hi - lo) * (lo + 1 + hi) / 2;
+}
+
+std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+
+}  // namespace
+
+OpCost& OpCost::operator+=(const OpCost& o) {
+  flops += o.flops;
+  weight_bytes += o.weight_bytes;
+  activation_read_bytes += o.activation_read_bytes;
+  activation_write_bytes += o.activation_write_bytes;
+  kv_read_bytes += o.kv_read_bytes;
+  kv_write_bytes += o.kv_write_bytes;
+  return *this;
+}
+
+std::string_view engine_class_name(EngineClass e) {
+  switch (e) {
+    case EngineClass::kTtu:
+      return "ttu";
+    case EngineClass::kTvp:
+      return "tvp";
+    case EngineClass::kTtuTvp:
+      return "ttu+tvp";
+  }
+  return "?";
+}
+
+std::string_view Operator::kind() const {
+  if (std::holds_alternative<GemmShape>(shape)) return "gemm";
+  if (std::holds_alternative<AttentionShape>(shape)) return "attention";
+  return "vector";
+}
+
+EngineClass Operator::engine() const {
+  if (std::holds_alternative<GemmShape>(shape)) return EngineClass::kTtu;
+  if (std::holds_alternative<AttentionShape>(shape)) return EngineClass::kTtuTvp;
+  return EngineClass::kTvp;
+}
+
+std::int64_t attention_pairs(const AttentionSequence& s, std::int64_t window) {
+  // Query i sits at position p = kv - q + i and sees keys max(0, p - W + 1) .. p.
+  const std::int64_t lo = s.kv_tokens - s.q_tokens, hi = s.kv_tokens;
+  if (window <= 0) return sum_positions(lo, hi);
+  const std::int64_t split = std::clamp(window, lo, hi);  // positions below see p + 1 keys
+  return sum_positions(lo, split) + (hi - split) * window;
+}
+
+std::int64_t attention_kv_span(const AttentionSequence& s, std::int64_t window) {
+  if (s.q_tokens <= 0) return 0;
+  if (window <= 0) return s.kv_tokens;
+  const std::int64_t first_query = s.kv_tokens - s.q_tokens;
+  return s.kv_tokens - std::max<std::int64_t>(0, first_query - window + 1);
+}
+
+OpCost generic_cost(const OpShape& shape) {
+  OpCost c;
+  if (const auto* g = std::get_if<GemmShape>(&shape)) {
+    c.flops = 2 * u(g->m) * u(g->n) * u(g->k);
+    c.weight_bytes = dtype_bytes(g->b_dtype, u(g->k) * u(g->n));
+    c.activation_read_bytes = dtype_bytes(g->a_dtype, u(g->m) * u(g->k));
+    c.activation_write_bytes = dtype_bytes(g->out_dtype, u(g->m) * u(g->n));
+  } else if (const auto* a = std::get_if<AttentionShape>(&shape)) {
+    // QK^T and PV: 2 * 2 * head_dim FLOPs per (query, key) pair and head; softmax on the TVP.
+    const VectorFunction* softmax = find_vector_function("softmax");
+    std::uint64_t pairs = 0, queries = 0;
+    for (const auto& s : a->sequences) {
+      pairs += u(attention_pairs(s, a->window));
+      queries += u(s.q_tokens);
+      c.kv_read_bytes +=
+          2 * dtype_bytes(a->kv_dtype, u(attention_kv_span(s, a->window) * a->kv_heads * a->head_dim));
+    }
+    c.flops = pairs * u(a->heads) * (4 * u(a->head_dim)) +
+              static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
+    c.activation_read_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->head_dim));
+    c.activation_write_bytes = c.activation_read_bytes;
+  } else {
+    const auto& v = std::get<VectorShape>(shape);
+    const VectorFunction* f = find_vector_function(v.function);
+    if (f) c.flops = static_cast<std::uint64_t>(f->flops_per_element * static_cast<double>(v.elements));
+    c.activation_read_bytes = vector_arity(v.function) * dtype_bytes(v.dtype, u(v.elements));
+    c.activation_write_bytes = dtype_bytes(v.dtype, u(v.elements));
+  }
+  return c;
+}
+
+std::string op_signature(const std::string& name, const OpShape& shape) {
+  // Experts of equal load cost the same: drop the "expert<i>." prefix.
+  std::string role = name;
+  if (role.starts_with("expert")) {
+    const auto dot = role.find('.');
+    if (dot != std::string::npos) role = role.substr(dot + 1);
+  }
+  if (const auto* g = std::get_if<GemmShape>(&shape))
+    return fmt::format("{} gemm m={} n={} k={} {}x{}->{}", role, g->m, g->n, g->k,
+                       dtype_name(g->a_dtype), dtype_name(g->b_dtype), dtype_name(g->out_dtype));
+  if (const auto* a = std::get_if<AttentionShape>(&shape)) {
+    // Runs of equal sequences are written once with a count: "1:4097x64".
+    std::string seqs;
+    for (std::size_t i = 0; i < a->sequences.size();) {
+      std::size_t j = i;
+      while (j < a->sequences.size() && a->sequences[j] == a->sequences[i]) ++j;
+      seqs += fmt::format("{}{}:{}", seqs.empty() ? "" : ",", a->sequences[i].q_tokens,
+                          a->sequences[i].kv_tokens);
+      if (j - i > 1) seqs += fmt::format("x{}", j - i);
+      i = j;
+    }
+    return fmt::format("{} attention h={} kvh={} d={} w={} q={} kv={} seqs=[{}]", role, a->heads,
+                       a->kv_heads, a->head_dim, a->window, dtype_name(a->q_dtype),
+                       dtype_name(a->kv_dtype), seqs);
+  }
+  const auto& v = std::get<VectorShape>(shape);
+  return fmt::format("{} {} elements={} rows={} {}", role, v.function, v.elements, v.rows,
+                     dtype_name(v.dtype));
+}
+
+}  // namespace maia

@@ -1,0 +1,207 @@
+#include "maia/workload/operator_graph.hpp"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/program/vector_functions.hpp"
+
+namespace maia {
+namespace {
+
+std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+
+class GraphBuilder {
+ public:
+  GraphBuilder(const ModelConfig& m, const Quantization& q, const std::vector<Sequence>& batch,
+               const MoeRouting& routing)
+      : m_(m), q_(q), batch_(batch), routing_(routing) {}
+
+  OperatorGraph build() {
+    tokens_ = total_new_tokens(batch_);
+    const std::int64_t emitting = emitting_sequences(batch_);
+    g_.name = fmt::format("{} ({}) {} sequences, {} new tokens, {} emitting", m_.name,
+                          quantization_text(q_), batch_.size(), tokens_, emitting);
+    const std::int64_t h = m_.hidden_size;
+
+    Operator& emb = add_op("embedding", -1, VectorShape{"copy", tokens_ * h, tokens_, act()}, {});
+    // A gather of one embedding row per token: table rows are read, nothing else.
+    emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+    emb.cost.activation_read_bytes = 0;
+    int x = last();
+    for (int layer = 0; layer < m_.num_layers; ++layer) x = add_layer(layer, x);
+
+    const int norm = add_norm("final_norm", -1, x);
+    if (emitting > 0) {
+      // Only the last token of each emitting sequence goes through the LM head.
+      add_gemm("lm_head", -1, emitting, m_.vocab_size, h, {norm}, false);
+      Operator& s = add_op("sampling", -1,
+                           VectorShape{"softmax", emitting * m_.vocab_size, emitting, act()},
+                           {last()});
+      s.cost.activation_write_bytes = 4 * u(emitting);  // one int32 token id per sequence
+    }
+    return std::move(g_);
+  }
+
+ private:
+  DType act() const { return q_.activations; }
+  int last() const { return static_cast<int>(g_.ops.size()) - 1; }
+
+  Operator& add_op(std::string name, int layer, OpShape shape, std::vector<int> deps) {
+    Operator op;
+    op.name = std::move(name);
+    op.layer = layer;
+    op.shape = std::move(shape);
+    op.deps = std::move(deps);
+    op.cost = generic_cost(op.shape);
+    op.signature = op_signature(op.name, op.shape);
+    g_.ops.push_back(std::move(op));
+    return g_.ops.back();
+  }
+
+  // A weight GEMM of m tokens; a bias (BF16) adds n weights and m * n FLOPs.
+  int add_gemm(std::string name, int layer, std::int64_t m, std::int64_t n, std::int64_t k,
+               std::vector<int> deps, bool bias) {
+    Operator& op =
+        add_op(std::move(name), layer, GemmShape{m, n, k, act(), q_.weights, act()}, deps);
+    if (bias) {
+      op.cost.weight_bytes += dtype_bytes(DType::kBf16, u(n));
+      op.cost.flops += u(m) * u(n);
+    }
+    return last();
+  }
+
+  int add_norm(std::string name, int layer, int input) {
+    Operator& op = add_op(std::move(name), layer,
+                          VectorShape{"rmsnorm", tokens_ * m_.hidden_size, tokens_, act()}, {input});
+    op.cost.weight_bytes = dtype_bytes(DType::kBf16, u(m_.hidden_size));
+    return last();
+  }
+
+  int add_residual(std::string name, int layer, int a, int b) {
+    add_op(std::move(name), layer, VectorShape{"add", tokens_ * m_.hidden_size, tokens_, act()},
+           {a, b});
+    return last();
+  }
+
+  int add_layer(int layer, int input) {
+    const std::int64_t t = tokens_, d = m_.head_dim;
+    const int norm = add_norm("attn_norm", layer, input);
+    const int qkv = add_gemm("qkv_proj", layer, t, m_.q_dim() + 2 * m_.kv_dim(), m_.hidden_size,
+                             {norm}, m_.qkv_bias);
+
+    // RoPE rotates Q and K, writes Q for attention and K, V into the KV cache.
+    Operator& rope = add_op("rope", layer,
+                            VectorShape{"rope", t * (m_.num_heads + m_.num_kv_heads) * d, t, act()},
+                            {qkv});
+    rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (m_.q_dim() + 2 * m_.kv_dim())));
+    rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.q_dim()));
+    rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * m_.kv_dim()));
+    const int rope_i = last();
+
+    AttentionShape attn;
+    for (const auto& s : batch_)
+      if (s.new_tokens > 0)
+        attn.sequences.push_back({s.new_tokens, s.cached_tokens + s.new_tokens});
+    attn.heads = m_.num_heads;
+    attn.kv_heads = m_.num_kv_heads;
+    attn.head_dim = d;
+    attn.window = m_.sliding_window;
+    attn.q_dtype = act();
+    attn.kv_dtype = q_.kv_cache;
+    add_op("attention", layer, std::move(attn), {rope_i});
+    const int o = add_gemm("o_proj", layer, t, m_.hidden_size, m_.q_dim(), {last()}, m_.o_bias);
+    const int res1 = add_residual("attn_residual", layer, input, o);
+
+    const int norm2 = add_norm("mlp_norm", layer, res1);
+    const int mlp = m_.is_moe() ? add_moe(layer, norm2) : add_mlp("", layer, t, {norm2});
+    return add_residual("mlp_residual", layer, res1, mlp);
+  }
+
+  // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens; returns the down GEMM.
+  int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps) {
+    const std::int64_t i = m_.intermediate_size, h = m_.hidden_size;
+    const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, m_.mlp_bias);
+    const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+    add_op(prefix + "swiglu", layer, VectorShape{"swiglu", t * i, t, act()}, {gate, up});
+    return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+  }
+
+  int add_moe(int layer, int norm) {
+    const std::int64_t t = tokens_, e = m_.num_experts, k = m_.experts_per_token;
+    const int router = add_gemm("router", layer, t, e, m_.hidden_size, {norm}, false);
+    Operator& topk = add_op("router_topk", layer, VectorShape{"topk", t * e, t, act()}, {router});
+    // Output: k routing weights and k int32 expert indices per token.
+    topk.cost.activation_write_bytes = dtype_bytes(act(), u(t * k)) + 4 * u(t * k);
+    const int topk_i = last();
+
+    std::vector<int> downs;
+    const std::vector<std::int64_t> loads = expert_loads(routing_, t, e, k, layer);
+    for (std::int64_t x = 0; x < e; ++x)
+      if (loads[x] > 0)
+        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], {norm, topk_i}));
+
+    // Weighted sum of each token's k expert outputs.
+    downs.push_back(topk_i);
+    Operator& combine = add_op("moe_combine", layer,
+                               VectorShape{"fma", t * k * m_.hidden_size, t, act()}, downs);
+    combine.cost.activation_read_bytes =
+        dtype_bytes(act(), u(t * k * m_.hidden_size)) + dtype_bytes(act(), u(t * k));
+    combine.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.hidden_size));
+    return last();
+  }
+
+  const ModelConfig& m_;
+  const Quantization& q_;
+  const std::vector<Sequence>& batch_;
+  const MoeRouting& routing_;
+  std::int64_t tokens_ = 0;
+  OperatorGraph g_;
+};
+
+}  // namespace
+
+OpCost OperatorGraph::total() const {
+  OpCost c;
+  for (const auto& op : ops) c += op.cost;
+  return c;
+}
+
+std::string OperatorGraph::layer_signature(int layer) const {
+  std::string s;
+  for (const auto& op : ops)
+    if (op.layer == layer) s += op.signature + ";";
+  return s;
+}
+
+OperatorGraph build_iteration_graph(const ModelConfig& model, const Quantization& quant,
+                                    const std::vector<Sequence>& batch, const MoeRouting& routing) {
+  validate_batch(batch);
+  if (total_new_tokens(batch) == 0)
+    throw InputError("batch: no sequence has new tokens, the iteration would do nothing");
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::int64_t len = batch[i].cached_tokens + batch[i].new_tokens;
+    if (len > model.max_position_embeddings)
+      throw InputError(fmt::format(
+          "batch: sequence {}: {} tokens exceed {}'s max_position_embeddings ({})", i, len,
+          model.name, model.max_position_embeddings));
+  }
+  return GraphBuilder(model, quant, batch, routing).build();
+}
+
+void validate_graph(const OperatorGraph& g, const std::string& where) {
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const Operator& op = g.ops[i];
+    for (int d : op.deps)
+      if (d < 0 || static_cast<std::size_t>(d) >= i)
+        throw InputError(fmt::format("{}: operator {} ({}): dependency {} must name an earlier "
+                                     "operator (0..{})",
+                                     where, i, op.name, d, static_cast<int>(i) - 1));
+    if (const auto* v = std::get_if<VectorShape>(&op.shape); v && !find_vector_function(v->function))
+      throw InputError(fmt::format("{}: operator {} ({}): unknown TVP function '{}'", where, i,
+                                   op.name, v->function));
+  }
+}
+
+}  // namespace maia
