@@ -25,15 +25,56 @@ double sum_stat(const std::vector<StatGroup>& groups, const std::string& group_s
   return total;
 }
 
-ProgramResult run_program(const ChipConfig& cfg, const Program& program, const RunOptions& opt) {
-  auto chip = std::make_unique<Chip>("chip", cfg);
-  chip->load(program);
+namespace {
+
+// Bytes and FLOPs summed over modules (cumulative counters), to diff around a phase.
+struct LevelTotals {
+  double hbm_read = 0, hbm_write = 0, csram_read = 0, csram_write = 0, tsram_read = 0,
+         tsram_write = 0, noc = 0, pcie_h2d = 0, pcie_d2h = 0, ttu_flops = 0, tvp_flops = 0;
+};
+
+LevelTotals level_totals(const std::vector<StatGroup>& m, bool builtin_hbm) {
+  LevelTotals t;
+  if (builtin_hbm) {
+    t.hbm_read = sum_stat(m, "chip.hbm", "read_bytes");
+    t.hbm_write = sum_stat(m, "chip.hbm", "write_bytes");
+  } else {  // third-party memory: count what the DMAs asked for
+    t.hbm_read = sum_stat(m, "", "hbm_read_bytes") + sum_stat(m, "host_dma", "to_host_bytes");
+    t.hbm_write = sum_stat(m, "", "hbm_write_bytes") + sum_stat(m, "host_dma", "to_device_bytes");
+  }
+  t.csram_read = sum_stat(m, ".csram", "read_bytes");
+  t.csram_write = sum_stat(m, ".csram", "write_bytes");
+  t.tsram_read = sum_stat(m, ".tsram", "read_bytes");
+  t.tsram_write = sum_stat(m, ".tsram", "write_bytes");
+  t.noc = sum_stat(m, "chip.gnoc", "data_link_bytes");
+  t.pcie_h2d = sum_stat(m, "chip.host", "h2d_payload_bytes");
+  t.pcie_d2h = sum_stat(m, "chip.host", "d2h_payload_bytes");
+  t.ttu_flops = sum_stat(m, ".ttu", "flops");
+  t.tvp_flops = sum_stat(m, ".tvp", "flops");
+  return t;
+}
+
+}  // namespace
+
+ChipSession::ChipSession(const ChipConfig& cfg)
+    : cfg_(cfg), chip_(std::make_unique<Chip>("chip", cfg)) {}
+
+ChipSession::~ChipSession() = default;
+
+double ChipSession::now_ns() const { return ps_to_ns(now_ps()); }
+
+ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
+  Chip& chip = *chip_;
+  const bool builtin = chip.hbm() != nullptr;
+  const LevelTotals before = level_totals(chip.stats(), builtin);
+  const Picos start = now_ps();
+  chip.load(program);
   if (opt.max_sim_time_ms > 0)
     sc_core::sc_start(sc_core::sc_time(opt.max_sim_time_ms, sc_core::SC_MS));
   else
     sc_core::sc_start();
-  if (!chip->finished()) {
-    const auto stuck = chip->stuck_engines();
+  if (!chip.finished()) {
+    const auto stuck = chip.stuck_engines();
     const bool limit = opt.max_sim_time_ms > 0 && sc_core::sc_pending_activity();
     std::string msg =
         limit ? fmt::format("{}: simulated-time limit of {} ms reached; unfinished queues:",
@@ -43,45 +84,47 @@ ProgramResult run_program(const ChipConfig& cfg, const Program& program, const R
                     "are never signalled enough):",
                     program.source, stuck.size());
     for (const auto& s : stuck) msg += "\n  " + s;
+    chip.unload();
     throw SimulationError(msg);
   }
   ProgramResult r;
   r.program = program.name;
-  r.chip = cfg.name;
-  const Picos end = chip->finish_time();
-  r.time_ns = ps_to_ns(end);
-  r.cycles = static_cast<double>(end) * cfg.clock_ghz / 1000.0;
-  std::vector<StatGroup> engine_stats;
-  for (const auto* e : chip->loaded_engines()) e->collect_stats(engine_stats);  // one group each
-  const auto engines = chip->loaded_engines();
-  for (std::size_t i = 0; i < engines.size(); ++i) {
-    const StatGroup& g = engine_stats[i];
-    EngineSummary e{
-        g.name(), g.get("instructions"), g.get("busy_ns"), g.get("semaphore_wait_ns"), {}};
-    for (const auto& s : engines[i]->spans())
-      e.spans_ns.emplace_back(ps_to_ns(s.start), ps_to_ns(s.end));
-    r.engines.push_back(std::move(e));
+  r.chip = cfg_.name;
+  const Picos end = std::max(start, chip.finish_time());
+  r.time_ns = ps_to_ns(end - start);
+  r.cycles = static_cast<double>(end - start) * cfg_.clock_ghz / 1000.0;
+  for (const auto* e : chip.loaded_engines()) {
+    std::vector<StatGroup> g;
+    e->collect_stats(g);
+    EngineSummary es{e->name(), static_cast<double>(e->spans().size()), 0, 0, {}};
+    for (const auto& s : e->spans()) {
+      es.busy_ns += ps_to_ns(s.end - s.start);
+      es.spans_ns.emplace_back(ps_to_ns(s.start - start), ps_to_ns(s.end - start));
+    }
+    es.semaphore_wait_ns = g.front().get("semaphore_wait_ns");
+    r.engines.push_back(std::move(es));
   }
-  r.modules = chip->stats();
-  const auto& m = r.modules;
-  r.hbm_read_bytes = sum_stat(m, "chip.hbm", "read_bytes");
-  r.hbm_write_bytes = sum_stat(m, "chip.hbm", "write_bytes");
-  if (!chip->hbm()) {  // third-party memory: count what the DMAs asked for
-    r.hbm_read_bytes = sum_stat(m, "", "hbm_read_bytes") + sum_stat(m, "host_dma", "to_host_bytes");
-    r.hbm_write_bytes =
-        sum_stat(m, "", "hbm_write_bytes") + sum_stat(m, "host_dma", "to_device_bytes");
-  }
-  r.csram_read_bytes = sum_stat(m, ".csram", "read_bytes");
-  r.csram_write_bytes = sum_stat(m, ".csram", "write_bytes");
-  r.tsram_read_bytes = sum_stat(m, ".tsram", "read_bytes");
-  r.tsram_write_bytes = sum_stat(m, ".tsram", "write_bytes");
-  r.noc_link_bytes = sum_stat(m, "chip.gnoc", "data_link_bytes");
-  r.pcie_h2d_bytes = sum_stat(m, "chip.host", "h2d_payload_bytes");
-  r.pcie_d2h_bytes = sum_stat(m, "chip.host", "d2h_payload_bytes");
-  r.ttu_flops = sum_stat(m, ".ttu", "flops");
-  r.tvp_flops = sum_stat(m, ".tvp", "flops");
+  r.modules = chip.stats();
+  const LevelTotals after = level_totals(r.modules, builtin);
+  r.hbm_read_bytes = after.hbm_read - before.hbm_read;
+  r.hbm_write_bytes = after.hbm_write - before.hbm_write;
+  r.csram_read_bytes = after.csram_read - before.csram_read;
+  r.csram_write_bytes = after.csram_write - before.csram_write;
+  r.tsram_read_bytes = after.tsram_read - before.tsram_read;
+  r.tsram_write_bytes = after.tsram_write - before.tsram_write;
+  r.noc_link_bytes = after.noc - before.noc;
+  r.pcie_h2d_bytes = after.pcie_h2d - before.pcie_h2d;
+  r.pcie_d2h_bytes = after.pcie_d2h - before.pcie_d2h;
+  r.ttu_flops = after.ttu_flops - before.ttu_flops;
+  r.tvp_flops = after.tvp_flops - before.tvp_flops;
+  chip.unload();
   if (!opt.include_module_stats) r.modules.clear();
   return r;
+}
+
+ProgramResult run_program(const ChipConfig& cfg, const Program& program, const RunOptions& opt) {
+  ChipSession session(cfg);
+  return session.run(program, opt);
 }
 
 Json ProgramResult::to_json(bool include_modules) const {

@@ -19,6 +19,7 @@
 #include "maia/config/chip_config.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/core/dtype.hpp"
+#include "maia/core/error.hpp"
 #include "maia/core/time.hpp"
 #include "maia/hw/chip/chip.hpp"
 #include "maia/hw/chip/peaks.hpp"
@@ -351,6 +352,64 @@ TEST(GemmKernel, FlopsAndHbmBytesAreConserved) {
                           static_cast<double>(k.plan.block_rows * k.plan.block_cols);
   EXPECT_NE(k.plan.hbm_bytes, r.hbm_read_bytes + padded_c);
   EXPECT_DOUBLE_EQ(r.hbm_read_bytes + r.hbm_write_bytes, k.plan.hbm_bytes);
+}
+
+// Programs run as successive phases of one simulation (one time base): each phase starts where
+// the previous one ended, reports only its own time and bytes, and has fresh semaphores.
+TEST(ChipSession, PhasesRunBackToBackInOneTimeBase) {
+  const ChipConfig cfg;
+  constexpr std::uint64_t kBytes = 1 << 20;
+  auto build = [&](const std::string& name) {
+    PB pb(name);
+    const int h = pb.add_buffer({"h", MemorySpace::kHbm, -1, {}, 0, kBytes});
+    const int c = pb.add_buffer({"c", MemorySpace::kCsram, 0, {}, 0, kBytes});
+    const int s = pb.add_semaphore("copied", PB::tile(0, 0));
+    Instruction copy = make_copy({h, 0}, {c, 0}, kBytes);
+    copy.signals.push_back(sem(s));
+    pb.append(pb.queue(PB::cluster(0), EngineKind::kClusterDma, 0), copy);
+    Instruction work;
+    work.op = OpCode::kScalar;
+    work.cycles = 1000;
+    work.waits.push_back(sem(s));
+    pb.append(pb.queue(PB::tile(0, 0), EngineKind::kTcp), work);
+    Program p = pb.build();
+    validate_program(p, cfg);
+    return p;
+  };
+  const Program first = build("first"), second = build("second");
+  ChipSession session(cfg);
+  const ProgramResult a = session.run(first);
+  EXPECT_DOUBLE_EQ(session.now_ns(), a.time_ns);
+  const ProgramResult b = session.run(second);
+  EXPECT_DOUBLE_EQ(session.now_ns(), a.time_ns + b.time_ns);
+  for (const ProgramResult* r : {&a, &b}) {
+    EXPECT_DOUBLE_EQ(r->hbm_read_bytes, static_cast<double>(kBytes));  // per phase, not cumulative
+    EXPECT_EQ(r->engines.size(), 2u);
+    // The scalar work waited for this phase's copy: its semaphore started at 0 again.
+    const auto& tcp = r->engines[1].spans_ns;
+    ASSERT_EQ(tcp.size(), 1u);
+    EXPECT_GT(tcp[0].first, r->engines[0].spans_ns[0].second);
+    EXPECT_NEAR(tcp[0].second - tcp[0].first, ps_to_ns(cycles_to_ps(1000, cfg.clock_ghz)), 1e-9);
+  }
+}
+
+TEST(ChipSession, DeadlockInOnePhaseIsReportedAndNamesIt) {
+  const ChipConfig cfg;
+  PB pb("stuck");
+  const int s = pb.add_semaphore("never", PB::tile(0, 0));
+  Instruction work;
+  work.op = OpCode::kScalar;
+  work.cycles = 10;
+  work.waits.push_back(sem(s));
+  pb.append(pb.queue(PB::tile(0, 0), EngineKind::kTcp), work);
+  const Program p = pb.build();
+  ChipSession session(cfg);
+  try {
+    session.run(p);
+    FAIL() << "expected a deadlock";
+  } catch (const SimulationError& e) {
+    EXPECT_NE(std::string(e.what()).find("never (has 0, needs 1)"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

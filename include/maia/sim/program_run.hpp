@@ -1,8 +1,10 @@
 #pragma once
-// Runs one program on one freshly built chip and summarises the result: time, per-engine busy
-// time, bytes moved per memory level, FLOPs, and every module's statistics. SystemC elaborates
-// once per process, so a process runs one program (sweeps and `microbench all` use a process
-// per run).
+// Runs programs on a chip and summarises each: time, per-engine busy time, bytes moved per
+// memory level, FLOPs, and every module's statistics. SystemC elaborates once per process, so a
+// process builds one ChipSession and may run several programs on it one after another (phases
+// of one time base: an operator trace, the iterations of a serving run); separate experiments
+// use separate processes (sweeps, `microbench all`).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,8 +38,32 @@ struct ProgramResult {
   Json to_json(bool include_modules) const;
 };
 
-// Throws SimulationError when the program deadlocks (naming the stuck instructions) or runs past
-// the simulated-time limit.
+class Chip;
+
+// One chip in this process's simulation, running programs as successive phases. Resource state
+// (bookings, open HBM rows, refresh phase) carries over from one phase to the next, as on
+// hardware; semaphores are per program.
+class ChipSession {
+ public:
+  explicit ChipSession(const ChipConfig& cfg);
+  ~ChipSession();
+  ChipSession(const ChipSession&) = delete;
+  ChipSession& operator=(const ChipSession&) = delete;
+
+  // Runs `program` starting at the current simulated time until every queue is done. The
+  // result's time is the phase's duration; bytes and FLOPs are what this phase did; modules are
+  // cumulative statistics. Throws SimulationError when the program deadlocks (naming the stuck
+  // instructions) or runs past the simulated-time limit.
+  ProgramResult run(const Program& program, const RunOptions& opt = {});
+  double now_ns() const;
+  Chip& chip() { return *chip_; }
+
+ private:
+  ChipConfig cfg_;
+  std::unique_ptr<Chip> chip_;
+};
+
+// Runs one program on a fresh chip: ChipSession(cfg).run(program).
 ProgramResult run_program(const ChipConfig& cfg, const Program& program,
                           const RunOptions& opt = {});
 

@@ -82,6 +82,10 @@ void Chip::load(const Program& program) {
   }
 }
 
+void Chip::unload() {
+  for (auto* e : loaded_) e->unassign();
+}
+
 Picos Chip::signal_latency(const Location& from, const Location& home, Picos at) {
   const Picos cycle = cycles_to_ps(1, cfg_.clock_ghz);
   if (from == home) return at + cycle;

@@ -21,8 +21,15 @@ void QueueEngine::assign(const Program& program, const Queue& queue) {
   program_ = &program;
   queue_ = &queue;
   next_ = 0;
+  done_ = false;
   spans_.clear();
   spans_.reserve(queue.instructions.size());
+  assigned_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void QueueEngine::unassign() {
+  program_ = nullptr;
+  queue_ = nullptr;
 }
 
 void QueueEngine::wait_until(Picos t) {
@@ -31,8 +38,17 @@ void QueueEngine::wait_until(Picos t) {
 }
 
 void QueueEngine::run() {
-  if (!queue_) return;
-  for (; next_ < queue_->instructions.size(); ++next_) {
+  for (;;) {
+    if (!queue_ || done_) {
+      sc_core::wait(assigned_);
+      continue;
+    }
+    run_queue();
+  }
+}
+
+void QueueEngine::run_queue() {
+  for (; next_ < queue_->instructions.size(); ++next_, ++executed_) {
     const Instruction& in = queue_->instructions[next_];
     const Picos wait_start = now_ps();
     waiting_ = true;
@@ -55,6 +71,7 @@ void QueueEngine::run() {
   }
   wait_until(last_done_);
   finish_ps_ = now_ps();
+  done_ = true;
 }
 
 std::string QueueEngine::stuck_report() const {
@@ -72,7 +89,7 @@ std::string QueueEngine::stuck_report() const {
 
 void QueueEngine::collect_stats(std::vector<StatGroup>& out) const {
   StatGroup g(name());
-  g.set("instructions", static_cast<double>(next_), "count", "macro-instructions completed");
+  g.set("instructions", static_cast<double>(executed_), "count", "macro-instructions completed");
   g.set("busy_ns", ps_to_ns(busy_ps_), "ns", "time executing instructions");
   g.set("semaphore_wait_ns", ps_to_ns(sem_wait_ps_), "ns", "time blocked on semaphores");
   g.set("issue_ns", ps_to_ns(issue_ps_), "ns", "TCP issue time paid by this queue");

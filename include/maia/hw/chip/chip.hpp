@@ -34,9 +34,11 @@ class Chip : public sc_core::sc_module {
 
   // Puts a third-party TLM-2.0 memory model where the built-in HBM would be.
   void bind_memory(tlm::tlm_target_socket<>& memory);
-  // Assigns the program's queues to engines; call before sc_start(). The program must outlive
-  // the simulation.
+  // Assigns the program's queues to engines, which start on them at the current simulated time;
+  // call before sc_start(). The program must outlive the phase (until unload()).
   void load(const Program& program);
+  // Detaches the engines from the finished program.
+  void unload();
 
   // After the simulation: whether every loaded queue completed, and if not, why.
   bool finished() const;

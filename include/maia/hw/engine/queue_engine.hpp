@@ -28,18 +28,23 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
 
   EngineKind engine_kind() const { return kind_; }
   const Location& location() const { return where_; }
-  // Gives this engine its queue; must be called before the simulation starts.
+  // Gives this engine its queue for the next phase: before the simulation starts, or between
+  // two sc_start() calls (several programs run one after another in one time base). The engine
+  // starts on it at the current simulated time.
   void assign(const Program& program, const Queue& queue);
+  // Forgets the queue once its phase is over (the program may then be destroyed).
+  void unassign();
   bool has_work() const { return queue_ != nullptr; }
-  bool finished() const { return queue_ == nullptr || next_ >= queue_->instructions.size(); }
+  bool finished() const { return queue_ == nullptr || done_; }
   // Why this engine has not finished: the instruction it is on and what it waits for.
   std::string stuck_report() const;
 
   // Start and end of every completed instruction, in queue order.
   const std::vector<Reservation>& spans() const { return spans_; }
   Picos busy_ps() const { return busy_ps_; }
+  // End of the current (or last) phase's final instruction.
   Picos finish_ps() const { return finish_ps_; }
-  std::uint64_t executed() const { return next_; }
+  std::uint64_t executed() const { return executed_; }
   void collect_stats(std::vector<StatGroup>& out) const override;
 
  protected:
@@ -57,6 +62,7 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
 
  private:
   void run();
+  void run_queue();
 
   EngineKind kind_;
   Location where_;
@@ -66,6 +72,9 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   const Program* program_ = nullptr;
   const Queue* queue_ = nullptr;
   std::size_t next_ = 0;
+  bool done_ = false;
+  std::uint64_t executed_ = 0;  // over all phases
+  sc_core::sc_event assigned_;
   bool waiting_ = false;
   std::vector<Reservation> spans_;
   Picos busy_ps_ = 0, sem_wait_ps_ = 0, issue_ps_ = 0, first_start_ = -1, finish_ps_ = 0;
