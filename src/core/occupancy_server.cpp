@@ -7,7 +7,7 @@ namespace maia {
 namespace {
 // Bookings kept at most; beyond that the oldest are folded away (a request can then no longer
 // use idle time that far back, which only matters for pathological booking patterns).
-constexpr std::size_t kMaxBookings = 64;
+constexpr std::size_t kMaxBookings = 256;
 }  // namespace
 
 void OccupancyServer::retire_before(Picos t) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,12 +36,12 @@ std::vector<Block> region_order(std::int64_t r0, std::int64_t r1, std::int64_t c
 struct RegionGrid {
   std::int64_t rows = 1, cols = 1;
 };
-RegionGrid region_grid(std::int64_t clusters) {
-  RegionGrid g;
-  for (std::int64_t d = 1; d * d <= clusters; ++d)
-    if (clusters % d == 0) g.rows = d;
-  g.cols = clusters / g.rows;
-  return g;
+// Every way to arrange the clusters as a rows x cols grid.
+std::vector<RegionGrid> region_grids(std::int64_t clusters) {
+  std::vector<RegionGrid> out;
+  for (std::int64_t d = 1; d <= clusters; ++d)
+    if (clusters % d == 0) out.push_back({d, clusters / d});
+  return out;
 }
 
 // Waves the busiest cluster runs for a given block grid.
@@ -64,14 +65,13 @@ std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const R
 // chunk that fits what is left of TSRAM.
 GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
   const TtuConfig& ttu = chip.tile.ttu;
-  const GemmCost unit = gemm_cost(ttu, 1, 1, 1, s.dtype, s.dtype);
+  const GemmCost unit = gemm_cost(ttu, 1, 1, 1, s.a_dtype, s.b_dtype);
   const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
-  const RegionGrid grid = region_grid(chip.clusters);
   auto operands_fit = [&](std::int64_t bm, std::int64_t bn, std::int64_t k) {
     const std::uint64_t acc = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(bm * bn));
     if (2 * acc >= tsram) return false;
-    const std::uint64_t a = dtype_bytes(s.dtype, static_cast<std::uint64_t>(bm * k));
-    const std::uint64_t b = dtype_bytes(s.dtype, static_cast<std::uint64_t>(k * bn));
+    const std::uint64_t a = dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(bm * k));
+    const std::uint64_t b = dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(k * bn));
     return 2 * (a + b) <= tsram - 2 * acc;
   };
   std::int64_t largest = 0;
@@ -89,24 +89,39 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
         continue;  // one size covers small M
       if (n != bn && bn != ttu.tile_n * ceil_div(s.n, ttu.tile_n)) continue;
       if (!operands_fit(m, n, unit.k_step)) continue;
-      if (10 * bm * bn < 6 * largest * largest) continue;
+      if (10 * m * n < 6 * std::min(largest, s.m) * std::min(largest, s.n)) continue;
       const std::int64_t rows = ceil_div(s.m, m), cols = ceil_div(s.n, n);
-      const std::int64_t cost = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster) *
-                                ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
-      if (best.bm == 0 || cost < best_cost || (cost == best_cost && m * n > best.bm * best.bn)) {
-        best.bm = m;
-        best.bn = n;
-        best.block_rows = rows;
-        best.block_cols = cols;
-        best_cost = cost;
+      for (const RegionGrid& grid : region_grids(chip.clusters)) {
+        const std::int64_t cost = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster) *
+                                  ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
+        // Ties: larger blocks (more reuse), then the squarer cluster grid (shorter panels).
+        const auto squareness = [](std::int64_t r, std::int64_t c) { return std::abs(r - c); };
+        const bool tie =
+            cost == best_cost && m * n == best.bm * best.bn &&
+            squareness(grid.rows, grid.cols) < squareness(best.region_rows, best.region_cols);
+        if (best.bm == 0 || cost < best_cost || (cost == best_cost && m * n > best.bm * best.bn) ||
+            tie) {
+          best.bm = m;
+          best.bn = n;
+          best.block_rows = rows;
+          best.block_cols = cols;
+          best.region_rows = grid.rows;
+          best.region_cols = grid.cols;
+          best_cost = cost;
+        }
       }
     }
   }
   if (best.bm == 0)
     throw InputError(
         fmt::format("gemm {}x{}x{}: no block size fits TSRAM ({} bytes)", s.m, s.n, s.k, tsram));
+  // Deep K chunks amortise per-instruction costs, but the pipeline needs several of them to
+  // overlap loads with compute: aim for at least 8 chunks, never below 512 deep.
   std::int64_t bk = unit.k_step;
-  const std::int64_t k_cap = std::min<std::int64_t>(ceil_div(s.k, unit.k_step) * unit.k_step, 4096);
+  const std::int64_t pipelined =
+      std::max<std::int64_t>(512, ceil_div(ceil_div(s.k, 8), unit.k_step) * unit.k_step);
+  const std::int64_t k_cap =
+      std::min<std::int64_t>({ceil_div(s.k, unit.k_step) * unit.k_step, 4096, pipelined});
   while (bk + unit.k_step <= k_cap && operands_fit(best.bm, best.bn, bk + unit.k_step))
     bk += unit.k_step;
   best.bk = std::min(bk, s.k);
@@ -127,8 +142,8 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const std::int64_t T = chip.enabled_tiles_per_cluster;
   const std::int64_t band =
       std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(T))));
-  const auto a_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bm * plan.bk));
-  const auto b_block = dtype_bytes(s.dtype, static_cast<std::uint64_t>(plan.bk * plan.bn));
+  const auto a_block = dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(plan.bm * plan.bk));
+  const auto b_block = dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(plan.bk * plan.bn));
   const auto c_block = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(plan.bm * plan.bn));
   const auto acc_block = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(plan.bm * plan.bn));
   const auto slot_bytes = static_cast<std::uint64_t>(T) * (a_block + b_block);
@@ -138,7 +153,8 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
         fmt::format("gemm kernel: CSRAM staging needs {} bytes, cluster.csram.bytes is {}",
                     2 * slot_bytes + 2 * stage_bytes, chip.cluster.csram.bytes));
 
-  ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}", s.m, s.n, s.k, dtype_name(s.dtype)));
+  ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}x{}", s.m, s.n, s.k, dtype_name(s.a_dtype),
+                                dtype_name(s.b_dtype)));
   // HBM: pre-tiled operands and result.
   const std::uint64_t a_bytes =
       a_block * static_cast<std::uint64_t>(plan.block_rows * plan.k_chunks);
@@ -159,8 +175,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const int tC = pb.add_buffer(
       {"tC", MemorySpace::kTsram, -1, all_tiles, 2 * (a_block + b_block), 2 * acc_block});
 
-  const RegionGrid grid = region_grid(chip.clusters);
-  const std::int64_t cr = grid.rows, cc = grid.cols;
+  const std::int64_t cr = plan.region_rows, cc = plan.region_cols;
 
   // HBM traffic the program moves: the C it writes (unpadded), plus every operand load below.
   double hbm_bytes =
@@ -244,8 +259,9 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
           const auto& keys = side == 0 ? rows : cols;
           for (std::size_t i = 0; i < keys.size(); ++i) {
             const std::uint64_t bytes =
-                side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
-                          : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
+                side == 0
+                    ? dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
+                    : dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
             const BufferRef src =
                 side == 0
                     ? BufferRef{hA,
@@ -283,8 +299,9 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
                 side == 0 ? slot + i * a_block
                           : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
             const std::uint64_t bytes =
-                side == 0 ? dtype_bytes(s.dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
-                          : dtype_bytes(s.dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
+                side == 0
+                    ? dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
+                    : dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(kk * cols_of(keys[i])));
             for (std::size_t j = 0; j < tiles.size(); j += 3)
               casts.push_back(
                   {src, bytes,
@@ -322,8 +339,10 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
         for (std::size_t t = 0; t < count; ++t) {
           const Block& b = order[first + t];
           Queue& ttu = pb.queue(ProgramBuilder::tile(c, static_cast<int>(t)), EngineKind::kTtu);
-          Instruction g = make_gemm(rows_of(b.row), cols_of(b.col), kk, s.dtype, {tA, x * a_block},
-                                    {tB, x * b_block}, {tC, cs * acc_block}, kj > 0);
+          Instruction g =
+              make_gemm(rows_of(b.row), cols_of(b.col), kk, s.a_dtype, {tA, x * a_block},
+                        {tB, x * b_block}, {tC, cs * acc_block}, kj > 0);
+          g.b_dtype = s.b_dtype;
           g.waits.push_back(sem(t_ops[t][x], 2));
           if (kj == 0 && w >= 2) g.waits.push_back(sem(t_cfree[t][cs]));
           g.signals.push_back(sem(tsram_free[0][x]));

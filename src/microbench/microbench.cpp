@@ -31,14 +31,14 @@ Json microbench_gemm(const ChipConfig& chip, const GemmSpec& spec) {
   const double flops =
       2.0 * static_cast<double>(spec.m) * static_cast<double>(spec.n) * static_cast<double>(spec.k);
   const double secs = r.time_ns * 1e-9;
-  const double peak = chip_peak_flops(chip, spec.dtype);
+  const double peak = chip_peak_flops(chip, spec.a_dtype);
   double ttu_busy = 0, stall = 0;
   for (const auto& e : r.engines)
     if (e.name.size() > 4 && e.name.substr(e.name.size() - 4) == ".ttu") ttu_busy += e.busy_ns;
   stall = sum_stat(r.modules, ".ttu", "operand_stall_ns");
   Json j;
   j["benchmark"] = "gemm";
-  j["dtype"] = std::string(dtype_name(spec.dtype));
+  j["dtype"] = std::string(dtype_name(spec.a_dtype));
   j["m"] = spec.m;
   j["n"] = spec.n;
   j["k"] = spec.k;

@@ -22,9 +22,9 @@ void validate_batch(const std::vector<Sequence>& batch) {
   if (batch.empty()) throw InputError("batch: must contain at least one sequence");
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].cached_tokens < 0 || batch[i].new_tokens < 0)
-      throw InputError(fmt::format(
-          "batch: sequence {}: token counts must be >= 0, got cached {} and new {}", i,
-          batch[i].cached_tokens, batch[i].new_tokens));
+      throw InputError(
+          fmt::format("batch: sequence {}: token counts must be >= 0, got cached {} and new {}", i,
+                      batch[i].cached_tokens, batch[i].new_tokens));
   }
 }
 

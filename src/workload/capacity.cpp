@@ -34,9 +34,8 @@ MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
   const std::int64_t h = m.hidden_size;
   const std::int64_t per_token =
       h + std::max(h + m.q_dim() + 2 * m.kv_dim(), h + k * (3 * m.intermediate_size + h));
-  f.workspace_bytes =
-      dtype_bytes(q.activations, u(total_new_tokens(batch)) * u(per_token)) +
-      dtype_bytes(q.activations, u(emitting_sequences(batch)) * u(m.vocab_size));
+  f.workspace_bytes = dtype_bytes(q.activations, u(total_new_tokens(batch)) * u(per_token)) +
+                      dtype_bytes(q.activations, u(emitting_sequences(batch)) * u(m.vocab_size));
   return f;
 }
 

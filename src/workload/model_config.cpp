@@ -72,22 +72,42 @@ std::int64_t nullable_integer(JsonReader& r, const std::string& key, std::int64_
 
 const std::vector<std::string>& ignored_model_fields() {
   static const std::vector<std::string> fields = {
-      "_name_or_path",        "attention_dropout",    "bos_token_id",
-      "eos_token_id",         "pad_token_id",         "initializer_range",
-      "rms_norm_eps",         "rope_theta",           "rope_scaling",
-      "torch_dtype",          "transformers_version", "use_cache",
-      "pretraining_tp",       "router_aux_loss_coef", "router_jitter_noise",
-      "output_router_logits", "max_window_layers",    "use_mrope",
-      "quantization_config",  "bos_token",            "eos_token",
-      "tokenizer_class",      "auto_map",             "model_name",
+      "_name_or_path",
+      "attention_dropout",
+      "bos_token_id",
+      "eos_token_id",
+      "pad_token_id",
+      "initializer_range",
+      "rms_norm_eps",
+      "rope_theta",
+      "rope_scaling",
+      "torch_dtype",
+      "transformers_version",
+      "use_cache",
+      "pretraining_tp",
+      "router_aux_loss_coef",
+      "router_jitter_noise",
+      "output_router_logits",
+      "max_window_layers",
+      "use_mrope",
+      "quantization_config",
+      "bos_token",
+      "eos_token",
+      "tokenizer_class",
+      "auto_map",
+      "model_name",
   };
   return fields;
 }
 
 ModelConfig parse_model_config(const Json& doc, const std::string& file, const std::string& name) {
   JsonReader r(doc, file, "");
-  for (const auto& [field, reason] : kUnsupportedFields)
-    if (r.has(field)) r.fail(field, reason);
+  for (const auto& [field, reason] : kUnsupportedFields) {
+    if (!r.has(field)) continue;
+    std::string value = doc[field].dump();
+    if (value.size() > 60) value = value.substr(0, 57) + "...";
+    throw InputError(fmt::format("{}: {}: {}, got {}", file, field, reason, value));
+  }
 
   ModelConfig m;
   m.name = name;
@@ -100,9 +120,9 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
       for (const auto& [type, a] : kArchitectures) v.push_back(type);
       return v;
     }());
-    r.fail("model_type", fmt::format("model type is not supported (supported: {}){}",
-                                     known_types(),
-                                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    r.fail("model_type",
+           fmt::format("model type is not supported (supported: {}){}", known_types(),
+                       hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   }
   if (r.has("architectures")) {
     const Json& archs = r.child("architectures").node();

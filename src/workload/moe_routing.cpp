@@ -29,8 +29,8 @@ MoeRouting parse_moe_routing(const std::string& text) {
         digits.find_first_not_of("0123456789") == std::string::npos)
       return {MoeRouting::Mode::kRandom, std::stoull(digits)};
   }
-  throw InputError(fmt::format(
-      "MoE routing must be 'balanced', 'random' or 'random:<seed>', got '{}'", text));
+  throw InputError(
+      fmt::format("MoE routing must be 'balanced', 'random' or 'random:<seed>', got '{}'", text));
 }
 
 std::string moe_routing_text(const MoeRouting& r) {
@@ -53,8 +53,8 @@ std::vector<std::int64_t> expert_loads(const MoeRouting& r, std::int64_t tokens,
   std::iota(perm.begin(), perm.end(), 0);
   for (std::int64_t t = 0; t < tokens; ++t) {
     for (std::int64_t j = 0; j < top_k; ++j) {
-      const auto pick =
-          j + static_cast<std::int64_t>(splitmix64(state) % static_cast<std::uint64_t>(experts - j));
+      const auto pick = j + static_cast<std::int64_t>(splitmix64(state) %
+                                                      static_cast<std::uint64_t>(experts - j));
       std::swap(perm[j], perm[pick]);
       ++loads[perm[j]];
     }

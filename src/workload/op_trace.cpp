@@ -39,12 +39,8 @@ OJson shape_json(const OpShape& shape) {
     OJson seqs = OJson::array();
     for (const auto& s : a->sequences)
       seqs.push_back(OJson{{"q_tokens", s.q_tokens}, {"kv_tokens", s.kv_tokens}});
-    j = {{"heads", a->heads},
-         {"kv_heads", a->kv_heads},
-         {"head_dim", a->head_dim},
-         {"window", a->window},
-         {"q_dtype", name(a->q_dtype)},
-         {"kv_dtype", name(a->kv_dtype)},
+    j = {{"heads", a->heads},   {"kv_heads", a->kv_heads},     {"head_dim", a->head_dim},
+         {"window", a->window}, {"q_dtype", name(a->q_dtype)}, {"kv_dtype", name(a->kv_dtype)},
          {"sequences", seqs}};
   } else {
     const auto& v = std::get<VectorShape>(shape);
@@ -112,9 +108,9 @@ std::vector<int> read_deps(JsonReader& r, int index) {
   for (std::size_t i = 0; i < node.size(); ++i) {
     const Json& d = node[i];
     if (!d.is_number_integer() || d.get<std::int64_t>() < 0 || d.get<std::int64_t>() >= index)
-      throw InputError(fmt::format(
-          "{}: {}[{}]: must be the index of an earlier operator (0..{}), got {}", r.file(),
-          r.key_path("deps"), i, index - 1, d.dump()));
+      throw InputError(
+          fmt::format("{}: {}[{}]: must be the index of an earlier operator (0..{}), got {}",
+                      r.file(), r.key_path("deps"), i, index - 1, d.dump()));
     deps.push_back(static_cast<int>(d.get<std::int64_t>()));
   }
   return deps;
@@ -136,7 +132,8 @@ Operator read_operator(JsonReader& r, int index) {
   std::string kind;
   for (const auto& k : kinds) {
     if (!r.has(k)) continue;
-    if (!kind.empty()) r.fail(k, fmt::format("an operator has one shape, it already has '{}'", kind));
+    if (!kind.empty())
+      r.fail(k, fmt::format("an operator has one shape, it already has '{}'", kind));
     kind = k;
   }
   if (kind.empty()) r.fail_here("an operator needs one shape: 'gemm', 'attention' or 'vector'");

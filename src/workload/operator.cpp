@@ -12,8 +12,7 @@ namespace {
 // Inputs of `elements` values each that a vector function reads.
 std::uint64_t vector_arity(const std::string& function) {
   if (function == "fma") return 3;
-  if (function == "add" || function == "mul" || function == "max" || function == "swiglu")
-    return 2;
+  if (function == "add" || function == "mul" || function == "max" || function == "swiglu") return 2;
   return 1;
 }
 
@@ -91,7 +90,8 @@ OpCost generic_cost(const OpShape& shape) {
       pairs += u(attention_pairs(s, a->window));
       queries += u(s.q_tokens);
       c.kv_read_bytes +=
-          2 * dtype_bytes(a->kv_dtype, u(attention_kv_span(s, a->window) * a->kv_heads * a->head_dim));
+          2 *
+          dtype_bytes(a->kv_dtype, u(attention_kv_span(s, a->window) * a->kv_heads * a->head_dim));
     }
     c.flops = pairs * u(a->heads) * (4 * u(a->head_dim)) +
               static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
@@ -100,7 +100,8 @@ OpCost generic_cost(const OpShape& shape) {
   } else {
     const auto& v = std::get<VectorShape>(shape);
     const VectorFunction* f = find_vector_function(v.function);
-    if (f) c.flops = static_cast<std::uint64_t>(f->flops_per_element * static_cast<double>(v.elements));
+    if (f)
+      c.flops = static_cast<std::uint64_t>(f->flops_per_element * static_cast<double>(v.elements));
     c.activation_read_bytes = vector_arity(v.function) * dtype_bytes(v.dtype, u(v.elements));
     c.activation_write_bytes = dtype_bytes(v.dtype, u(v.elements));
   }

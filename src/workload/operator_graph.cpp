@@ -36,9 +36,9 @@ class GraphBuilder {
     if (emitting > 0) {
       // Only the last token of each emitting sequence goes through the LM head.
       add_gemm("lm_head", -1, emitting, m_.vocab_size, h, {norm}, false);
-      Operator& s = add_op("sampling", -1,
-                           VectorShape{"softmax", emitting * m_.vocab_size, emitting, act()},
-                           {last()});
+      Operator& s =
+          add_op("sampling", -1, VectorShape{"softmax", emitting * m_.vocab_size, emitting, act()},
+                 {last()});
       s.cost.activation_write_bytes = 4 * u(emitting);  // one int32 token id per sequence
     }
     return std::move(g_);
@@ -73,8 +73,9 @@ class GraphBuilder {
   }
 
   int add_norm(std::string name, int layer, int input) {
-    Operator& op = add_op(std::move(name), layer,
-                          VectorShape{"rmsnorm", tokens_ * m_.hidden_size, tokens_, act()}, {input});
+    Operator& op =
+        add_op(std::move(name), layer,
+               VectorShape{"rmsnorm", tokens_ * m_.hidden_size, tokens_, act()}, {input});
     op.cost.weight_bytes = dtype_bytes(DType::kBf16, u(m_.hidden_size));
     return last();
   }
@@ -92,9 +93,9 @@ class GraphBuilder {
                              {norm}, m_.qkv_bias);
 
     // RoPE rotates Q and K, writes Q for attention and K, V into the KV cache.
-    Operator& rope = add_op("rope", layer,
-                            VectorShape{"rope", t * (m_.num_heads + m_.num_kv_heads) * d, t, act()},
-                            {qkv});
+    Operator& rope =
+        add_op("rope", layer,
+               VectorShape{"rope", t * (m_.num_heads + m_.num_kv_heads) * d, t, act()}, {qkv});
     rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (m_.q_dim() + 2 * m_.kv_dim())));
     rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.q_dim()));
     rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * m_.kv_dim()));
@@ -144,8 +145,8 @@ class GraphBuilder {
 
     // Weighted sum of each token's k expert outputs.
     downs.push_back(topk_i);
-    Operator& combine = add_op("moe_combine", layer,
-                               VectorShape{"fma", t * k * m_.hidden_size, t, act()}, downs);
+    Operator& combine =
+        add_op("moe_combine", layer, VectorShape{"fma", t * k * m_.hidden_size, t, act()}, downs);
     combine.cost.activation_read_bytes =
         dtype_bytes(act(), u(t * k * m_.hidden_size)) + dtype_bytes(act(), u(t * k));
     combine.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.hidden_size));
@@ -183,9 +184,9 @@ OperatorGraph build_iteration_graph(const ModelConfig& model, const Quantization
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::int64_t len = batch[i].cached_tokens + batch[i].new_tokens;
     if (len > model.max_position_embeddings)
-      throw InputError(fmt::format(
-          "batch: sequence {}: {} tokens exceed {}'s max_position_embeddings ({})", i, len,
-          model.name, model.max_position_embeddings));
+      throw InputError(
+          fmt::format("batch: sequence {}: {} tokens exceed {}'s max_position_embeddings ({})", i,
+                      len, model.name, model.max_position_embeddings));
   }
   return GraphBuilder(model, quant, batch, routing).build();
 }
@@ -195,10 +196,12 @@ void validate_graph(const OperatorGraph& g, const std::string& where) {
     const Operator& op = g.ops[i];
     for (int d : op.deps)
       if (d < 0 || static_cast<std::size_t>(d) >= i)
-        throw InputError(fmt::format("{}: operator {} ({}): dependency {} must name an earlier "
-                                     "operator (0..{})",
-                                     where, i, op.name, d, static_cast<int>(i) - 1));
-    if (const auto* v = std::get_if<VectorShape>(&op.shape); v && !find_vector_function(v->function))
+        throw InputError(
+            fmt::format("{}: operator {} ({}): dependency {} must name an earlier "
+                        "operator (0..{})",
+                        where, i, op.name, d, static_cast<int>(i) - 1));
+    if (const auto* v = std::get_if<VectorShape>(&op.shape);
+        v && !find_vector_function(v->function))
       throw InputError(fmt::format("{}: operator {} ({}): unknown TVP function '{}'", where, i,
                                    op.name, v->function));
   }

@@ -10,9 +10,8 @@ DType parse_quant_dtype(const std::string& text, const std::string& what) {
   if (text == "bf16") return DType::kBf16;
   if (text == "fp8") return DType::kFp8;
   if (text == "fp4") return DType::kFp4;
-  throw InputError(
-      fmt::format("{}: datatype must be one of: bf16, fp8, fp4 (fp4 is MXFP4), got '{}'", what,
-                  text));
+  throw InputError(fmt::format(
+      "{}: datatype must be one of: bf16, fp8, fp4 (fp4 is MXFP4), got '{}'", what, text));
 }
 
 Quantization parse_quantization(const std::string& spec) {

@@ -211,7 +211,7 @@ TEST(Chip, ThirdPartyMemoryTargetServesHbmTraffic) {
 
 void expect_gemm_within_peak(DType d) {
   const ChipConfig cfg = maia200();
-  const Json j = microbench_gemm(cfg, {1024, 1024, 1024, d, DType::kBf16});
+  const Json j = microbench_gemm(cfg, {1024, 1024, 1024, d, d, DType::kBf16});
   const double peak = chip_peak_flops(cfg, d) / 1e12;
   EXPECT_DOUBLE_EQ(j["peak_tflops"].get<double>(), peak);
   EXPECT_GT(j["achieved_tflops"].get<double>(), 0.0);
@@ -329,20 +329,20 @@ TEST(Chip, CliGemmOutputIsDeterministic) {
 
 TEST(GemmKernel, FlopsAndHbmBytesAreConserved) {
   const ChipConfig cfg = maia200();
-  const GemmSpec spec{640, 384, 512, DType::kFp8, DType::kBf16};
+  const GemmSpec spec{640, 384, 512, DType::kFp8, DType::kFp8, DType::kBf16};
   const GemmKernel k = build_gemm_kernel(cfg, spec);
   const ProgramResult r = run_program(cfg, k.program);
   const auto m = static_cast<std::uint64_t>(spec.m), n = static_cast<std::uint64_t>(spec.n),
              kk = static_cast<std::uint64_t>(spec.k);
   EXPECT_DOUBLE_EQ(r.ttu_flops, 2.0 * static_cast<double>(m * n * kk));
-  const double a = static_cast<double>(dtype_bytes(spec.dtype, m * kk));
-  const double b = static_cast<double>(dtype_bytes(spec.dtype, kk * n));
+  const double a = static_cast<double>(dtype_bytes(spec.a_dtype, m * kk));
+  const double b = static_cast<double>(dtype_bytes(spec.b_dtype, kk * n));
   const double c = static_cast<double>(dtype_bytes(spec.out_dtype, m * n));
   EXPECT_GE(r.hbm_read_bytes, a + b);
   EXPECT_DOUBLE_EQ(r.hbm_write_bytes, c);
   // The roofline: never faster than the TTU peak nor than HBM can deliver the bytes.
   const double secs = r.time_ns * 1e-9;
-  EXPECT_LE(2.0 * static_cast<double>(m * n * kk) / secs, chip_peak_flops(cfg, spec.dtype));
+  EXPECT_LE(2.0 * static_cast<double>(m * n * kk) / secs, chip_peak_flops(cfg, spec.a_dtype));
   EXPECT_GE(r.time_ns, (a + b + c) / hbm_peak_gbps(cfg.hbm));
   // The plan's HBM traffic is what the program moves. The shape is not a multiple of the
   // block size, so edge blocks are smaller than bm x bn.

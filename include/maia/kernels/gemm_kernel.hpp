@@ -22,12 +22,14 @@ namespace maia {
 
 struct GemmSpec {
   std::int64_t m = 0, n = 0, k = 0;
-  DType dtype = DType::kFp8;  // A and B
+  DType a_dtype = DType::kFp8;  // activations (A)
+  DType b_dtype = DType::kFp8;  // weights (B); mixed precision runs at the slower TTU rate
   DType out_dtype = DType::kBf16;
 };
 
 struct GemmPlan {
   std::int64_t bm = 0, bn = 0, bk = 0;
+  std::int64_t region_rows = 1, region_cols = 1;  // clusters arranged as a grid over C
   std::int64_t block_rows = 0, block_cols = 0, k_chunks = 0;
   std::int64_t waves = 0;  // the most waves any cluster runs
   double hbm_bytes = 0;    // operand + result bytes the program moves to/from HBM
