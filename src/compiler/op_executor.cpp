@@ -1,0 +1,117 @@
+#include "maia/compiler/op_executor.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/hw/chip/peaks.hpp"
+#include "maia/kernels/attention_kernel.hpp"
+#include "maia/kernels/gemm_kernel.hpp"
+#include "maia/kernels/vector_kernel.hpp"
+#include "maia/program/vector_functions.hpp"
+
+namespace maia {
+namespace {
+
+// The TVP's peak FLOP rate over all enabled tiles (FMA pipes, 16-bit lanes).
+double tvp_peak_flops(const ChipConfig& c) {
+  return static_cast<double>(c.enabled_tiles() * c.tile.tvp.lanes_16bit * c.tile.tvp.pipes) * 2.0 *
+         c.clock_ghz * 1e9;
+}
+
+double sram_peak_gbps(const ChipConfig& c) {
+  const double tsram =
+      static_cast<double>(c.tile.tsram.banks * c.tile.tsram.bank_width_bytes) * c.clock_ghz;
+  const double csram =
+      static_cast<double>(c.cluster.csram.banks * c.cluster.csram.bank_width_bytes) * c.clock_ghz;
+  return static_cast<double>(c.enabled_tiles()) * tsram + static_cast<double>(c.clusters) * csram;
+}
+
+}  // namespace
+
+Program lower_operator(const ChipConfig& chip, const Operator& op) {
+  if (const auto* g = std::get_if<GemmShape>(&op.shape))
+    return build_gemm_kernel(chip, {g->m, g->n, g->k, g->a_dtype, g->b_dtype, g->out_dtype})
+        .program;
+  if (const auto* a = std::get_if<AttentionShape>(&op.shape)) {
+    AttentionSpec spec;
+    for (const auto& s : a->sequences) spec.sequences.push_back({s.q_tokens, s.kv_tokens});
+    spec.heads = a->heads;
+    spec.kv_heads = a->kv_heads;
+    spec.head_dim = a->head_dim;
+    spec.window = a->window;
+    spec.q_dtype = a->q_dtype;
+    spec.kv_dtype = a->kv_dtype;
+    return build_attention_kernel(chip, spec);
+  }
+  const auto& v = std::get<VectorShape>(op.shape);
+  return build_vector_kernel(
+      chip, {v.function, v.elements, v.rows, vector_function_inputs(v.function), v.dtype, v.dtype});
+}
+
+OpExecutor::OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize)
+    : session_(session), chip_(chip), memoize_(memoize) {}
+
+OpMeasurement OpExecutor::run(const Operator& op) {
+  if (memoize_) {
+    const auto it = memo_.find(op.signature);
+    if (it != memo_.end()) {
+      ++reused_;
+      OpMeasurement m = it->second;
+      m.name = op.name;
+      m.layer = op.layer;
+      m.reused = true;
+      return m;
+    }
+  }
+  const Program program = lower_operator(chip_, op);
+  RunOptions opt;
+  opt.include_module_stats = false;
+  const ProgramResult r = session_.run(program, opt);
+  ++simulated_;
+  OpMeasurement m;
+  m.name = op.name;
+  m.layer = op.layer;
+  m.kind = std::string(op.kind());
+  m.signature = op.signature;
+  m.time_ns = r.time_ns;
+  m.flops = static_cast<double>(op.cost.flops);
+  m.hbm_bytes = r.hbm_read_bytes + r.hbm_write_bytes;
+  m.sram_bytes =
+      r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
+  // Roofline from the operator's own cost: FLOPs at the engine's peak, the bytes it must move
+  // (weights, activations, KV cache) at HBM peak.
+  double peak = tvp_peak_flops(chip_);
+  if (const auto* g = std::get_if<GemmShape>(&op.shape))
+    peak = std::min(chip_peak_flops(chip_, g->a_dtype), chip_peak_flops(chip_, g->b_dtype));
+  if (const auto* a = std::get_if<AttentionShape>(&op.shape))
+    peak = chip_peak_flops(chip_, a->kv_dtype);
+  const OpCost& c = op.cost;
+  const double must_move =
+      static_cast<double>(c.weight_bytes + c.activation_read_bytes + c.activation_write_bytes +
+                          c.kv_read_bytes + c.kv_write_bytes);
+  m.compute_ns = m.flops / peak * 1e9;
+  m.memory_ns = must_move / hbm_peak_gbps(chip_.hbm);
+  m.roofline_ns = std::max(m.compute_ns, m.memory_ns);
+  const double t = std::max(m.time_ns, 1e-9);
+  const double u_compute = m.compute_ns / t;
+  const double u_hbm = m.hbm_bytes / hbm_peak_gbps(chip_.hbm) / t;
+  const double u_sram = m.sram_bytes / sram_peak_gbps(chip_) / t;
+  m.bound =
+      u_compute >= u_hbm && u_compute >= u_sram ? "compute" : (u_hbm >= u_sram ? "hbm" : "sram");
+  if (memoize_) memo_[op.signature] = m;
+  return m;
+}
+
+IterationResult run_iteration(OpExecutor& exec, const OperatorGraph& graph) {
+  IterationResult r;
+  r.ops.reserve(graph.ops.size());
+  for (const Operator& op : graph.ops) {
+    r.ops.push_back(exec.run(op));
+    r.time_ns += r.ops.back().time_ns;
+  }
+  return r;
+}
+
+}  // namespace maia

@@ -1,0 +1,265 @@
+#include "maia/kernels/attention_kernel.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/program/program_builder.hpp"
+#include "maia/program/program_loader.hpp"
+
+namespace maia {
+namespace {
+
+constexpr std::int64_t kQueryRows = 512;  // query rows (tokens x heads of a group) per block
+constexpr std::int64_t kKvBlock = 512;    // tokens per KV block
+
+struct Item {
+  std::size_t seq;
+  std::int64_t kv_head;
+  std::int64_t q0, q1;  // query tokens [q0, q1) of the sequence's new tokens
+  std::int64_t k0, k1;  // keys [k0, k1) this item reads
+};
+
+}  // namespace
+
+Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
+  if (s.sequences.empty() || s.heads <= 0 || s.kv_heads <= 0 || s.head_dim <= 0 ||
+      s.heads % s.kv_heads != 0)
+    throw InputError(
+        fmt::format("attention kernel: needs sequences and heads ({}) a multiple of kv_heads ({})",
+                    s.heads, s.kv_heads));
+  const std::int64_t group = s.heads / s.kv_heads;
+  const std::int64_t q_block = std::max<std::int64_t>(1, kQueryRows / group);  // tokens per block
+  const int T = static_cast<int>(chip.enabled_tiles_per_cluster);
+  const int tiles = static_cast<int>(chip.enabled_tiles());
+  // Work items, then KV partitions until every tile has about four.
+  std::vector<Item> items;
+  for (std::size_t i = 0; i < s.sequences.size(); ++i) {
+    const AttentionSeq& q = s.sequences[i];
+    if (q.q_tokens <= 0 || q.kv_tokens < q.q_tokens)
+      throw InputError(fmt::format("attention kernel: sequence {} has {} queries over {} keys", i,
+                                   q.q_tokens, q.kv_tokens));
+    for (std::int64_t h = 0; h < s.kv_heads; ++h)
+      for (std::int64_t q0 = 0; q0 < q.q_tokens; q0 += q_block) {
+        const std::int64_t q1 = std::min(q.q_tokens, q0 + q_block);
+        const std::int64_t last_pos = q.kv_tokens - q.q_tokens + q1;  // causal: keys [0, last_pos)
+        const std::int64_t first_pos = q.kv_tokens - q.q_tokens + q0;
+        const std::int64_t k0 =
+            s.window > 0 ? std::max<std::int64_t>(0, first_pos + 1 - s.window) : 0;
+        items.push_back({i, h, q0, q1, k0, last_pos});
+      }
+  }
+  const std::int64_t want = 4 * static_cast<std::int64_t>(tiles);
+  if (static_cast<std::int64_t>(items.size()) < want) {
+    const std::int64_t parts = (want + static_cast<std::int64_t>(items.size()) - 1) /
+                               static_cast<std::int64_t>(items.size());
+    std::vector<Item> split;
+    for (const Item& it : items) {
+      const std::int64_t blocks = (it.k1 - it.k0 + kKvBlock - 1) / kKvBlock;
+      const std::int64_t p = std::clamp<std::int64_t>(parts, 1, blocks);
+      for (std::int64_t j = 0; j < p; ++j) {
+        Item x = it;
+        x.k0 = it.k0 + (blocks * j / p) * kKvBlock;
+        x.k1 = std::min(it.k1, it.k0 + (blocks * (j + 1) / p) * kKvBlock);
+        if (x.k0 < x.k1) split.push_back(x);
+      }
+    }
+    items.swap(split);
+  }
+
+  const std::uint64_t d = static_cast<std::uint64_t>(s.head_dim);
+  const std::uint64_t q_rows_max = static_cast<std::uint64_t>(q_block * group);
+  const std::uint64_t q_bytes = dtype_bytes(s.q_dtype, q_rows_max * d);
+  const std::uint64_t kv_bytes = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kKvBlock) * d);
+  const std::uint64_t s_bytes = dtype_bytes(DType::kBf16, q_rows_max * kKvBlock);
+  const std::uint64_t o_bytes = dtype_bytes(DType::kFp32, q_rows_max * d);
+  // TSRAM: Q, two K and two V slots, two S slots, O.
+  const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + 2 * kv_bytes, t_s = t_v + 2 * kv_bytes,
+                      t_o = t_s + 2 * s_bytes, t_end = t_o + o_bytes;
+  if (t_end > static_cast<std::uint64_t>(chip.tile.tsram.bytes))
+    throw InputError(fmt::format("attention kernel: needs {} bytes of TSRAM per tile, has {}",
+                                 t_end, chip.tile.tsram.bytes));
+  // HBM: Q and O per (sequence, head, token); K and V cache per (sequence, kv head, token).
+  std::vector<std::uint64_t> q_off(s.sequences.size()), kv_off(s.sequences.size());
+  std::uint64_t q_total = 0, kv_total = 0;
+  for (std::size_t i = 0; i < s.sequences.size(); ++i) {
+    q_off[i] = q_total;
+    kv_off[i] = kv_total;
+    q_total +=
+        dtype_bytes(s.q_dtype, static_cast<std::uint64_t>(s.sequences[i].q_tokens * s.heads) * d);
+    kv_total += dtype_bytes(s.kv_dtype,
+                            static_cast<std::uint64_t>(s.sequences[i].kv_tokens * s.kv_heads) * d);
+  }
+  ProgramBuilder pb(fmt::format("attention_{}seq_h{}_kv{}_d{}", s.sequences.size(), s.heads,
+                                s.kv_heads, s.head_dim));
+  const int hQ = pb.add_buffer({"Q", MemorySpace::kHbm, -1, {}, 0, q_total});
+  const int hK = pb.add_buffer({"K", MemorySpace::kHbm, -1, {}, q_total, kv_total});
+  const int hV = pb.add_buffer({"V", MemorySpace::kHbm, -1, {}, q_total + kv_total, kv_total});
+  const int hO = pb.add_buffer({"O", MemorySpace::kHbm, -1, {}, q_total + 2 * kv_total, q_total});
+  std::vector<Location> all;
+  for (int c = 0; c < chip.clusters; ++c)
+    for (int t = 0; t < T; ++t) all.push_back(ProgramBuilder::tile(c, t));
+  const int tb = pb.add_buffer({"t", MemorySpace::kTsram, -1, all, 0, t_end});
+  // CSRAM per tile: Q staging, two K and two V slots, O staging.
+  const std::uint64_t c_slot = 2 * q_bytes + 4 * kv_bytes;
+  std::vector<int> cb;
+  for (int c = 0; c < chip.clusters; ++c)
+    cb.push_back(pb.add_buffer({fmt::format("c{}.stage", c),
+                                MemorySpace::kCsram,
+                                c,
+                                {},
+                                0,
+                                c_slot * static_cast<std::uint64_t>(T)}));
+  const int queues = static_cast<int>(chip.cluster.dma_queues);
+
+  for (int g = 0; g < tiles; ++g) {
+    const int c = g / T, t = g % T;
+    const Location tl = ProgramBuilder::tile(c, t), cl = ProgramBuilder::cluster(c);
+    auto tsem = [&](const char* what) {
+      return pb.add_semaphore(fmt::format("c{}.t{}.{}", c, t, what), tl);
+    };
+    auto csem = [&](const char* what) {
+      return pb.add_semaphore(fmt::format("c{}.t{}.{}", c, t, what), cl);
+    };
+    int kv_staged[2], kv_ready[2], kv_free_t[2], kv_free_c[2], s_ready[2], p_ready[2], s_free[2];
+    for (int x = 0; x < 2; ++x) {
+      kv_staged[x] = tsem(x ? "kv_staged1" : "kv_staged0");
+      kv_ready[x] = tsem(x ? "kv_ready1" : "kv_ready0");
+      kv_free_t[x] = tsem(x ? "kv_free_t1" : "kv_free_t0");
+      kv_free_c[x] = csem(x ? "kv_free_c1" : "kv_free_c0");
+      s_ready[x] = tsem(x ? "s_ready1" : "s_ready0");
+      p_ready[x] = tsem(x ? "p_ready1" : "p_ready0");
+      s_free[x] = tsem(x ? "s_free1" : "s_free0");
+    }
+    const int q_staged = tsem("q_staged"), q_ready = tsem("q_ready"), q_free = csem("q_free"),
+              o_ready = tsem("o_ready"), o_normed = tsem("o_normed"), o_staged = csem("o_staged"),
+              o_free = tsem("o_free"), ostage_free = tsem("ostage_free");
+    Queue& load_q = pb.queue(cl, EngineKind::kClusterDma, t % std::max(1, queues / 2));
+    Queue& store_q =
+        pb.queue(cl, EngineKind::kClusterDma, queues / 2 + t % std::max(1, queues - queues / 2));
+    Queue& tdma = pb.queue(tl, EngineKind::kTileDma);
+    Queue& ttu = pb.queue(tl, EngineKind::kTtu);
+    Queue& tvp = pb.queue(tl, EngineKind::kTvp);
+    const std::uint64_t cbase = static_cast<std::uint64_t>(t) * c_slot;
+    std::int64_t block = 0;  // KV blocks this tile has handled (slot = block % 2)
+    std::int64_t n_items = 0;
+    for (std::size_t w = static_cast<std::size_t>(g); w < items.size();
+         w += static_cast<std::size_t>(tiles), ++n_items) {
+      const Item& it = items[w];
+      const AttentionSeq& sq = s.sequences[it.seq];
+      const std::uint64_t rows = static_cast<std::uint64_t>((it.q1 - it.q0) * group);
+      const std::uint64_t qb = dtype_bytes(s.q_dtype, rows * d);
+      const std::uint64_t q_at =
+          q_off[it.seq] +
+          dtype_bytes(s.q_dtype, static_cast<std::uint64_t>(it.q0 * s.heads) * d +
+                                     static_cast<std::uint64_t>(it.kv_head * group) * d);
+      // Q: HBM -> CSRAM -> TSRAM.
+      Instruction lq = make_copy({hQ, std::min(q_at, q_total - qb)},
+                                 {cb[static_cast<std::size_t>(c)], cbase}, qb);
+      if (n_items > 0) lq.waits.push_back(sem(q_free));
+      lq.signals.push_back(sem(q_staged));
+      pb.append(load_q, std::move(lq));
+      Instruction tq = make_copy({cb[static_cast<std::size_t>(c)], cbase}, {tb, t_q}, qb);
+      tq.waits.push_back(sem(q_staged));
+      if (n_items > 0) tq.waits.push_back(sem(o_free));  // previous item's O is out of TSRAM
+      tq.signals.push_back(sem(q_ready));
+      tq.signals.push_back(sem(q_free));
+      pb.append(tdma, std::move(tq));
+      const std::int64_t nb = (it.k1 - it.k0 + kKvBlock - 1) / kKvBlock;
+      std::vector<Instruction> pending_pv;  // the TTU runs S(j+1) before P(j)V(j)
+      for (std::int64_t j = 0; j < nb; ++j, ++block) {
+        const auto x = static_cast<std::size_t>(block % 2);
+        const std::int64_t kv0 = it.k0 + j * kKvBlock, kvn = std::min(kKvBlock, it.k1 - kv0);
+        const std::uint64_t bytes = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kvn) * d);
+        const std::uint64_t at =
+            kv_off[it.seq] + dtype_bytes(s.kv_dtype, (static_cast<std::uint64_t>(it.kv_head) *
+                                                          static_cast<std::uint64_t>(sq.kv_tokens) +
+                                                      static_cast<std::uint64_t>(kv0)) *
+                                                         d);
+        const std::uint64_t ck = cbase + q_bytes + x * 2 * kv_bytes;
+        Instruction lk = make_copy({hK, at}, {cb[static_cast<std::size_t>(c)], ck}, bytes);
+        if (block >= 2) lk.waits.push_back(sem(kv_free_c[x]));
+        pb.append(load_q, std::move(lk));
+        Instruction lv =
+            make_copy({hV, at}, {cb[static_cast<std::size_t>(c)], ck + kv_bytes}, bytes);
+        lv.signals.push_back(sem(kv_staged[x]));
+        pb.append(load_q, std::move(lv));
+        Instruction tk =
+            make_copy({cb[static_cast<std::size_t>(c)], ck}, {tb, t_k + x * kv_bytes}, bytes);
+        tk.waits.push_back(sem(kv_staged[x]));
+        if (block >= 2) tk.waits.push_back(sem(kv_free_t[x]));
+        pb.append(tdma, std::move(tk));
+        Instruction tv = make_copy({cb[static_cast<std::size_t>(c)], ck + kv_bytes},
+                                   {tb, t_v + x * kv_bytes}, bytes);
+        tv.signals.push_back(sem(kv_ready[x]));
+        tv.signals.push_back(sem(kv_free_c[x]));
+        pb.append(tdma, std::move(tv));
+        // S = Q K^T on the TTU; softmax on the TVP; O += P V on the TTU.
+        Instruction qk =
+            make_gemm(static_cast<std::int64_t>(rows), kvn, s.head_dim, s.kv_dtype, {tb, t_q},
+                      {tb, t_k + x * kv_bytes}, {tb, t_s + x * s_bytes}, false);
+        qk.a_dtype = s.q_dtype == DType::kFp32 ? DType::kBf16 : s.q_dtype;
+        qk.c_dtype = DType::kBf16;
+        qk.waits.push_back(sem(kv_ready[x]));
+        if (j == 0) qk.waits.push_back(sem(q_ready));
+        if (block >= 2) qk.waits.push_back(sem(s_free[x]));
+        qk.signals.push_back(sem(s_ready[x]));
+        pb.append(ttu, std::move(qk));
+        if (!pending_pv.empty()) {
+          pb.append(ttu, std::move(pending_pv.back()));
+          pending_pv.pop_back();
+        }
+        Instruction sm;
+        sm.op = OpCode::kVector;
+        sm.function = "softmax";
+        sm.elements = static_cast<std::int64_t>(rows) * kvn;
+        sm.a_dtype = sm.c_dtype = DType::kBf16;
+        sm.operands.push_back({tb, t_s + x * s_bytes});
+        sm.c = {tb, t_s + x * s_bytes};
+        sm.waits.push_back(sem(s_ready[x]));
+        sm.signals.push_back(sem(p_ready[x]));
+        pb.append(tvp, std::move(sm));
+        Instruction pv =
+            make_gemm(static_cast<std::int64_t>(rows), s.head_dim, kvn, DType::kBf16,
+                      {tb, t_s + x * s_bytes}, {tb, t_v + x * kv_bytes}, {tb, t_o}, j > 0);
+        pv.b_dtype = s.kv_dtype;
+        pv.waits.push_back(sem(p_ready[x]));
+        pv.signals.push_back(sem(s_free[x]));
+        pv.signals.push_back(sem(kv_free_t[x]));
+        if (j + 1 == nb) pv.signals.push_back(sem(o_ready));
+        pending_pv.push_back(std::move(pv));
+      }
+      if (!pending_pv.empty()) pb.append(ttu, std::move(pending_pv.back()));
+      // Normalise O (and fold partitions), then TSRAM -> CSRAM -> HBM.
+      Instruction norm;
+      norm.op = OpCode::kVector;
+      norm.function = "fma";
+      norm.elements = static_cast<std::int64_t>(rows * d);
+      norm.a_dtype = DType::kFp32;
+      norm.c_dtype = s.q_dtype;
+      norm.operands.push_back({tb, t_o});
+      norm.c = {tb, t_o};
+      norm.waits.push_back(sem(o_ready));
+      norm.signals.push_back(sem(o_normed));
+      pb.append(tvp, norm);
+      const std::uint64_t co = cbase + q_bytes + 4 * kv_bytes;
+      Instruction to = make_copy({tb, t_o}, {cb[static_cast<std::size_t>(c)], co}, qb);
+      to.waits.push_back(sem(o_normed));
+      if (n_items > 0) to.waits.push_back(sem(ostage_free));
+      to.signals.push_back(sem(o_free));
+      to.signals.push_back(sem(o_staged));
+      pb.append(tdma, std::move(to));
+      Instruction so =
+          make_copy({cb[static_cast<std::size_t>(c)], co}, {hO, std::min(q_at, q_total - qb)}, qb);
+      so.waits.push_back(sem(o_staged));
+      so.signals.push_back(sem(ostage_free));
+      pb.append(store_q, std::move(so));
+    }
+  }
+  Program p = pb.build();
+  validate_program(p, chip);
+  return p;
+}
+
+}  // namespace maia
