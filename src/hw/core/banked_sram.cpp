@@ -16,7 +16,8 @@ double BankedSram::peak_gbps() const {
   return static_cast<double>(cfg_.banks * cfg_.bank_width_bytes) * clock_ghz_;
 }
 
-Flow BankedSram::access(std::uint64_t addr, std::uint64_t bytes, bool write, Flow in) {
+Flow BankedSram::access(std::uint64_t addr, std::uint64_t bytes, bool write, Flow in,
+                        bool streamed) {
   if (bytes == 0) return in;
   (write ? write_bytes_ : read_bytes_) += bytes;
   ++accesses_;
@@ -44,7 +45,7 @@ Flow BankedSram::access(std::uint64_t addr, std::uint64_t bytes, bool write, Flo
   const double bank_gbps = static_cast<double>(cfg_.bank_width_bytes) * clock_ghz_;
   for (std::uint64_t b = 0; b < nb; ++b) {
     if (scratch_[b] == 0) continue;
-    const Reservation r = reserve_paced(
+    const Reservation r = (streamed ? reserve_streamed : reserve_paced)(
         banks_[b], in, transfer_ps(static_cast<double>(scratch_[b]), bank_gbps), scratch_[b]);
     out.first = std::min(out.first, r.start + latency_);
     out.last = std::max(out.last, r.end + latency_);

@@ -48,7 +48,7 @@ Picos Ttu::execute(const Instruction& in) {
   // bookings running past the compute window stall the instruction.
   const Flow stream{start, compute_end};
   auto streamed = [&](std::uint64_t addr, std::uint64_t bytes, bool write) {
-    return tsram_.access(addr, bytes, write, stream).last - tsram_.latency();
+    return tsram_.access(addr, bytes, write, stream, true).last - tsram_.latency();
   };
   const std::uint64_t c_addr = buffer(in.c).offset + in.c.offset;
   const std::uint64_t c_bytes = dtype_bytes(in.c_dtype, m * n);

@@ -32,7 +32,8 @@ Picos Tvp::execute(const Instruction& in) {
   // Inputs and output stream through TSRAM during the instruction; the SRAM latency is part of
   // the pipeline fill, so only bookings running past the compute window stall it.
   auto streamed = [&](const BufferRef& r, std::uint64_t bytes, bool write) {
-    return tsram_.access(buffer(r).offset + r.offset, bytes, write, {start, compute_end}).last -
+    return tsram_.access(buffer(r).offset + r.offset, bytes, write, {start, compute_end}, true)
+               .last -
            tsram_.latency();
   };
   Picos end = compute_end;

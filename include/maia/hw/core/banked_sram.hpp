@@ -18,8 +18,9 @@ class BankedSram : public StatsSource {
  public:
   BankedSram(std::string name, const SramConfig& cfg, double clock_ghz);
 
-  // Reads or writes [addr, addr + bytes); data arrives/leaves as `in` says.
-  Flow access(std::uint64_t addr, std::uint64_t bytes, bool write, Flow in);
+  // Reads or writes [addr, addr + bytes); data arrives/leaves as `in` says. `streamed`: an
+  // engine consumes or produces the bytes over the whole window of `in` (reserve_streamed).
+  Flow access(std::uint64_t addr, std::uint64_t bytes, bool write, Flow in, bool streamed = false);
 
   std::uint64_t capacity() const { return static_cast<std::uint64_t>(cfg_.bytes); }
   double peak_gbps() const;

@@ -24,27 +24,32 @@ class TransferStage {
 };
 
 // Reservation rule shared by all bandwidth stages: the stage is booked for `duration` once the
-// first byte is there, and it cannot finish before the last byte has arrived. When the input
-// trickles in over a window much longer than the stage needs (an engine streaming operands
-// during a long instruction), the booking is spread over that window in slices, leaving idle
-// gaps that other users can book, as fine-grained arbitration would. The returned end is the
-// finish time, which may lie after the last booking when the input is the slower side.
+// first byte is there, and it cannot finish before the last byte has arrived. The returned end
+// is that finish time, which may lie after the booking when the input is the slower side.
 inline Reservation reserve_paced(OccupancyServer& server, Flow in, Picos duration,
                                  std::uint64_t bytes) {
+  Reservation r = server.reserve_bytes(in.first, duration, bytes);
+  r.end = std::max(r.end, in.last);
+  return r;
+}
+
+// For an engine that streams operands during a long instruction (TTU, TVP): the booking is
+// spread over the instruction in slices, leaving idle gaps that other users (DMA) can book, as
+// fine-grained arbitration would.
+inline Reservation reserve_streamed(OccupancyServer& server, Flow in, Picos duration,
+                                    std::uint64_t bytes) {
   constexpr int kSlices = 4;
   const Picos window = in.last - in.first;
+  if (window <= 2 * duration || duration < kSlices)
+    return reserve_paced(server, in, duration, bytes);
   Reservation r;
-  if (window > 2 * duration && duration >= kSlices) {
-    const Picos slice = duration / kSlices;
-    for (int i = 0; i < kSlices; ++i) {
-      const Picos d = i + 1 == kSlices ? duration - slice * (kSlices - 1) : slice;
-      const Reservation part =
-          server.reserve_bytes(in.first + window * i / kSlices, d, i == 0 ? bytes : 0);
-      if (i == 0) r.start = part.start;
-      r.end = part.end;
-    }
-  } else {
-    r = server.reserve_bytes(in.first, duration, bytes);
+  const Picos slice = duration / kSlices;
+  for (int i = 0; i < kSlices; ++i) {
+    const Picos d = i + 1 == kSlices ? duration - slice * (kSlices - 1) : slice;
+    const Reservation part =
+        server.reserve_bytes(in.first + window * i / kSlices, d, i == 0 ? bytes : 0);
+    if (i == 0) r.start = part.start;
+    r.end = part.end;
   }
   r.end = std::max(r.end, in.last);
   return r;
