@@ -1,0 +1,74 @@
+#pragma once
+// The result files of an inference run (docs/outputs.md): DIR/summary.json (latency
+// distributions over requests, throughput, per-phase breakdown, simulation cost) and DIR/ops.csv
+// (one row per operator of the representative iterations). Built from per-request metrics, so a
+// static batch and a serving run report the same way.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "maia/compiler/op_executor.hpp"
+#include "maia/report/stats.hpp"
+#include "maia/workload/capacity.hpp"
+#include "maia/workload/quantization.hpp"
+
+namespace maia {
+
+// One completed request. TTFT: arrival to first token; e2e: arrival to last token.
+struct RequestMetrics {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double ttft_ns = 0;
+  double e2e_ns = 0;
+  // Mean time per output token after the first: (e2e - ttft) / (output_tokens - 1); 0 for a
+  // request with one output token.
+  double tpot_ns() const;
+};
+
+// Iterations of one kind (prefill, decode) and the time they took.
+struct PhaseBreakdown {
+  std::string name;
+  std::int64_t iterations = 0;
+  std::int64_t simulated_iterations = 0;  // the rest were interpolated
+  std::int64_t tokens = 0;                // tokens processed (prompt tokens, or decode tokens)
+  double time_ns = 0;                     // summed over its iterations
+};
+
+// The operator measurements of one representative iteration, labelled for ops.csv.
+struct OpPhase {
+  std::string phase;
+  std::vector<OpMeasurement> ops;
+};
+
+struct RunSummary {
+  std::string model, chip;
+  Quantization quant;
+  Json workload = Json::object();  // echo of the run's parameters (mode, batch, lengths, ...)
+  std::int64_t submitted = 0, rejected = 0;
+  std::vector<RequestMetrics> requests;  // the completed ones
+  double simulated_ns = 0;               // simulated time from the first arrival to the last token
+  double wall_s = 0;                     // host time the simulation took (not deterministic)
+  std::vector<PhaseBreakdown> phases;
+  std::uint64_t ops_simulated = 0, ops_reused = 0;
+  bool memoize = true;
+  MemoryFootprint memory;
+  std::uint64_t hbm_capacity_bytes = 0;
+  std::vector<OpPhase> op_phases;
+};
+
+// summary.json as an ordered object (keys in a fixed order; only simulation.wall_s varies
+// between identical runs).
+Json summary_json(const RunSummary& s);
+
+// One operator's measurement with the derived figures of ops.csv (achieved TFLOP/s and GB/s,
+// fraction of roofline), times in microseconds.
+Json op_measurement_json(const OpMeasurement& m);
+
+// ops.csv: header and one row per operator of each phase, in order.
+void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file);
+
+// Creates `dir` if needed and writes dir/summary.json and dir/ops.csv; InputError naming the
+// path when it cannot.
+void write_run_outputs(const RunSummary& s, const std::string& dir);
+
+}  // namespace maia

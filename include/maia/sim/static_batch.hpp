@@ -1,0 +1,73 @@
+#pragma once
+// A static batch: `batch` requests arrive together, are prefilled in one iteration (which emits
+// each request's first token) and then decoded together for gen - 1 iterations. Each iteration's
+// time is its operator graph run on the chip model (OpExecutor). Decode iterations differ only in
+// context length, so by default every decode_stride-th step (and the last) is simulated and the
+// steps between are interpolated linearly in context length; `exact` simulates every step.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "maia/compiler/op_executor.hpp"
+#include "maia/report/summary.hpp"
+#include "maia/sim/program_run.hpp"
+#include "maia/workload/batch.hpp"
+#include "maia/workload/capacity.hpp"
+#include "maia/workload/model_config.hpp"
+#include "maia/workload/quantization.hpp"
+
+namespace maia {
+
+struct StaticBatchSpec {
+  std::int64_t batch = 8;           // requests
+  std::int64_t prompt = 2048;       // prompt tokens per request
+  std::int64_t gen = 128;           // output tokens per request (the first comes from prefill)
+  std::int64_t decode_stride = 16;  // simulate every n-th decode step (and the last)
+  bool exact = false;               // simulate every decode step
+};
+
+// One decode iteration: step i (0-based) has cached = prompt + i tokens and 1 new per request.
+struct DecodeStep {
+  std::int64_t context = 0;  // cached tokens per request
+  double time_ns = 0;
+  bool simulated = false;  // false: interpolated between its simulated neighbours
+};
+
+struct StaticBatchResult {
+  std::string model;
+  Quantization quant;
+  StaticBatchSpec spec;
+  IterationResult prefill;         // the prefill iteration with its per-op measurements
+  std::vector<DecodeStep> decode;  // gen - 1 steps
+  IterationResult decode_sample;   // the last simulated decode step's ops (empty when gen == 1)
+  std::int64_t decode_sample_context = 0;
+  std::uint64_t ops_simulated = 0, ops_reused = 0;  // over this run
+
+  double ttft_ns() const { return prefill.time_ns; }
+  double decode_total_ns() const;
+  double e2e_ns() const { return ttft_ns() + decode_total_ns(); }
+  // Mean decode iteration time; 0 when gen == 1.
+  double tpot_ns() const;
+  // One entry per request (all equal in a static batch).
+  std::vector<RequestMetrics> requests() const;
+};
+
+// InputError unless batch, prompt, gen and decode_stride are >= 1.
+void validate_static_batch(const StaticBatchSpec& spec);
+// The batch of the prefill iteration, and of decode step `step` (0-based).
+std::vector<Sequence> static_prefill_batch(const StaticBatchSpec& spec);
+std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int64_t step);
+
+// The largest footprint over the run (prefill workspace, or the KV cache at the last decode
+// step); InputError "model does not fit: ..." when it exceeds hbm_bytes.
+MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
+                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes);
+
+// Runs the prefill and decode iterations on `session` through `exec` (one session per process).
+StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
+                                   const Quantization& quant, const StaticBatchSpec& spec);
+
+// The report of a static batch run (wall time, memory and capacity left for the caller to fill).
+RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& chip, bool memoize);
+
+}  // namespace maia
