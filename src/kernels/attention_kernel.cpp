@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::int64_t kQueryRows = 512;  // query rows (tokens x heads of a group) per block
 constexpr std::int64_t kKvBlock = 512;    // tokens per KV block
+constexpr int kKvSlots = 4;               // KV blocks in flight per tile (memory-bound decode)
 
 struct Item {
   std::size_t seq;
@@ -75,8 +76,9 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
   const std::uint64_t s_bytes = dtype_bytes(DType::kBf16, q_rows_max * kKvBlock);
   const std::uint64_t o_bytes = dtype_bytes(DType::kFp32, q_rows_max * d);
   // TSRAM: Q, two K and two V slots, two S slots, O.
-  const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + 2 * kv_bytes, t_s = t_v + 2 * kv_bytes,
-                      t_o = t_s + 2 * s_bytes, t_end = t_o + o_bytes;
+  const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + kKvSlots * kv_bytes,
+                      t_s = t_v + kKvSlots * kv_bytes, t_o = t_s + 2 * s_bytes,
+                      t_end = t_o + o_bytes;
   if (t_end > static_cast<std::uint64_t>(chip.tile.tsram.bytes))
     throw InputError(fmt::format("attention kernel: needs {} bytes of TSRAM per tile, has {}",
                                  t_end, chip.tile.tsram.bytes));
@@ -102,7 +104,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
     for (int t = 0; t < T; ++t) all.push_back(ProgramBuilder::tile(c, t));
   const int tb = pb.add_buffer({"t", MemorySpace::kTsram, -1, all, 0, t_end});
   // CSRAM per tile: Q staging, two K and two V slots, O staging.
-  const std::uint64_t c_slot = 2 * q_bytes + 4 * kv_bytes;
+  const std::uint64_t c_slot = 2 * q_bytes + 2 * kKvSlots * kv_bytes;
   std::vector<int> cb;
   for (int c = 0; c < chip.clusters; ++c)
     cb.push_back(pb.add_buffer({fmt::format("c{}.stage", c),
@@ -122,15 +124,18 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
     auto csem = [&](const char* what) {
       return pb.add_semaphore(fmt::format("c{}.t{}.{}", c, t, what), cl);
     };
-    int kv_staged[2], kv_ready[2], kv_free_t[2], kv_free_c[2], s_ready[2], p_ready[2], s_free[2];
+    int kv_staged[kKvSlots], kv_ready[kKvSlots], kv_free_t[kKvSlots], kv_free_c[kKvSlots];
+    for (int x = 0; x < kKvSlots; ++x) {
+      kv_staged[x] = tsem(fmt::format("kv_staged{}", x).c_str());
+      kv_ready[x] = tsem(fmt::format("kv_ready{}", x).c_str());
+      kv_free_t[x] = tsem(fmt::format("kv_free_t{}", x).c_str());
+      kv_free_c[x] = csem(fmt::format("kv_free_c{}", x).c_str());
+    }
+    int s_ready[2], p_ready[2], s_free[2];
     for (int x = 0; x < 2; ++x) {
-      kv_staged[x] = tsem(x ? "kv_staged1" : "kv_staged0");
-      kv_ready[x] = tsem(x ? "kv_ready1" : "kv_ready0");
-      kv_free_t[x] = tsem(x ? "kv_free_t1" : "kv_free_t0");
-      kv_free_c[x] = csem(x ? "kv_free_c1" : "kv_free_c0");
-      s_ready[x] = tsem(x ? "s_ready1" : "s_ready0");
-      p_ready[x] = tsem(x ? "p_ready1" : "p_ready0");
-      s_free[x] = tsem(x ? "s_free1" : "s_free0");
+      s_ready[x] = tsem(fmt::format("s_ready{}", x).c_str());
+      p_ready[x] = tsem(fmt::format("p_ready{}", x).c_str());
+      s_free[x] = tsem(fmt::format("s_free{}", x).c_str());
     }
     const int q_staged = tsem("q_staged"), q_ready = tsem("q_ready"), q_free = csem("q_free"),
               o_ready = tsem("o_ready"), o_normed = tsem("o_normed"), o_staged = csem("o_staged"),
@@ -142,7 +147,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
     Queue& ttu = pb.queue(tl, EngineKind::kTtu);
     Queue& tvp = pb.queue(tl, EngineKind::kTvp);
     const std::uint64_t cbase = static_cast<std::uint64_t>(t) * c_slot;
-    std::int64_t block = 0;  // KV blocks this tile has handled (slot = block % 2)
+    std::int64_t block = 0;  // KV blocks this tile has handled (KV slot = block % kKvSlots)
     std::int64_t n_items = 0;
     for (std::size_t w = static_cast<std::size_t>(g); w < items.size();
          w += static_cast<std::size_t>(tiles), ++n_items) {
@@ -169,7 +174,9 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       const std::int64_t nb = (it.k1 - it.k0 + kKvBlock - 1) / kKvBlock;
       std::vector<Instruction> pending_pv;  // the TTU runs S(j+1) before P(j)V(j)
       for (std::int64_t j = 0; j < nb; ++j, ++block) {
-        const auto x = static_cast<std::size_t>(block % 2);
+        const auto x = static_cast<std::size_t>(block % kKvSlots);  // KV slot
+        const auto y = static_cast<std::size_t>(block % 2);         // S slot
+        const bool kv_reused = block >= kKvSlots;
         const std::int64_t kv0 = it.k0 + j * kKvBlock, kvn = std::min(kKvBlock, it.k1 - kv0);
         const std::uint64_t bytes = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kvn) * d);
         const std::uint64_t at =
@@ -179,7 +186,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
                                                          d);
         const std::uint64_t ck = cbase + q_bytes + x * 2 * kv_bytes;
         Instruction lk = make_copy({hK, at}, {cb[static_cast<std::size_t>(c)], ck}, bytes);
-        if (block >= 2) lk.waits.push_back(sem(kv_free_c[x]));
+        if (kv_reused) lk.waits.push_back(sem(kv_free_c[x]));
         pb.append(load_q, std::move(lk));
         Instruction lv =
             make_copy({hV, at}, {cb[static_cast<std::size_t>(c)], ck + kv_bytes}, bytes);
@@ -188,7 +195,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
         Instruction tk =
             make_copy({cb[static_cast<std::size_t>(c)], ck}, {tb, t_k + x * kv_bytes}, bytes);
         tk.waits.push_back(sem(kv_staged[x]));
-        if (block >= 2) tk.waits.push_back(sem(kv_free_t[x]));
+        if (kv_reused) tk.waits.push_back(sem(kv_free_t[x]));
         pb.append(tdma, std::move(tk));
         Instruction tv = make_copy({cb[static_cast<std::size_t>(c)], ck + kv_bytes},
                                    {tb, t_v + x * kv_bytes}, bytes);
@@ -198,13 +205,13 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
         // S = Q K^T on the TTU; softmax on the TVP; O += P V on the TTU.
         Instruction qk =
             make_gemm(static_cast<std::int64_t>(rows), kvn, s.head_dim, s.kv_dtype, {tb, t_q},
-                      {tb, t_k + x * kv_bytes}, {tb, t_s + x * s_bytes}, false);
+                      {tb, t_k + x * kv_bytes}, {tb, t_s + y * s_bytes}, false);
         qk.a_dtype = s.q_dtype == DType::kFp32 ? DType::kBf16 : s.q_dtype;
         qk.c_dtype = DType::kBf16;
         qk.waits.push_back(sem(kv_ready[x]));
         if (j == 0) qk.waits.push_back(sem(q_ready));
-        if (block >= 2) qk.waits.push_back(sem(s_free[x]));
-        qk.signals.push_back(sem(s_ready[x]));
+        if (block >= 2) qk.waits.push_back(sem(s_free[y]));
+        qk.signals.push_back(sem(s_ready[y]));
         pb.append(ttu, std::move(qk));
         if (!pending_pv.empty()) {
           pb.append(ttu, std::move(pending_pv.back()));
@@ -215,17 +222,17 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
         sm.function = "softmax";
         sm.elements = static_cast<std::int64_t>(rows) * kvn;
         sm.a_dtype = sm.c_dtype = DType::kBf16;
-        sm.operands.push_back({tb, t_s + x * s_bytes});
-        sm.c = {tb, t_s + x * s_bytes};
-        sm.waits.push_back(sem(s_ready[x]));
-        sm.signals.push_back(sem(p_ready[x]));
+        sm.operands.push_back({tb, t_s + y * s_bytes});
+        sm.c = {tb, t_s + y * s_bytes};
+        sm.waits.push_back(sem(s_ready[y]));
+        sm.signals.push_back(sem(p_ready[y]));
         pb.append(tvp, std::move(sm));
         Instruction pv =
             make_gemm(static_cast<std::int64_t>(rows), s.head_dim, kvn, DType::kBf16,
-                      {tb, t_s + x * s_bytes}, {tb, t_v + x * kv_bytes}, {tb, t_o}, j > 0);
+                      {tb, t_s + y * s_bytes}, {tb, t_v + x * kv_bytes}, {tb, t_o}, j > 0);
         pv.b_dtype = s.kv_dtype;
-        pv.waits.push_back(sem(p_ready[x]));
-        pv.signals.push_back(sem(s_free[x]));
+        pv.waits.push_back(sem(p_ready[y]));
+        pv.signals.push_back(sem(s_free[y]));
         pv.signals.push_back(sem(kv_free_t[x]));
         if (j + 1 == nb) pv.signals.push_back(sem(o_ready));
         pending_pv.push_back(std::move(pv));
