@@ -32,9 +32,14 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
                         const po::positional_options_description* pos = nullptr);
 // The default chip config shipped with the tool (configs/maia200.json beside the sources).
 std::string default_chip_file();
+// The models directory (configs/models): the working directory's if present, else the source
+// tree's this binary was built from.
+std::string default_models_dir();
 
 int cmd_config(const std::vector<std::string>& args);
 int cmd_exec(const std::vector<std::string>& args);
 int cmd_microbench(const std::vector<std::string>& args);
+int cmd_ops(const std::vector<std::string>& args);
+int cmd_run(const std::vector<std::string>& args);
 
 }  // namespace maia::cli

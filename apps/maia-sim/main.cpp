@@ -19,6 +19,9 @@ commands:
   config       describe every chip knob, or validate a chip config file
   exec         run a hand-written dataflow program (docs/programs.md)
   microbench   gemm | hbm | noc | pcie | all: measured on the chip model
+  run          a static batch of a model (--model llama-3.1-8b): TTFT, TPOT, tokens/s, per-op
+               roofline (docs/outputs.md)
+  ops          run an operator trace (docs/workloads.md) and report each operator's time
 )";
 
 }  // namespace
@@ -35,6 +38,8 @@ int sc_main(int argc, char** argv) {
     if (cmd == "config") return maia::cli::cmd_config(args);
     if (cmd == "exec") return maia::cli::cmd_exec(args);
     if (cmd == "microbench") return maia::cli::cmd_microbench(args);
+    if (cmd == "run") return maia::cli::cmd_run(args);
+    if (cmd == "ops") return maia::cli::cmd_ops(args);
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;
   } catch (const maia::InputError& e) {

@@ -40,6 +40,21 @@ expect 2 "cannot open" "$sim" exec "$tmp/missing.json"
 expect 2 "--dtype" "$sim" microbench gemm --dtype int3
 expect 0 "achieved_tflops" "$sim" microbench gemm --m 512 --n 512 --k 512 --json
 
+# maia-sim run / ops: a small static batch, its output files, and input errors.
+expect 0 "TTFT" "$sim" run --model llama-3.1-8b --batch 2 --prompt 128 --gen 2 --out "$tmp/run" --emit-ops "$tmp/ops.json"
+for key in '"ttft_ms"' '"tpot_ms"' '"e2e_ms"' '"p99"' '"output_tokens_per_s"' '"total_tokens_per_s"' '"submitted"' '"completed"' '"rejected"' '"wall_s"' '"simulated_s"'; do
+  grep -q -- "$key" "$tmp/run/summary.json" 2>/dev/null && ok || bad "summary.json lacks $key"
+done
+head -1 "$tmp/run/ops.csv" 2>/dev/null | grep -q "^phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused$" && ok || bad "ops.csv header"
+grep -q "^decode," "$tmp/run/ops.csv" 2>/dev/null && ok || bad "ops.csv lacks decode rows"
+expect 2 "--model" "$sim" run
+expect 2 "llama-3.1-8b" "$sim" run --model nope
+expect 2 "does not fit" "$sim" run --model llama-3.1-405b --weights bf16
+expect 2 "--weights" "$sim" run --model llama-3.1-8b --weights int3
+expect 0 "total" "$sim" ops "$tmp/ops.json" --out "$tmp/opsout"
+grep -q "^trace," "$tmp/opsout/ops.csv" 2>/dev/null && ok || bad "ops --out lacks trace rows"
+expect 2 "cannot open" "$sim" ops "$tmp/missing.json"
+
 # docs/config.md carries the generated knob table; it must match the code.
 "$sim" config --describe --markdown >"$tmp/knobs.md"
 if diff -q <(sed -n '/<!-- knobs:begin -->/,/<!-- knobs:end -->/p' docs/config.md | sed '1d;$d') "$tmp/knobs.md" >/dev/null; then

@@ -1,0 +1,175 @@
+// maia-sim run: a static batch of a model on the chip model: prefill, then decode, every
+// iteration's operators lowered and simulated. Prints latency, throughput and the operators that
+// took the time; --out writes summary.json and ops.csv (docs/outputs.md).
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "maia/core/error.hpp"
+#include "maia/hw/hbm/hbm_address_map.hpp"
+#include "maia/sim/static_batch.hpp"
+#include "maia/workload/op_trace.hpp"
+#include "maia/workload/operator_graph.hpp"
+
+namespace maia::cli {
+namespace {
+
+// Operators of one phase grouped by role, summed over layers.
+struct OpGroup {
+  std::string phase, name, bound;
+  int count = 0;
+  double time_ns = 0, roofline_ns = 0, largest_ns = 0;
+};
+
+std::vector<OpGroup> group_ops(const std::vector<OpPhase>& phases) {
+  std::map<std::pair<std::string, std::string>, OpGroup> by_key;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& p : phases)
+    for (const auto& m : p.ops) {
+      const auto key = std::make_pair(p.phase, m.name);
+      auto [it, inserted] = by_key.try_emplace(key);
+      if (inserted) order.push_back(key);
+      OpGroup& g = it->second;
+      g.phase = p.phase;
+      g.name = m.name;
+      ++g.count;
+      g.time_ns += m.time_ns;
+      g.roofline_ns += m.roofline_ns;
+      if (m.time_ns >= g.largest_ns) {  // the bound of its longest instance
+        g.largest_ns = m.time_ns;
+        g.bound = m.bound;
+      }
+    }
+  std::vector<OpGroup> out;
+  for (const auto& k : order) out.push_back(by_key.at(k));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OpGroup& a, const OpGroup& b) { return a.time_ns > b.time_ns; });
+  return out;
+}
+
+void print_report(const StaticBatchResult& r, const RunSummary& s) {
+  const auto& spec = r.spec;
+  const double gb = 1e9;
+  fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  const auto simulated_steps = s.phases[1].simulated_iterations;
+  fmt::print(
+      "static batch: {} requests x {} prompt + {} output tokens; decode steps simulated {} of "
+      "{}{}\n",
+      spec.batch, spec.prompt, spec.gen, simulated_steps, r.decode.size(),
+      simulated_steps < static_cast<std::int64_t>(r.decode.size())
+          ? fmt::format(" (one every {} steps and the last; the rest interpolated)",
+                        spec.decode_stride)
+          : "");
+  fmt::print(
+      "HBM: weights {:.2f} GB + KV {:.2f} GB + workspace {:.2f} GB = {:.2f} of {:.2f} GB\n\n",
+      s.memory.weight_bytes / gb, s.memory.kv_cache_bytes / gb, s.memory.workspace_bytes / gb,
+      s.memory.total() / gb, s.hbm_capacity_bytes / gb);
+
+  const double e2e = r.e2e_ns(), tokens = static_cast<double>(spec.batch * spec.gen);
+  fmt::print("{:<28} {:>14.3f} ms\n", "TTFT (prefill iteration)", r.ttft_ns() / 1e6);
+  fmt::print("{:<28} {:>14.3f} ms\n", "TPOT (mean decode iter.)", r.tpot_ns() / 1e6);
+  fmt::print("{:<28} {:>14.3f} ms\n", "e2e latency", e2e / 1e6);
+  fmt::print("{:<28} {:>14.1f} tokens/s\n", "output throughput",
+             e2e > 0 ? tokens / (e2e / 1e9) : 0.0);
+  fmt::print(
+      "{:<28} {:>14.1f} tokens/s\n", "total throughput",
+      e2e > 0 ? static_cast<double>(spec.batch * (spec.prompt + spec.gen)) / (e2e / 1e9) : 0.0);
+  fmt::print("{:<28} {:>14.3f} ms  ({} tokens)\n", "prefill iteration", r.ttft_ns() / 1e6,
+             spec.batch * spec.prompt);
+  if (!r.decode.empty())
+    fmt::print("{:<28} {:>14.3f} ms  (context {}) .. {:.3f} ms (context {})\n", "decode iteration",
+               r.decode.front().time_ns / 1e6, r.decode.front().context,
+               r.decode.back().time_ns / 1e6, r.decode.back().context);
+  fmt::print("{:<28} {:>14} simulated, {} reused{}\n", "operators", s.ops_simulated, s.ops_reused,
+             s.memoize ? "" : " (--no-memo)");
+  fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
+             s.wall_s);
+
+  const auto groups = group_ops(s.op_phases);
+  double total = 0;
+  for (const auto& g : groups) total += g.time_ns;
+  fmt::print("\ntop operators (prefill + decode at context {}), summed over layers\n",
+             r.decode_sample_context);
+  fmt::print("{:<8} {:<16} {:>6} {:>12} {:>7} {:>8} {:>12}\n", "phase", "operator", "count",
+             "time ms", "share", "bound", "of roofline");
+  for (std::size_t i = 0; i < groups.size() && i < 10; ++i) {
+    const auto& g = groups[i];
+    fmt::print("{:<8} {:<16} {:>6} {:>12.3f} {:>6.1f}% {:>8} {:>11.1f}%\n", g.phase, g.name,
+               g.count, g.time_ns / 1e6, total > 0 ? 100 * g.time_ns / total : 0.0, g.bound,
+               g.time_ns > 0 ? 100 * g.roofline_ns / g.time_ns : 0.0);
+  }
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description desc("maia-sim run --model NAME [options]");
+  ChipOptions chip;
+  std::string model_name, out_dir, emit_ops, weights = "fp8", activations = "fp8", kv = "fp8";
+  StaticBatchSpec spec;
+  spec.gen = 128;
+  desc.add_options()("help,h", "this help")(
+      "model", po::value(&model_name),
+      "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
+      "batch", po::value(&spec.batch)->default_value(spec.batch), "requests in the static batch")(
+      "prompt", po::value(&spec.prompt)->default_value(spec.prompt), "prompt tokens per request")(
+      "gen", po::value(&spec.gen)->default_value(spec.gen), "output tokens per request")(
+      "weights", po::value(&weights)->default_value(weights), "weight datatype: bf16, fp8, fp4")(
+      "activations", po::value(&activations)->default_value(activations), "activation datatype")(
+      "kv", po::value(&kv)->default_value(kv), "KV-cache datatype")(
+      "decode-stride", po::value(&spec.decode_stride)->default_value(spec.decode_stride),
+      "simulate every N-th decode step (and the last); interpolate the rest in context length")(
+      "exact", "simulate every decode step")("out", po::value(&out_dir),
+                                             "write summary.json and ops.csv into this directory")(
+      "emit-ops", po::value(&emit_ops),
+      "write the prefill iteration's operator trace to this file")(
+      "no-memo", "simulate every operator, even when an identical one was already measured");
+  add_chip_options(desc, chip);
+  const auto vm = parse("run", args, desc);
+  if (vm.count("help")) {
+    std::cout << desc;
+    return kExitOk;
+  }
+  if (model_name.empty()) {
+    const auto models = list_models(default_models_dir());
+    std::string names;
+    for (const auto& n : models) names += (names.empty() ? "" : ", ") + n;
+    throw InputError(
+        fmt::format("maia-sim run: --model is required (one of: {}; or a config.json path)",
+                    names.empty() ? "none found" : names));
+  }
+  spec.exact = vm.count("exact") > 0;
+  const bool memoize = vm.count("no-memo") == 0;
+  const ChipConfig cfg = load_chip(chip);
+  const ModelConfig model = load_model(model_name, default_models_dir());
+  Quantization quant;
+  quant.weights = parse_quant_dtype(weights, "--weights");
+  quant.activations = parse_quant_dtype(activations, "--activations");
+  quant.kv_cache = parse_quant_dtype(kv, "--kv");
+
+  // Refuse before simulating anything when the model and its KV cache do not fit.
+  const std::uint64_t hbm = HbmAddressMap(cfg.hbm).capacity_bytes();
+  const MemoryFootprint footprint = check_static_batch_capacity(model, quant, spec, hbm);
+  if (!emit_ops.empty())
+    write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
+
+  ChipSession session(cfg);
+  OpExecutor exec(session, cfg, memoize);
+  const auto t0 = std::chrono::steady_clock::now();
+  const StaticBatchResult r = run_static_batch(session, exec, model, quant, spec);
+  RunSummary s = static_batch_summary(r, cfg.name, memoize);
+  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s.memory = footprint;
+  s.hbm_capacity_bytes = hbm;
+
+  if (!out_dir.empty()) write_run_outputs(s, out_dir);
+  print_report(r, s);
+  if (!out_dir.empty()) fmt::print("\nwrote {0}/summary.json and {0}/ops.csv\n", out_dir);
+  return kExitOk;
+}
+
+}  // namespace maia::cli

@@ -1,0 +1,137 @@
+#include "maia/report/summary.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/report/percentiles.hpp"
+
+namespace maia {
+namespace {
+
+Json distribution_ms(const std::vector<double>& ns) {
+  const Distribution d = distribution(ns);
+  return Json{
+      {"mean", d.mean / 1e6}, {"p50", d.p50 / 1e6}, {"p90", d.p90 / 1e6}, {"p99", d.p99 / 1e6}};
+}
+
+// A CSV field, quoted when it holds a separator, quote or line break (RFC 4180).
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+Json op_measurement_json(const OpMeasurement& m) {
+  const double t = m.time_ns;
+  return Json{{"name", m.name},
+              {"layer", m.layer},
+              {"kind", m.kind},
+              {"time_us", t / 1e3},
+              {"flops", m.flops},
+              {"hbm_bytes", m.hbm_bytes},
+              {"sram_bytes", m.sram_bytes},
+              {"achieved_tflops", t > 0 ? m.flops / t / 1e3 : 0.0},
+              {"achieved_hbm_gbps", t > 0 ? m.hbm_bytes / t : 0.0},
+              {"roofline_us", m.roofline_ns / 1e3},
+              {"fraction_of_roofline", t > 0 ? m.roofline_ns / t : 0.0},
+              {"bound", m.bound},
+              {"reused", m.reused}};
+}
+
+double RequestMetrics::tpot_ns() const {
+  return output_tokens > 1 ? (e2e_ns - ttft_ns) / static_cast<double>(output_tokens - 1) : 0.0;
+}
+
+Json summary_json(const RunSummary& s) {
+  std::vector<double> ttft, tpot, e2e;
+  std::int64_t output_tokens = 0, prompt_tokens = 0;
+  for (const auto& r : s.requests) {
+    ttft.push_back(r.ttft_ns);
+    e2e.push_back(r.e2e_ns);
+    // TPOT is undefined for a single output token: such requests are left out of its sample.
+    if (r.output_tokens > 1) tpot.push_back(r.tpot_ns());
+    output_tokens += r.output_tokens;
+    prompt_tokens += r.prompt_tokens;
+  }
+  const double sim_s = s.simulated_ns / 1e9;
+  const auto per_s = [&](double tokens) { return sim_s > 0 ? tokens / sim_s : 0.0; };
+
+  Json j;
+  j["model"] = s.model;
+  j["chip"] = s.chip;
+  j["quantization"] = {{"weights", std::string(dtype_name(s.quant.weights))},
+                       {"activations", std::string(dtype_name(s.quant.activations))},
+                       {"kv_cache", std::string(dtype_name(s.quant.kv_cache))}};
+  j["workload"] = s.workload;
+  j["requests"] = {{"submitted", s.submitted},
+                   {"completed", static_cast<std::int64_t>(s.requests.size())},
+                   {"rejected", s.rejected}};
+  j["latency"] = {{"ttft_ms", distribution_ms(ttft)},
+                  {"tpot_ms", distribution_ms(tpot)},
+                  {"e2e_ms", distribution_ms(e2e)}};
+  j["throughput"] = {
+      {"output_tokens", output_tokens},
+      {"total_tokens", prompt_tokens + output_tokens},
+      {"output_tokens_per_s", per_s(static_cast<double>(output_tokens))},
+      {"total_tokens_per_s", per_s(static_cast<double>(prompt_tokens + output_tokens))}};
+  Json phases = Json::object();
+  for (const auto& p : s.phases)
+    phases[p.name] = {
+        {"iterations", p.iterations},
+        {"simulated_iterations", p.simulated_iterations},
+        {"tokens", p.tokens},
+        {"time_ms", p.time_ns / 1e6},
+        {"mean_iteration_ms",
+         p.iterations > 0 ? p.time_ns / 1e6 / static_cast<double>(p.iterations) : 0.0}};
+  j["phases"] = phases;
+  j["memory"] = {{"weight_bytes", s.memory.weight_bytes},
+                 {"kv_cache_bytes", s.memory.kv_cache_bytes},
+                 {"workspace_bytes", s.memory.workspace_bytes},
+                 {"total_bytes", s.memory.total()},
+                 {"hbm_capacity_bytes", s.hbm_capacity_bytes}};
+  j["simulation"] = {{"simulated_s", sim_s},
+                     {"wall_s", s.wall_s},
+                     {"ops_simulated", s.ops_simulated},
+                     {"ops_reused", s.ops_reused},
+                     {"memoize", s.memoize}};
+  return j;
+}
+
+void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file) {
+  std::ofstream out(file);
+  if (!out) throw InputError(fmt::format("{}: cannot write file", file));
+  out << "phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,"
+         "achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused\n";
+  for (const auto& p : phases)
+    for (const auto& m : p.ops) {
+      // FLOP/ns = GFLOP/s, so /1e3 gives TFLOP/s; byte/ns = GB/s.
+      const double t = m.time_ns;
+      out << fmt::format(
+          "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{}\n",
+          csv_field(p.phase), csv_field(m.name), m.layer, csv_field(m.kind), t / 1e3, m.flops,
+          m.hbm_bytes, m.sram_bytes, t > 0 ? m.flops / t / 1e3 : 0.0, t > 0 ? m.hbm_bytes / t : 0.0,
+          m.roofline_ns / 1e3, t > 0 ? m.roofline_ns / t : 0.0, csv_field(m.bound),
+          m.reused ? "true" : "false");
+    }
+  if (!out) throw InputError(fmt::format("{}: write failed", file));
+}
+
+void write_run_outputs(const RunSummary& s, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
+  const std::string summary = (std::filesystem::path(dir) / "summary.json").string();
+  std::ofstream out(summary);
+  if (!out) throw InputError(fmt::format("{}: cannot write file", summary));
+  out << summary_json(s).dump(2) << "\n";
+  if (!out) throw InputError(fmt::format("{}: write failed", summary));
+  write_ops_csv(s.op_phases, (std::filesystem::path(dir) / "ops.csv").string());
+}
+
+}  // namespace maia

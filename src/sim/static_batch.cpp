@@ -1,0 +1,138 @@
+#include "maia/sim/static_batch.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/workload/operator_graph.hpp"
+
+namespace maia {
+
+double StaticBatchResult::decode_total_ns() const {
+  double t = 0;
+  for (const auto& d : decode) t += d.time_ns;
+  return t;
+}
+
+double StaticBatchResult::tpot_ns() const {
+  return decode.empty() ? 0.0 : decode_total_ns() / static_cast<double>(decode.size());
+}
+
+std::vector<RequestMetrics> StaticBatchResult::requests() const {
+  RequestMetrics r;
+  r.prompt_tokens = spec.prompt;
+  r.output_tokens = spec.gen;
+  r.ttft_ns = ttft_ns();
+  r.e2e_ns = e2e_ns();
+  return std::vector<RequestMetrics>(static_cast<std::size_t>(spec.batch), r);
+}
+
+void validate_static_batch(const StaticBatchSpec& spec) {
+  const auto positive = [](std::int64_t v, const char* what) {
+    if (v < 1) throw InputError(fmt::format("{}: must be >= 1, got {}", what, v));
+  };
+  positive(spec.batch, "--batch");
+  positive(spec.prompt, "--prompt");
+  positive(spec.gen, "--gen");
+  positive(spec.decode_stride, "--decode-stride");
+}
+
+std::vector<Sequence> static_prefill_batch(const StaticBatchSpec& spec) {
+  return std::vector<Sequence>(static_cast<std::size_t>(spec.batch),
+                               Sequence{0, spec.prompt, true});
+}
+
+std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int64_t step) {
+  return std::vector<Sequence>(static_cast<std::size_t>(spec.batch),
+                               Sequence{spec.prompt + step, 1, true});
+}
+
+MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
+                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes) {
+  validate_static_batch(spec);
+  // Prefill has the largest workspace; the last decode step the largest KV cache.
+  MemoryFootprint worst = check_capacity(model, quant, static_prefill_batch(spec), hbm_bytes);
+  if (spec.gen > 1) {
+    const MemoryFootprint last =
+        check_capacity(model, quant, static_decode_batch(spec, spec.gen - 2), hbm_bytes);
+    if (last.total() > worst.total()) worst = last;
+  }
+  return worst;
+}
+
+StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs on*/,
+                                   OpExecutor& exec, const ModelConfig& model,
+                                   const Quantization& quant, const StaticBatchSpec& spec) {
+  validate_static_batch(spec);
+  StaticBatchResult r;
+  r.model = model.name;
+  r.quant = quant;
+  r.spec = spec;
+  const std::uint64_t sim0 = exec.simulated(), reused0 = exec.reused();
+
+  r.prefill = run_iteration(exec, build_iteration_graph(model, quant, static_prefill_batch(spec)));
+
+  // Decode steps 0 .. gen-2; simulate every stride-th and the last, interpolate the rest.
+  const std::int64_t steps = spec.gen - 1;
+  const std::int64_t stride = spec.exact ? 1 : spec.decode_stride;
+  r.decode.resize(static_cast<std::size_t>(std::max<std::int64_t>(steps, 0)));
+  std::int64_t prev = -1;  // last simulated step
+  for (std::int64_t i = 0; i < steps; ++i) {
+    DecodeStep& d = r.decode[static_cast<std::size_t>(i)];
+    d.context = spec.prompt + i;
+    if (i % stride != 0 && i != steps - 1) continue;
+    IterationResult it =
+        run_iteration(exec, build_iteration_graph(model, quant, static_decode_batch(spec, i)));
+    d.time_ns = it.time_ns;
+    d.simulated = true;
+    // Linear in context between the previous simulated step and this one.
+    if (prev >= 0) {
+      const DecodeStep& a = r.decode[static_cast<std::size_t>(prev)];
+      for (std::int64_t j = prev + 1; j < i; ++j) {
+        DecodeStep& m = r.decode[static_cast<std::size_t>(j)];
+        const double f =
+            static_cast<double>(m.context - a.context) / static_cast<double>(d.context - a.context);
+        m.time_ns = a.time_ns + f * (d.time_ns - a.time_ns);
+      }
+    }
+    prev = i;
+    if (i == steps - 1) {
+      r.decode_sample = std::move(it);
+      r.decode_sample_context = d.context;
+    }
+  }
+  r.ops_simulated = exec.simulated() - sim0;
+  r.ops_reused = exec.reused() - reused0;
+  return r;
+}
+
+RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& chip, bool memoize) {
+  RunSummary s;
+  s.model = r.model;
+  s.chip = chip;
+  s.quant = r.quant;
+  s.workload = {{"mode", "static"},
+                {"batch", r.spec.batch},
+                {"prompt_tokens", r.spec.prompt},
+                {"gen_tokens", r.spec.gen},
+                {"decode_stride", r.spec.exact ? 1 : r.spec.decode_stride},
+                {"exact", r.spec.exact},
+                {"decode_sample_context", r.decode_sample_context}};
+  s.submitted = r.spec.batch;
+  s.requests = r.requests();
+  s.simulated_ns = r.e2e_ns();
+  std::int64_t simulated_steps = 0;
+  for (const auto& d : r.decode) simulated_steps += d.simulated ? 1 : 0;
+  s.phases = {{"prefill", 1, 1, r.spec.batch * r.spec.prompt, r.ttft_ns()},
+              {"decode", static_cast<std::int64_t>(r.decode.size()), simulated_steps,
+               r.spec.batch * static_cast<std::int64_t>(r.decode.size()), r.decode_total_ns()}};
+  s.ops_simulated = r.ops_simulated;
+  s.ops_reused = r.ops_reused;
+  s.memoize = memoize;
+  s.op_phases.push_back({"prefill", r.prefill.ops});
+  if (!r.decode.empty()) s.op_phases.push_back({"decode", r.decode_sample.ops});
+  return s;
+}
+
+}  // namespace maia
