@@ -8,32 +8,16 @@
 
 namespace maia::cli {
 
-namespace {
-
-// The source tree this binary was built from (this file is apps/maia-sim/cli_common.cpp), for
-// finding the shipped configs when run outside the repository.
-std::filesystem::path source_dir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-}
-
-}  // namespace
-
+// The shipped configs: in the current directory when run from the repository, else in the
+// source tree the binary was built from (MAIA_DEFAULT_* are set by CMakeLists.txt).
 std::string default_chip_file() {
   if (std::filesystem::exists("configs/maia200.json")) return "configs/maia200.json";
-#ifdef MAIA_DEFAULT_CHIP
   return MAIA_DEFAULT_CHIP;
-#else
-  return (source_dir() / "configs" / "maia200.json").string();
-#endif
 }
 
 std::string default_models_dir() {
   if (std::filesystem::is_directory("configs/models")) return "configs/models";
-#ifdef MAIA_DEFAULT_MODELS
   return MAIA_DEFAULT_MODELS;
-#else
-  return (source_dir() / "configs" / "models").string();
-#endif
 }
 
 void add_chip_options(po::options_description& desc, ChipOptions& o) {

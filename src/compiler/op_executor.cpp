@@ -94,12 +94,26 @@ OpMeasurement OpExecutor::run(const Operator& op) {
   m.compute_ns = m.flops / peak * 1e9;
   m.memory_ns = must_move / hbm_peak_gbps(chip_.hbm);
   m.roofline_ns = std::max(m.compute_ns, m.memory_ns);
+  // The bound: the resource busiest relative to its peak during the operator. TTU and TVP
+  // utilisation are measured (busy time of every tile's engine), HBM and SRAM from their bytes.
   const double t = std::max(m.time_ns, 1e-9);
-  const double u_compute = m.compute_ns / t;
-  const double u_hbm = m.hbm_bytes / hbm_peak_gbps(chip_.hbm) / t;
-  const double u_sram = m.sram_bytes / sram_peak_gbps(chip_) / t;
-  m.bound =
-      u_compute >= u_hbm && u_compute >= u_sram ? "compute" : (u_hbm >= u_sram ? "hbm" : "sram");
+  double ttu_busy = 0, tvp_busy = 0;
+  for (const auto& e : r.engines) {
+    if (e.name.ends_with(".ttu")) ttu_busy += e.busy_ns;
+    if (e.name.ends_with(".tvp")) tvp_busy += e.busy_ns;
+  }
+  const double tiles = static_cast<double>(chip_.enabled_tiles());
+  const std::pair<double, const char*> use[] = {
+      {ttu_busy / tiles / t, "compute"},
+      {tvp_busy / tiles / t, "vector"},
+      {m.hbm_bytes / hbm_peak_gbps(chip_.hbm) / t, "hbm"},
+      {m.sram_bytes / sram_peak_gbps(chip_) / t, "sram"},
+  };
+  const auto* top = &use[0];
+  for (const auto& u : use)
+    if (u.first > top->first) top = &u;
+  m.bound = top->second;
+  m.bound_utilisation = top->first;
   if (memoize_) memo_[op.signature] = m;
   return m;
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/kernels/dma_queue_plan.hpp"
 #include "maia/program/program_builder.hpp"
 #include "maia/program/program_loader.hpp"
 
@@ -32,6 +33,9 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
                     s.heads, s.kv_heads));
   const std::int64_t group = s.heads / s.kv_heads;
   const std::int64_t q_block = std::max<std::int64_t>(1, kQueryRows / group);  // tokens per block
+  // P (the softmax output) feeds the P V GEMM in the KV cache's precision (FP8 attention keeps P
+  // in FP8 as well; FP4 caches still use FP8 for P).
+  const DType p_dtype = s.kv_dtype == DType::kFp4 ? DType::kFp8 : s.kv_dtype;
   const int T = static_cast<int>(chip.enabled_tiles_per_cluster);
   const int tiles = static_cast<int>(chip.enabled_tiles());
   // Work items, then KV partitions until every tile has about four.
@@ -140,9 +144,11 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
     const int q_staged = tsem("q_staged"), q_ready = tsem("q_ready"), q_free = csem("q_free"),
               o_ready = tsem("o_ready"), o_normed = tsem("o_normed"), o_staged = csem("o_staged"),
               o_free = tsem("o_free"), ostage_free = tsem("ostage_free");
-    Queue& load_q = pb.queue(cl, EngineKind::kClusterDma, t % std::max(1, queues / 2));
-    Queue& store_q =
-        pb.queue(cl, EngineKind::kClusterDma, queues / 2 + t % std::max(1, queues - queues / 2));
+    // Separate in-order queues per tile where the cluster has enough (a shared queue couples
+    // tiles: one tile's wait would hold back another's transfers).
+    const DmaQueuePlan qp = plan_dma_queues(queues, T, t);
+    Queue& load_q = pb.queue(cl, EngineKind::kClusterDma, qp.load);
+    Queue& store_q = pb.queue(cl, EngineKind::kClusterDma, qp.store);
     Queue& tdma = pb.queue(tl, EngineKind::kTileDma);
     Queue& ttu = pb.queue(tl, EngineKind::kTtu);
     Queue& tvp = pb.queue(tl, EngineKind::kTvp);
@@ -221,14 +227,15 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
         sm.op = OpCode::kVector;
         sm.function = "softmax";
         sm.elements = static_cast<std::int64_t>(rows) * kvn;
-        sm.a_dtype = sm.c_dtype = DType::kBf16;
+        sm.a_dtype = DType::kBf16;
+        sm.c_dtype = p_dtype;
         sm.operands.push_back({tb, t_s + y * s_bytes});
         sm.c = {tb, t_s + y * s_bytes};
         sm.waits.push_back(sem(s_ready[y]));
         sm.signals.push_back(sem(p_ready[y]));
         pb.append(tvp, std::move(sm));
         Instruction pv =
-            make_gemm(static_cast<std::int64_t>(rows), s.head_dim, kvn, DType::kBf16,
+            make_gemm(static_cast<std::int64_t>(rows), s.head_dim, kvn, p_dtype,
                       {tb, t_s + y * s_bytes}, {tb, t_v + x * kv_bytes}, {tb, t_o}, j > 0);
         pv.b_dtype = s.kv_dtype;
         pv.waits.push_back(sem(p_ready[y]));

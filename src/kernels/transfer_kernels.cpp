@@ -24,7 +24,10 @@ Program build_hbm_stream(const ChipConfig& chip, const HbmStreamSpec& s) {
   const int hbm =
       pb.add_buffer({"hbm", MemorySpace::kHbm, -1, {}, 0, s.random ? capacity : s.bytes});
   const std::uint64_t queues = static_cast<std::uint64_t>(chip.clusters * chip.cluster.dma_queues);
-  const std::uint64_t share = (s.bytes + queues - 1) / queues;
+  // Each queue's share is a whole number of interleave units, so no burst is split between two
+  // queues (HBM counts whole bursts).
+  const auto unit = static_cast<std::uint64_t>(chip.hbm.interleave_bytes);
+  const std::uint64_t share = ((s.bytes + queues - 1) / queues + unit - 1) / unit * unit;
   const std::uint64_t scratch = std::min<std::uint64_t>(
       s.instruction_bytes,
       static_cast<std::uint64_t>(chip.cluster.csram.bytes / chip.cluster.dma_queues));

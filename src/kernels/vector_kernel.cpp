@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/kernels/dma_queue_plan.hpp"
 #include "maia/program/program_builder.hpp"
 #include "maia/program/program_loader.hpp"
 #include "maia/program/vector_functions.hpp"
@@ -115,9 +116,11 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
       staged[x] = cluster_sem("staged", x);
       cout_free[x] = cluster_sem("cout_free", x);
     }
-    Queue& load_q = pb.queue(cl, EngineKind::kClusterDma, t % std::max(1, queues / 2));
-    Queue& store_q =
-        pb.queue(cl, EngineKind::kClusterDma, queues / 2 + t % std::max(1, queues - queues / 2));
+    // Separate in-order queues per tile where the cluster has enough (a shared queue couples
+    // tiles: one tile's wait would hold back another's transfers).
+    const DmaQueuePlan qp = plan_dma_queues(queues, T, t);
+    Queue& load_q = pb.queue(cl, EngineKind::kClusterDma, qp.load);
+    Queue& store_q = pb.queue(cl, EngineKind::kClusterDma, qp.store);
     Queue& tdma = pb.queue(tl, EngineKind::kTileDma);
     Queue& tvp = pb.queue(tl, EngineKind::kTvp);
     const std::uint64_t cbase = static_cast<std::uint64_t>(t) * 2 * slot;

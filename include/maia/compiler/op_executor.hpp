@@ -32,7 +32,9 @@ struct OpMeasurement {
   double compute_ns = 0;   // flops at the engine's peak
   double memory_ns = 0;    // the operator's HBM bytes at peak HBM bandwidth
   double roofline_ns = 0;  // max(compute_ns, memory_ns): no result may beat it
-  std::string bound;       // compute, hbm or sram: the resource closest to its peak
+  // The resource busiest relative to its peak: compute (TTU), vector (TVP), hbm or sram.
+  std::string bound;
+  double bound_utilisation = 0;  // that resource's busy fraction during the operator
   bool reused = false;
 };
 
