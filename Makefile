@@ -1,12 +1,12 @@
 # The two entry points of the project (see README.md):
-#   make run   installs missing packages, builds Release, runs the default simulation
+#   make run   installs missing packages, builds Release, runs the default inference simulation
 #   make test  the same set-up, then the whole test suite through ctest
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 APT_PACKAGES = cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libfmt-dev \
                libspdlog-dev libboost-program-options-dev libgtest-dev libbenchmark-dev
 
-.PHONY: all deps configure build run test bench format clean
+.PHONY: all deps configure build run microbench test bench format clean
 
 all: build
 
@@ -19,7 +19,11 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The default job: Llama-3.1-70B, FP8, a static batch of 32 x (2048 prompt + 128 output tokens).
 run: build
+	@$(BUILD_DIR)/maia-sim run --model llama-3.1-70b --batch 32 --prompt 2048 --gen 128 --out out/default
+
+microbench: build
 	@$(BUILD_DIR)/maia-sim microbench all
 
 test: build
