@@ -7,6 +7,8 @@
 // Figures and the command that measured them: docs/performance.md.
 #include <benchmark/benchmark.h>
 
+#include <systemc>
+
 #include <cstdio>
 #include <string>
 
@@ -76,4 +78,10 @@ BENCHMARK_CAPTURE(sim_benchmark, pcie_256MiB, std::string("microbench pcie"))
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 
-BENCHMARK_MAIN();
+// SystemC owns main() and calls sc_main (iteration_bench.cpp simulates in this process).
+int sc_main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
