@@ -22,7 +22,9 @@ int cmd_ops(const std::vector<std::string>& args) {
   desc.add_options()("help,h", "this help")("trace", po::value(&trace_file), "operator trace JSON")(
       "json", "print one JSON object instead of the table")(
       "out", po::value(&out_dir), "write ops.csv (phase \"trace\") into this directory")(
-      "no-memo", "simulate every operator, even when an identical one was already measured");
+      "no-memo", "simulate every operator, even when an identical one was already measured")(
+      "prefetch",
+      "load a GEMM's first weight panels during the previous operator (see docs/inference.md)");
   add_chip_options(desc, chip);
   po::positional_options_description pos;
   pos.add("trace", 1);
@@ -37,7 +39,7 @@ int cmd_ops(const std::vector<std::string>& args) {
   const OperatorGraph graph = read_op_trace(trace_file);
 
   ChipSession session(cfg);
-  OpExecutor exec(session, cfg, memoize);
+  OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
   const auto t0 = std::chrono::steady_clock::now();
   const IterationResult r = run_iteration(exec, graph);
   const double wall_s =

@@ -127,7 +127,9 @@ int cmd_run(const std::vector<std::string>& args) {
                                              "write summary.json and ops.csv into this directory")(
       "emit-ops", po::value(&emit_ops),
       "write the prefill iteration's operator trace to this file")(
-      "no-memo", "simulate every operator, even when an identical one was already measured");
+      "no-memo", "simulate every operator, even when an identical one was already measured")(
+      "prefetch",
+      "load a GEMM's first weight panels during the previous operator (see docs/inference.md)");
   add_chip_options(desc, chip);
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
@@ -158,7 +160,7 @@ int cmd_run(const std::vector<std::string>& args) {
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
   ChipSession session(cfg);
-  OpExecutor exec(session, cfg, memoize);
+  OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
   const auto t0 = std::chrono::steady_clock::now();
   const StaticBatchResult r = run_static_batch(session, exec, model, quant, spec);
   RunSummary s = static_batch_summary(r, cfg.name, memoize);

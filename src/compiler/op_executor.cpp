@@ -30,10 +30,13 @@ double sram_peak_gbps(const ChipConfig& c) {
 
 }  // namespace
 
-Program lower_operator(const ChipConfig& chip, const Operator& op) {
-  if (const auto* g = std::get_if<GemmShape>(&op.shape))
-    return build_gemm_kernel(chip, {g->m, g->n, g->k, g->a_dtype, g->b_dtype, g->out_dtype})
-        .program;
+LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
+                         int prefetched_steps) {
+  if (const auto* g = std::get_if<GemmShape>(&op.shape)) {
+    GemmSpec spec{g->m, g->n, g->k, g->a_dtype, g->b_dtype, g->out_dtype, place, prefetched_steps};
+    GemmKernel k = build_gemm_kernel(chip, spec);
+    return {std::move(k.program), std::move(k.prefetch)};
+  }
   if (const auto* a = std::get_if<AttentionShape>(&op.shape)) {
     AttentionSpec spec;
     for (const auto& s : a->sequences) spec.sequences.push_back({s.q_tokens, s.kv_tokens});
@@ -43,19 +46,56 @@ Program lower_operator(const ChipConfig& chip, const Operator& op) {
     spec.window = a->window;
     spec.q_dtype = a->q_dtype;
     spec.kv_dtype = a->kv_dtype;
-    return build_attention_kernel(chip, spec);
+    spec.place = place;
+    return {build_attention_kernel(chip, spec), {}};
   }
   const auto& v = std::get<VectorShape>(op.shape);
-  return build_vector_kernel(
-      chip, {v.function, v.elements, v.rows, vector_function_inputs(v.function), v.dtype, v.dtype});
+  return {build_vector_kernel(chip, {v.function, v.elements, v.rows,
+                                     vector_function_inputs(v.function), v.dtype, v.dtype, place}),
+          {}};
 }
 
-OpExecutor::OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize)
-    : session_(session), chip_(chip), memoize_(memoize) {}
+Program lower_operator(const ChipConfig& chip, const Operator& op) {
+  return lower_operator(chip, op, {}, 0).program;
+}
 
-OpMeasurement OpExecutor::run(const Operator& op) {
+OpExecutor::OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize, bool prefetch)
+    : session_(session), chip_(chip), memoize_(memoize), prefetch_(prefetch) {}
+
+KernelPlacement OpExecutor::half(int parity) const {
+  // Consecutive operators alternate between two halves of CSRAM and two HBM regions, so the
+  // next operator's weights can be loaded into its own buffers while the current one runs.
+  const auto csram = static_cast<std::uint64_t>(chip_.cluster.csram.bytes) / 2;
+  constexpr std::uint64_t kHbmRegion = 64ull << 30;
+  return {static_cast<std::uint64_t>(parity) * kHbmRegion,
+          static_cast<std::uint64_t>(parity) * csram, csram};
+}
+
+bool OpExecutor::can_prefetch(const Operator& op, bool prefetched_in, const Operator& next) {
+  if (!std::holds_alternative<GemmShape>(next.shape)) return false;
+  const std::string key = op.signature + (prefetched_in ? "|in|" : "|") + next.signature;
+  const auto it = prefetch_fits_.find(key);
+  if (it != prefetch_fits_.end()) return it->second;
+  bool fits = true;
+  try {
+    lower_operator(chip_, op, half(0), prefetched_in ? 2 : 0);
+    lower_operator(chip_, next, half(1), 2);
+  } catch (const InputError&) {
+    fits = false;  // one of them needs more than half of CSRAM
+  }
+  prefetch_fits_[key] = fits;
+  return fits;
+}
+
+OpMeasurement OpExecutor::run(const Operator& op) { return run_placed(op, nullptr, false, 0); }
+
+OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, bool prefetched_in,
+                                     int parity) {
+  const bool prefetch_out = next != nullptr;
+  const std::string key = op.signature + (prefetched_in ? "|prefetched" : "") +
+                          (prefetch_out ? "|prefetches:" + next->signature : "");
   if (memoize_) {
-    const auto it = memo_.find(op.signature);
+    const auto it = memo_.find(key);
     if (it != memo_.end()) {
       ++reused_;
       OpMeasurement m = it->second;
@@ -65,7 +105,13 @@ OpMeasurement OpExecutor::run(const Operator& op) {
       return m;
     }
   }
-  const Program program = lower_operator(chip_, op);
+  const KernelPlacement place = prefetched_in || prefetch_out ? half(parity) : KernelPlacement{};
+  LoweredOp lowered = lower_operator(chip_, op, place, prefetched_in ? 2 : 0);
+  if (prefetch_out) {
+    const LoweredOp ahead = lower_operator(chip_, *next, half(1 - parity), 2);
+    add_prefetch(lowered.program, ahead.prefetch, static_cast<int>(chip_.cluster.dma_queues));
+  }
+  const Program& program = lowered.program;
   RunOptions opt;
   opt.include_module_stats = false;
   const ProgramResult r = session_.run(program, opt);
@@ -75,6 +121,8 @@ OpMeasurement OpExecutor::run(const Operator& op) {
   m.layer = op.layer;
   m.kind = std::string(op.kind());
   m.signature = op.signature;
+  m.prefetched = prefetched_in;
+  m.prefetches_next = prefetch_out;
   m.time_ns = r.time_ns;
   m.flops = static_cast<double>(op.cost.flops);
   m.hbm_bytes = r.hbm_read_bytes + r.hbm_write_bytes;
@@ -114,18 +162,27 @@ OpMeasurement OpExecutor::run(const Operator& op) {
     if (u.first > top->first) top = &u;
   m.bound = top->second;
   m.bound_utilisation = top->first;
-  if (memoize_) memo_[op.signature] = m;
+  if (memoize_) memo_[key] = m;
   return m;
 }
 
-IterationResult run_iteration(OpExecutor& exec, const OperatorGraph& graph) {
+IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
   IterationResult r;
   r.ops.reserve(graph.ops.size());
-  for (const Operator& op : graph.ops) {
-    r.ops.push_back(exec.run(op));
+  bool prefetched_in = false;
+  for (std::size_t i = 0; i < graph.ops.size(); ++i) {
+    const Operator& op = graph.ops[i];
+    const Operator* next = i + 1 < graph.ops.size() ? &graph.ops[i + 1] : nullptr;
+    if (!prefetch_ || (next && !can_prefetch(op, prefetched_in, *next))) next = nullptr;
+    r.ops.push_back(run_placed(op, next, prefetched_in, static_cast<int>(i % 2)));
     r.time_ns += r.ops.back().time_ns;
+    prefetched_in = next != nullptr;
   }
   return r;
+}
+
+IterationResult run_iteration(OpExecutor& exec, const OperatorGraph& graph) {
+  return exec.run_graph(graph);
 }
 
 }  // namespace maia

@@ -177,7 +177,8 @@ std::vector<Knob> build_knobs() {
   k.push_back(int_knob("cluster.dma_queues", "queues", 1, 64, P::kAssumption,
                        "independent in-order cluster DMA queues (channels) sharing the DMA port",
                        "multi-channel DMA (O2); channel count not public: two per enabled tile, so streaming "
-                       "kernels give every tile its own load and store queue",
+                       "kernels give every tile its own load and store queue, plus two (weight "
+                       "prefetch for the next operator uses the last)",
                        [](ChipConfig& c) -> std::int64_t& { return c.cluster.dma_queues; }));
   k.push_back(int_knob("cluster.semaphores", "count", 1, 65536, P::kAssumption,
                        "hardware semaphores per cluster control processor", "count not public",

@@ -99,10 +99,12 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
   }
   ProgramBuilder pb(fmt::format("attention_{}seq_h{}_kv{}_d{}", s.sequences.size(), s.heads,
                                 s.kv_heads, s.head_dim));
-  const int hQ = pb.add_buffer({"Q", MemorySpace::kHbm, -1, {}, 0, q_total});
-  const int hK = pb.add_buffer({"K", MemorySpace::kHbm, -1, {}, q_total, kv_total});
-  const int hV = pb.add_buffer({"V", MemorySpace::kHbm, -1, {}, q_total + kv_total, kv_total});
-  const int hO = pb.add_buffer({"O", MemorySpace::kHbm, -1, {}, q_total + 2 * kv_total, q_total});
+  const std::uint64_t hb = s.place.hbm_base;
+  const int hQ = pb.add_buffer({"Q", MemorySpace::kHbm, -1, {}, hb, q_total});
+  const int hK = pb.add_buffer({"K", MemorySpace::kHbm, -1, {}, hb + q_total, kv_total});
+  const int hV = pb.add_buffer({"V", MemorySpace::kHbm, -1, {}, hb + q_total + kv_total, kv_total});
+  const int hO =
+      pb.add_buffer({"O", MemorySpace::kHbm, -1, {}, hb + q_total + 2 * kv_total, q_total});
   std::vector<Location> all;
   for (int c = 0; c < chip.clusters; ++c)
     for (int t = 0; t < T; ++t) all.push_back(ProgramBuilder::tile(c, t));
@@ -115,7 +117,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
                                 MemorySpace::kCsram,
                                 c,
                                 {},
-                                0,
+                                s.place.csram_base,
                                 c_slot * static_cast<std::uint64_t>(T)}));
   const int queues = static_cast<int>(chip.cluster.dma_queues);
 

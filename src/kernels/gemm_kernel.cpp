@@ -148,10 +148,14 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const auto acc_block = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(plan.bm * plan.bn));
   const auto slot_bytes = static_cast<std::uint64_t>(T) * (a_block + b_block);
   const auto stage_bytes = static_cast<std::uint64_t>(T) * c_block;
-  if (2 * slot_bytes + 2 * stage_bytes > static_cast<std::uint64_t>(chip.cluster.csram.bytes))
+  const std::uint64_t csram_budget = s.place.csram_bytes
+                                         ? s.place.csram_bytes
+                                         : static_cast<std::uint64_t>(chip.cluster.csram.bytes);
+  if (2 * slot_bytes + 2 * stage_bytes > csram_budget)
     throw InputError(
-        fmt::format("gemm kernel: CSRAM staging needs {} bytes, cluster.csram.bytes is {}",
-                    2 * slot_bytes + 2 * stage_bytes, chip.cluster.csram.bytes));
+        fmt::format("gemm kernel: CSRAM staging needs {} bytes, its CSRAM budget is {}",
+                    2 * slot_bytes + 2 * stage_bytes, csram_budget));
+  const int prefetched = static_cast<int>(std::clamp<std::int64_t>(s.prefetched_steps, 0, 2));
 
   ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}x{}", s.m, s.n, s.k, dtype_name(s.a_dtype),
                                 dtype_name(s.b_dtype)));
@@ -162,9 +166,11 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
       b_block * static_cast<std::uint64_t>(plan.k_chunks * plan.block_cols);
   const std::uint64_t c_bytes =
       c_block * static_cast<std::uint64_t>(plan.block_rows * plan.block_cols);
-  const int hA = pb.add_buffer({"A", MemorySpace::kHbm, -1, {}, 0, a_bytes});
-  const int hB = pb.add_buffer({"B", MemorySpace::kHbm, -1, {}, a_bytes, b_bytes});
-  const int hC = pb.add_buffer({"C", MemorySpace::kHbm, -1, {}, a_bytes + b_bytes, c_bytes});
+  const std::uint64_t hb = s.place.hbm_base, cb0 = s.place.csram_base;
+  const int hA = pb.add_buffer({"A", MemorySpace::kHbm, -1, {}, hb, a_bytes});
+  const int hB = pb.add_buffer({"B", MemorySpace::kHbm, -1, {}, hb + a_bytes, b_bytes});
+  const int hC = pb.add_buffer({"C", MemorySpace::kHbm, -1, {}, hb + a_bytes + b_bytes, c_bytes});
+  std::vector<PrefetchCopy> prefetch;
   // TSRAM of every enabled tile: two A slots, two B slots, two FP32 accumulators.
   std::vector<Location> all_tiles;
   for (int c = 0; c < chip.clusters; ++c)
@@ -188,12 +194,12 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
     if (order.empty()) continue;
     const Location cl = ProgramBuilder::cluster(c);
     const int ops =
-        pb.add_buffer({fmt::format("c{}.ops", c), MemorySpace::kCsram, c, {}, 0, 2 * slot_bytes});
+        pb.add_buffer({fmt::format("c{}.ops", c), MemorySpace::kCsram, c, {}, cb0, 2 * slot_bytes});
     const int stage = pb.add_buffer({fmt::format("c{}.cstage", c),
                                      MemorySpace::kCsram,
                                      c,
                                      {},
-                                     2 * slot_bytes,
+                                     cb0 + 2 * slot_bytes,
                                      2 * stage_bytes});
     // Per operand slot x and side (0 = A, 1 = B): loaded (CSRAM slot filled), slot_free (its
     // multicasts are done with the CSRAM slot), tsram_free (tiles done with their TSRAM slot);
@@ -271,8 +277,17 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
             const std::uint64_t dst =
                 side == 0 ? slot + i * a_block
                           : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
-            loads.push_back(make_copy(src, {ops, dst}, bytes));
             hbm_bytes += static_cast<double>(bytes);
+            if (side == 1 && step < prefetched) {
+              // Weights of the first steps were loaded by the previous operator's program.
+              prefetch.push_back({c, hb + a_bytes + src.offset, cb0 + dst, bytes});
+              continue;
+            }
+            loads.push_back(make_copy(src, {ops, dst}, bytes));
+          }
+          if (loads.empty()) {
+            pb.set_initial(loaded[side][x], 1);  // the slot is already filled
+            continue;
           }
           if (step >= 2) loads.front().waits.push_back(sem(slot_free[side][x]));
           loads.back().signals.push_back(sem(loaded[side][x]));
@@ -377,7 +392,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
       }
     }
   }
-  GemmKernel k{pb.build(), plan};
+  GemmKernel k{pb.build(), plan, std::move(prefetch)};
   k.plan.hbm_bytes = hbm_bytes;
   validate_program(k.program, chip);
   return k;

@@ -35,8 +35,9 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
   // Chunk: the rows that fit a quarter of TSRAM per slot (two slots) and the cluster's staging.
   const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
   const auto csram = static_cast<std::uint64_t>(chip.cluster.csram.bytes);
+  const std::uint64_t csram_budget = s.place.csram_bytes ? s.place.csram_bytes : csram;
   const std::uint64_t slot_budget =
-      std::min(tsram / 4, csram / (4 * static_cast<std::uint64_t>(T)));
+      std::min(tsram / 4, csram_budget / (4 * static_cast<std::uint64_t>(T)));
   if (per_row > slot_budget)
     throw InputError(
         fmt::format("vector kernel {}: a row of {} elements needs {} bytes, a tile slot holds {}",
@@ -68,14 +69,15 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
                                   MemorySpace::kHbm,
                                   -1,
                                   {},
-                                  static_cast<std::uint64_t>(i) * total_in,
+                                  s.place.hbm_base + static_cast<std::uint64_t>(i) * total_in,
                                   total_in}));
-  const int h_out = pb.add_buffer({"out",
-                                   MemorySpace::kHbm,
-                                   -1,
-                                   {},
-                                   static_cast<std::uint64_t>(s.inputs) * total_in,
-                                   total_out});
+  const int h_out =
+      pb.add_buffer({"out",
+                     MemorySpace::kHbm,
+                     -1,
+                     {},
+                     s.place.hbm_base + static_cast<std::uint64_t>(s.inputs) * total_in,
+                     total_out});
   const std::uint64_t chunk_in = piece_in * static_cast<std::uint64_t>(rows_per_chunk);
   const std::uint64_t chunk_out = piece_out * static_cast<std::uint64_t>(rows_per_chunk);
   const std::uint64_t slot = static_cast<std::uint64_t>(s.inputs) * chunk_in + chunk_out;
@@ -89,7 +91,7 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
                                    MemorySpace::kCsram,
                                    c,
                                    {},
-                                   0,
+                                   s.place.csram_base,
                                    2 * slot * static_cast<std::uint64_t>(T)}));
   const int queues = static_cast<int>(chip.cluster.dma_queues);
   for (int g = 0; g < tiles; ++g) {

@@ -20,7 +20,7 @@ namespace {
 
 TEST(VectorKernel, MovesEveryByteOnceAndComputesEveryElement) {
   const ChipConfig cfg;
-  const VectorSpec spec{"swiglu", 64 * 14336, 64, 2, DType::kBf16, DType::kBf16};
+  const VectorSpec spec{"swiglu", 64 * 14336, 64, 2, DType::kBf16, DType::kBf16, {}};
   const ProgramResult r = run_program(cfg, build_vector_kernel(cfg, spec));
   const double in =
       static_cast<double>(dtype_bytes(spec.dtype, static_cast<std::uint64_t>(spec.elements)));
@@ -35,7 +35,7 @@ TEST(VectorKernel, MovesEveryByteOnceAndComputesEveryElement) {
 TEST(VectorKernel, RowWiseFunctionsKeepRowsWhole) {
   const ChipConfig cfg;
   // Three rows of a large vocabulary: softmax needs each row in one tile.
-  const VectorSpec spec{"softmax", 3 * 128256, 3, 1, DType::kBf16, DType::kBf16};
+  const VectorSpec spec{"softmax", 3 * 128256, 3, 1, DType::kBf16, DType::kBf16, {}};
   const Program p = build_vector_kernel(cfg, spec);
   int tvp_queues = 0;
   for (const auto& q : p.queues)
@@ -107,6 +107,44 @@ TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {
   // 32 identical layers: only the first layer's operators (and those outside layers) simulate.
   EXPECT_LT(exec.simulated(), g.ops.size() / 16);
   EXPECT_EQ(exec.simulated() + exec.reused(), g.ops.size());
+}
+
+// Weight prefetch moves the first weight panels of a GEMM into the previous operator's phase:
+// the same bytes cross HBM (conservation), prefetched GEMMs read less in their own phase, and
+// every operator still respects its roofline.
+TEST(OpExecutor, WeightPrefetchMovesBytesIntoThePreviousOperator) {
+  const ChipConfig cfg;
+  const ModelConfig model =
+      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
+  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
+  const OperatorGraph g =
+      build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{512, 1, true}));
+  ChipSession session(cfg);
+  OpExecutor plain(session, cfg, /*memoize=*/false, /*prefetch=*/false);
+  const IterationResult a = run_iteration(plain, g);
+  OpExecutor fetching(session, cfg, /*memoize=*/false, /*prefetch=*/true);
+  const IterationResult b = run_iteration(fetching, g);
+  double bytes_a = 0, bytes_b = 0;
+  int prefetched = 0;
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    bytes_a += a.ops[i].hbm_bytes;
+    bytes_b += b.ops[i].hbm_bytes;
+    EXPECT_GE(b.ops[i].time_ns, b.ops[i].roofline_ns * (1 - 1e-9)) << b.ops[i].name;
+    if (b.ops[i].prefetched) {
+      ++prefetched;
+      EXPECT_TRUE(b.ops[i - 1].prefetches_next);
+    }
+    // An operator that only receives a prefetch reads less HBM in its own phase; one that only
+    // performs one reads more.
+    if (b.ops[i].prefetched && !b.ops[i].prefetches_next) {
+      EXPECT_LT(b.ops[i].hbm_bytes, a.ops[i].hbm_bytes) << b.ops[i].name;
+    }
+    if (!b.ops[i].prefetched && b.ops[i].prefetches_next) {
+      EXPECT_GT(b.ops[i].hbm_bytes, a.ops[i].hbm_bytes) << b.ops[i].name;
+    }
+  }
+  EXPECT_GT(prefetched, 0);
+  EXPECT_DOUBLE_EQ(bytes_a, bytes_b);
 }
 
 }  // namespace

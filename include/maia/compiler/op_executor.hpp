@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/operator.hpp"
@@ -17,7 +18,15 @@
 
 namespace maia {
 
-// Lowers one operator to a program on `chip`.
+struct LoweredOp {
+  Program program;
+  std::vector<PrefetchCopy> prefetch;  // weight loads left to the previous operator
+};
+
+// Lowers one operator to a program on `chip`, its tensors placed by `place`; with
+// `prefetched_steps` > 0 a GEMM assumes its first weight panels were prefetched.
+LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
+                         int prefetched_steps);
 Program lower_operator(const ChipConfig& chip, const Operator& op);
 
 struct OpMeasurement {
@@ -36,20 +45,41 @@ struct OpMeasurement {
   std::string bound;
   double bound_utilisation = 0;  // that resource's busy fraction during the operator
   bool reused = false;
+  bool prefetched = false;       // its first weight panels were loaded during the previous op
+  bool prefetches_next = false;  // its program also loaded the next operator's first weights
 };
 
+struct IterationResult;
+
+// Weight prefetch (opt-in): while an operator runs, its program also loads the first K steps'
+// weight panels of the next operator when that is a GEMM and both fit in half of CSRAM
+// (consecutive operators alternate CSRAM halves and HBM regions); the next GEMM then starts with
+// them resident. Operators are separate phases, so the prefetch lengthens the current operator
+// until it lands: it pays only where that operator leaves HBM idle (docs/inference.md).
+// Memoisation keys include the prefetch role, so reuse stays exact per role.
 class OpExecutor {
  public:
-  OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize = true);
+  OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize = true,
+             bool prefetch = false);
+  // One operator on its own (no prefetch either way).
   OpMeasurement run(const Operator& op);
+  // The operators of a graph one after another, with weight prefetch between them.
+  IterationResult run_graph(const OperatorGraph& graph);
   std::uint64_t simulated() const { return simulated_; }
   std::uint64_t reused() const { return reused_; }
 
  private:
+  OpMeasurement run_placed(const Operator& op, const Operator* next, bool prefetched_in,
+                           int parity);
+  bool can_prefetch(const Operator& op, bool prefetched_in, const Operator& next);
+  KernelPlacement half(int parity) const;
+
   ChipSession& session_;
   ChipConfig chip_;
   bool memoize_;
+  bool prefetch_;
   std::map<std::string, OpMeasurement> memo_;
+  std::map<std::string, bool> prefetch_fits_;
   std::uint64_t simulated_ = 0, reused_ = 0;
 };
 
@@ -58,7 +88,8 @@ struct IterationResult {
   std::vector<OpMeasurement> ops;
 };
 
-// Runs the graph's operators one after another (each waits for the previous to finish).
+// Runs the graph's operators one after another (each waits for the previous to finish, except
+// for the prefetched weights): exec.run_graph(graph).
 IterationResult run_iteration(OpExecutor& exec, const OperatorGraph& graph);
 
 }  // namespace maia

@@ -50,7 +50,7 @@ struct TileConfig {
 struct ClusterConfig {
   SramConfig csram{35 * 1024 * 1024, 32, 64, 256, 8};
   DmaConfig dma{1024, 64, 262144, 16};
-  std::int64_t dma_queues = 18;  // independent cluster DMA queues sharing the DMA port
+  std::int64_t dma_queues = 20;  // independent cluster DMA queues sharing the DMA port
   std::int64_t semaphores = 64;  // hardware semaphores per cluster
 };
 

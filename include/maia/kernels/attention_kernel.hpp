@@ -14,6 +14,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/core/dtype.hpp"
+#include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
 
 namespace maia {
@@ -28,6 +29,7 @@ struct AttentionSpec {
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0;
   std::int64_t window = 0;  // sliding window in tokens, 0: none
   DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
+  KernelPlacement place;
 };
 
 Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& spec);

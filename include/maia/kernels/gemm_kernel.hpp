@@ -16,6 +16,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/core/dtype.hpp"
+#include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
 
 namespace maia {
@@ -25,6 +26,11 @@ struct GemmSpec {
   DType a_dtype = DType::kFp8;  // activations (A)
   DType b_dtype = DType::kFp8;  // weights (B); mixed precision runs at the slower TTU rate
   DType out_dtype = DType::kBf16;
+  KernelPlacement place;
+  // The weight panels of this many first K steps (0..2) are already in their CSRAM slots
+  // (prefetched during the previous operator): the kernel skips those loads and lists them in
+  // GemmKernel::prefetch for the previous program to perform.
+  std::int64_t prefetched_steps = 0;
 };
 
 struct GemmPlan {
@@ -38,6 +44,7 @@ struct GemmPlan {
 struct GemmKernel {
   Program program;
   GemmPlan plan;
+  std::vector<PrefetchCopy> prefetch;  // loads left to the previous operator (prefetched_steps)
 };
 
 // Throws InputError when the shape is empty or the blocks cannot fit the SRAMs.

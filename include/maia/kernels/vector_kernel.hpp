@@ -10,6 +10,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/core/dtype.hpp"
+#include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
 
 namespace maia {
@@ -21,6 +22,7 @@ struct VectorSpec {
   int inputs = 1;  // tensors read, each of `elements`
   DType dtype = DType::kBf16;
   DType out_dtype = DType::kBf16;
+  KernelPlacement place;
 };
 
 // Throws InputError when the shape is empty or a row cannot fit a tile's buffers.

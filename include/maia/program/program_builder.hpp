@@ -17,6 +17,9 @@ class ProgramBuilder {
   int add_buffer(Buffer b);
   int add_semaphore(const std::string& name, const Location& home, std::int64_t initial = 0);
   int semaphore_id(const std::string& name) const { return sem_ids_.at(name); }
+  void set_initial(int semaphore, std::int64_t value) {
+    p_.semaphores[static_cast<std::size_t>(semaphore)].initial = value;
+  }
   // The queue of an engine, created on first use. References stay valid until build().
   Queue& queue(const Location& where, EngineKind engine, int channel = 0);
   Instruction& append(Queue& q, Instruction in);
