@@ -156,7 +156,7 @@ int cmd_microbench(const std::vector<std::string>& args) {
     if (m < 1 || n < 1 || k < 1)
       throw InputError(fmt::format("gemm: --m, --n, --k must be >= 1, got {}x{}x{}", m, n, k));
     const DType d = parse_dtype_option(dtype);
-    result = microbench_gemm(cfg, {m, n, k, d, d, DType::kBf16});
+    result = microbench_gemm(cfg, {m, n, k, d, d, DType::kBf16, {}, 0});
   } else if (which == "hbm") {
     if (pattern != "seq" && pattern != "random")
       throw InputError(fmt::format("hbm: --pattern must be seq or random, got \"{}\"", pattern));

@@ -211,7 +211,7 @@ TEST(Chip, ThirdPartyMemoryTargetServesHbmTraffic) {
 
 void expect_gemm_within_peak(DType d) {
   const ChipConfig cfg = maia200();
-  const Json j = microbench_gemm(cfg, {1024, 1024, 1024, d, d, DType::kBf16});
+  const Json j = microbench_gemm(cfg, {1024, 1024, 1024, d, d, DType::kBf16, {}, 0});
   const double peak = chip_peak_flops(cfg, d) / 1e12;
   EXPECT_DOUBLE_EQ(j["peak_tflops"].get<double>(), peak);
   EXPECT_GT(j["achieved_tflops"].get<double>(), 0.0);
@@ -329,7 +329,7 @@ TEST(Chip, CliGemmOutputIsDeterministic) {
 
 TEST(GemmKernel, FlopsAndHbmBytesAreConserved) {
   const ChipConfig cfg = maia200();
-  const GemmSpec spec{640, 384, 512, DType::kFp8, DType::kFp8, DType::kBf16};
+  const GemmSpec spec{640, 384, 512, DType::kFp8, DType::kFp8, DType::kBf16, {}, 0};
   const GemmKernel k = build_gemm_kernel(cfg, spec);
   const ProgramResult r = run_program(cfg, k.program);
   const auto m = static_cast<std::uint64_t>(spec.m), n = static_cast<std::uint64_t>(spec.n),
