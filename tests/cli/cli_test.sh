@@ -39,6 +39,7 @@ expect 3 "deadlock" "$sim" exec examples/programs/deadlock.json
 expect 2 "cannot open" "$sim" exec "$tmp/missing.json"
 expect 2 "--dtype" "$sim" microbench gemm --dtype int3
 expect 0 "achieved_tflops" "$sim" microbench gemm --m 512 --n 512 --k 512 --json
+expect 0 "pcie host->device" "$sim" microbench all
 
 # maia-sim run / ops: a small static batch, its output files, and input errors.
 expect 0 "TTFT" "$sim" run --model llama-3.1-8b --batch 2 --prompt 128 --gen 2 --out "$tmp/run" --emit-ops "$tmp/ops.json"
