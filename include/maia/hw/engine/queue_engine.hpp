@@ -34,7 +34,6 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   void assign(const Program& program, const Queue& queue);
   // Forgets the queue once its phase is over (the program may then be destroyed).
   void unassign();
-  bool has_work() const { return queue_ != nullptr; }
   bool finished() const { return queue_ == nullptr || done_; }
   // Why this engine has not finished: the instruction it is on and what it waits for.
   std::string stuck_report() const;
@@ -44,7 +43,6 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   Picos busy_ps() const { return busy_ps_; }
   // End of the current (or last) phase's final instruction.
   Picos finish_ps() const { return finish_ps_; }
-  std::uint64_t executed() const { return executed_; }
   void collect_stats(std::vector<StatGroup>& out) const override;
 
  protected:

@@ -40,8 +40,6 @@ class Gnoc : public sc_core::sc_module, public StatsSource {
   std::vector<int> route(std::int64_t src_router, std::int64_t dst_router) const;
   double link_gbps(NocPlane plane) const;
   int hops(int src, int dst) const;
-  // Number of mesh links that cross the cut between rows `row` and `row + 1` in one direction.
-  int links_across_row_cut() const { return static_cast<int>(cfg_.mesh_cols); }
 
   void collect_stats(std::vector<StatGroup>& out) const override;
 
