@@ -129,7 +129,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "write the prefill iteration's operator trace to this file")(
       "no-memo", "simulate every operator, even when an identical one was already measured")(
       "prefetch",
-      "load a GEMM's first weight panels during the previous operator (see docs/inference.md)");
+      "load a GEMM's first weight panels during the previous operator (see docs/inference.md)")(
+      "stream-weights", "stream weights from HBM even when they would fit in CSRAM");
   add_chip_options(desc, chip);
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
@@ -161,6 +162,10 @@ int cmd_run(const std::vector<std::string>& args) {
 
   ChipSession session(cfg);
   OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
+  // Weights stay in SRAM when they fit (small models); otherwise they stream from HBM.
+  const bool resident =
+      weights_fit_sram(cfg, footprint.weight_bytes) && vm.count("stream-weights") == 0;
+  exec.set_weights_resident(resident);
   const auto t0 = std::chrono::steady_clock::now();
   const StaticBatchResult r = run_static_batch(session, exec, model, quant, spec);
   RunSummary s = static_batch_summary(r, cfg.name, memoize);
@@ -170,6 +175,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
   if (!out_dir.empty()) write_run_outputs(s, out_dir);
   print_report(r, s);
+  fmt::print("\nweights {}\n", resident ? "resident in CSRAM (they fit in half of it)"
+                                        : "streamed from HBM every iteration");
   if (!out_dir.empty()) fmt::print("\nwrote {0}/summary.json and {0}/ops.csv\n", out_dir);
   return kExitOk;
 }

@@ -31,9 +31,17 @@ double sram_peak_gbps(const ChipConfig& c) {
 }  // namespace
 
 LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
-                         int prefetched_steps) {
+                         int prefetched_steps, bool weights_resident) {
   if (const auto* g = std::get_if<GemmShape>(&op.shape)) {
-    GemmSpec spec{g->m, g->n, g->k, g->a_dtype, g->b_dtype, g->out_dtype, place, prefetched_steps};
+    GemmSpec spec{g->m,
+                  g->n,
+                  g->k,
+                  g->a_dtype,
+                  g->b_dtype,
+                  g->out_dtype,
+                  place,
+                  prefetched_steps,
+                  weights_resident};
     GemmKernel k = build_gemm_kernel(chip, spec);
     return {std::move(k.program), std::move(k.prefetch)};
   }
@@ -56,7 +64,7 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
 }
 
 Program lower_operator(const ChipConfig& chip, const Operator& op) {
-  return lower_operator(chip, op, {}, 0).program;
+  return lower_operator(chip, op, {}, 0, false).program;
 }
 
 OpExecutor::OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize, bool prefetch)
@@ -78,8 +86,8 @@ bool OpExecutor::can_prefetch(const Operator& op, bool prefetched_in, const Oper
   if (it != prefetch_fits_.end()) return it->second;
   bool fits = true;
   try {
-    lower_operator(chip_, op, half(0), prefetched_in ? 2 : 0);
-    lower_operator(chip_, next, half(1), 2);
+    lower_operator(chip_, op, half(0), prefetched_in ? 2 : 0, false);
+    lower_operator(chip_, next, half(1), 2, false);
   } catch (const InputError&) {
     fits = false;  // one of them needs more than half of CSRAM
   }
@@ -92,8 +100,25 @@ OpMeasurement OpExecutor::run(const Operator& op) { return run_placed(op, nullpt
 OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, bool prefetched_in,
                                      int parity) {
   const bool prefetch_out = next != nullptr;
+  // Weights stay in SRAM when the caller says the model fits and this GEMM's share does.
+  bool resident = false;
+  if (weights_resident_ && std::holds_alternative<GemmShape>(op.shape) && !prefetched_in) {
+    const auto it = resident_fits_.find(op.signature);
+    if (it != resident_fits_.end()) {
+      resident = it->second;
+    } else {
+      try {
+        lower_operator(chip_, op, {}, 0, true);
+        resident = true;
+      } catch (const InputError&) {
+        resident = false;  // its weights need more CSRAM than the cluster has left
+      }
+      resident_fits_[op.signature] = resident;
+    }
+  }
   const std::string key = op.signature + (prefetched_in ? "|prefetched" : "") +
-                          (prefetch_out ? "|prefetches:" + next->signature : "");
+                          (prefetch_out ? "|prefetches:" + next->signature : "") +
+                          (resident ? "|resident" : "");
   if (memoize_) {
     const auto it = memo_.find(key);
     if (it != memo_.end()) {
@@ -106,9 +131,10 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
     }
   }
   const KernelPlacement place = prefetched_in || prefetch_out ? half(parity) : KernelPlacement{};
-  LoweredOp lowered = lower_operator(chip_, op, place, prefetched_in ? 2 : 0);
+  LoweredOp lowered = lower_operator(chip_, op, resident ? KernelPlacement{} : place,
+                                     prefetched_in ? 2 : 0, resident);
   if (prefetch_out) {
-    const LoweredOp ahead = lower_operator(chip_, *next, half(1 - parity), 2);
+    const LoweredOp ahead = lower_operator(chip_, *next, half(1 - parity), 2, false);
     add_prefetch(lowered.program, ahead.prefetch, static_cast<int>(chip_.cluster.dma_queues));
   }
   const Program& program = lowered.program;
@@ -122,6 +148,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   m.kind = std::string(op.kind());
   m.signature = op.signature;
   m.prefetched = prefetched_in;
+  m.weights_resident = resident;
   m.prefetches_next = prefetch_out;
   m.time_ns = r.time_ns;
   m.flops = static_cast<double>(op.cost.flops);
@@ -166,6 +193,10 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   return m;
 }
 
+bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes) {
+  return weight_bytes <= static_cast<std::uint64_t>(chip.clusters * chip.cluster.csram.bytes) / 2;
+}
+
 IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
   IterationResult r;
   r.ops.reserve(graph.ops.size());
@@ -173,7 +204,8 @@ IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const Operator& op = graph.ops[i];
     const Operator* next = i + 1 < graph.ops.size() ? &graph.ops[i + 1] : nullptr;
-    if (!prefetch_ || (next && !can_prefetch(op, prefetched_in, *next))) next = nullptr;
+    if (!prefetch_ || weights_resident_ || (next && !can_prefetch(op, prefetched_in, *next)))
+      next = nullptr;
     r.ops.push_back(run_placed(op, next, prefetched_in, static_cast<int>(i % 2)));
     r.time_ns += r.ops.back().time_ns;
     prefetched_in = next != nullptr;

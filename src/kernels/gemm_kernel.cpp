@@ -151,10 +151,18 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   const std::uint64_t csram_budget = s.place.csram_bytes
                                          ? s.place.csram_bytes
                                          : static_cast<std::uint64_t>(chip.cluster.csram.bytes);
-  if (2 * slot_bytes + 2 * stage_bytes > csram_budget)
+  // Resident weights: each cluster keeps its columns of B for every K chunk in CSRAM.
+  const std::uint64_t resident_bytes =
+      s.weights_resident
+          ? b_block *
+                static_cast<std::uint64_t>(
+                    plan.k_chunks * ((plan.block_cols + plan.region_cols - 1) / plan.region_cols))
+          : 0;
+  if (2 * slot_bytes + 2 * stage_bytes + resident_bytes > csram_budget)
     throw InputError(
-        fmt::format("gemm kernel: CSRAM staging needs {} bytes, its CSRAM budget is {}",
-                    2 * slot_bytes + 2 * stage_bytes, csram_budget));
+        fmt::format("gemm kernel: CSRAM staging{} needs {} bytes, its CSRAM budget is {}",
+                    s.weights_resident ? " and resident weights" : "",
+                    2 * slot_bytes + 2 * stage_bytes + resident_bytes, csram_budget));
   const int prefetched = static_cast<int>(std::clamp<std::int64_t>(s.prefetched_steps, 0, 2));
 
   ProgramBuilder pb(fmt::format("gemm_{}x{}x{}_{}x{}", s.m, s.n, s.k, dtype_name(s.a_dtype),
@@ -201,6 +209,13 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
                                      {},
                                      cb0 + 2 * slot_bytes,
                                      2 * stage_bytes});
+    const int wres = s.weights_resident ? pb.add_buffer({fmt::format("c{}.weights", c),
+                                                         MemorySpace::kCsram,
+                                                         c,
+                                                         {},
+                                                         cb0 + 2 * slot_bytes + 2 * stage_bytes,
+                                                         resident_bytes})
+                                        : -1;
     // Per operand slot x and side (0 = A, 1 = B): loaded (CSRAM slot filled), slot_free (its
     // multicasts are done with the CSRAM slot), tsram_free (tiles done with their TSRAM slot);
     // per C slot: cstaged (C blocks staged in CSRAM).
@@ -277,6 +292,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
             const std::uint64_t dst =
                 side == 0 ? slot + i * a_block
                           : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+            if (side == 1 && s.weights_resident) continue;  // B lives in CSRAM
             hbm_bytes += static_cast<double>(bytes);
             if (side == 1 && step < prefetched) {
               // Weights of the first steps were loaded by the previous operator's program.
@@ -286,7 +302,8 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
             loads.push_back(make_copy(src, {ops, dst}, bytes));
           }
           if (loads.empty()) {
-            pb.set_initial(loaded[side][x], 1);  // the slot is already filled
+            if (!s.weights_resident || side == 0)
+              pb.set_initial(loaded[side][x], 1);  // the slot is already filled
             continue;
           }
           if (step >= 2) loads.front().waits.push_back(sem(slot_free[side][x]));
@@ -312,7 +329,9 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
             }
             const std::uint64_t src =
                 side == 0 ? slot + i * a_block
-                          : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
+                : s.weights_resident
+                    ? b_block * static_cast<std::uint64_t>((keys[i] - c0) * plan.k_chunks + kj)
+                    : slot + static_cast<std::uint64_t>(T) * a_block + i * b_block;
             const std::uint64_t bytes =
                 side == 0
                     ? dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(rows_of(keys[i]) * kk))
@@ -333,7 +352,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
           for (std::size_t i = 0; i < casts.size(); ++i) {
             Instruction in;
             in.op = OpCode::kMulticast;
-            in.src = {ops, casts[i].src};
+            in.src = {side == 1 && s.weights_resident ? wres : ops, casts[i].src};
             in.dst = side == 0 ? BufferRef{tA, x * a_block} : BufferRef{tB, x * b_block};
             in.bytes = casts[i].bytes;
             for (int t : casts[i].tiles) {
@@ -341,7 +360,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
               in.signals.push_back(sem(t_ops[static_cast<std::size_t>(t)][x]));
             }
             if (i == 0) {
-              in.waits.push_back(sem(loaded[side][x]));
+              if (side == 0 || !s.weights_resident) in.waits.push_back(sem(loaded[side][x]));
               if (step >= 2) in.waits.push_back(sem(tsram_free[side][x], prev_active[x]));
             }
             if (i + 1 == casts.size()) in.signals.push_back(sem(slot_free[side][x]));

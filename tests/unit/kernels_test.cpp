@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <variant>
 
+#include <nlohmann/json.hpp>
 #include <systemc>
 
 #include "maia/compiler/op_executor.hpp"
@@ -14,6 +18,7 @@
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/operator_graph.hpp"
+#include "maia/workload/parameters.hpp"
 
 namespace maia {
 namespace {
@@ -145,6 +150,49 @@ TEST(OpExecutor, WeightPrefetchMovesBytesIntoThePreviousOperator) {
   }
   EXPECT_GT(prefetched, 0);
   EXPECT_DOUBLE_EQ(bytes_a, bytes_b);
+}
+
+// "Weights kept in SRAM when they fit": a small model's GEMMs read their weights from CSRAM, so
+// a decode iteration moves (almost) no weight bytes from HBM and finishes sooner.
+TEST(OpExecutor, SmallModelWeightsStayInSram) {
+  nlohmann::json cfg_json = nlohmann::json::parse(
+      std::ifstream(std::string(MAIA_SOURCE_DIR) + "/configs/models/llama-3.1-8b.json"));
+  cfg_json["hidden_size"] = 512;
+  cfg_json["intermediate_size"] = 1024;
+  cfg_json["num_hidden_layers"] = 2;
+  cfg_json["num_attention_heads"] = 8;
+  cfg_json["num_key_value_heads"] = 8;
+  cfg_json["vocab_size"] = 2048;
+  const std::string file =
+      (std::filesystem::temp_directory_path() / "maia-tiny-llama.json").string();
+  std::ofstream(file) << cfg_json.dump();
+  const ModelConfig model = load_model(file, std::string(MAIA_SOURCE_DIR) + "/configs/models");
+  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
+  const ChipConfig cfg;
+  ASSERT_TRUE(weights_fit_sram(cfg, model_weight_bytes(model, q.weights)));
+  ASSERT_FALSE(weights_fit_sram(cfg, 8'000'000'000ull));  // an 8 GB model streams
+  const OperatorGraph g =
+      build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{256, 1, true}));
+  ChipSession session(cfg);
+  OpExecutor streaming(session, cfg, /*memoize=*/false);
+  const IterationResult a = run_iteration(streaming, g);
+  OpExecutor resident(session, cfg, /*memoize=*/false);
+  resident.set_weights_resident(true);
+  const IterationResult b = run_iteration(resident, g);
+  double weight_bytes = 0;
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const bool gemm = std::holds_alternative<GemmShape>(g.ops[i].shape);
+    EXPECT_EQ(b.ops[i].weights_resident, gemm) << g.ops[i].name;
+    if (!gemm) continue;
+    weight_bytes += static_cast<double>(g.ops[i].cost.weight_bytes);
+    // No weight bytes cross HBM; activations and results still do.
+    EXPECT_LT(b.ops[i].hbm_bytes, a.ops[i].hbm_bytes) << g.ops[i].name;
+    EXPECT_LE(b.ops[i].hbm_bytes + static_cast<double>(g.ops[i].cost.weight_bytes),
+              a.ops[i].hbm_bytes + 1e-6)
+        << g.ops[i].name;
+  }
+  EXPECT_GT(weight_bytes, 0);
+  EXPECT_LT(b.time_ns, a.time_ns);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct LoweredOp {
 // Lowers one operator to a program on `chip`, its tensors placed by `place`; with
 // `prefetched_steps` > 0 a GEMM assumes its first weight panels were prefetched.
 LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
-                         int prefetched_steps);
+                         int prefetched_steps, bool weights_resident);
 Program lower_operator(const ChipConfig& chip, const Operator& op);
 
 struct OpMeasurement {
@@ -45,8 +45,9 @@ struct OpMeasurement {
   std::string bound;
   double bound_utilisation = 0;  // that resource's busy fraction during the operator
   bool reused = false;
-  bool prefetched = false;       // its first weight panels were loaded during the previous op
-  bool prefetches_next = false;  // its program also loaded the next operator's first weights
+  bool prefetched = false;        // its first weight panels were loaded during the previous op
+  bool prefetches_next = false;   // its program also loaded the next operator's first weights
+  bool weights_resident = false;  // its weights were read from CSRAM, not HBM
 };
 
 struct IterationResult;
@@ -65,6 +66,9 @@ class OpExecutor {
   OpMeasurement run(const Operator& op);
   // The operators of a graph one after another, with weight prefetch between them.
   IterationResult run_graph(const OperatorGraph& graph);
+  // Keep GEMM weights in CSRAM instead of streaming them from HBM (when the model fits: see
+  // weights_fit_sram); a GEMM whose share does not fit its cluster's CSRAM still streams.
+  void set_weights_resident(bool on) { weights_resident_ = on; }
   std::uint64_t simulated() const { return simulated_; }
   std::uint64_t reused() const { return reused_; }
 
@@ -78,10 +82,16 @@ class OpExecutor {
   ChipConfig chip_;
   bool memoize_;
   bool prefetch_;
+  bool weights_resident_ = false;
+  std::map<std::string, bool> resident_fits_;
   std::map<std::string, OpMeasurement> memo_;
   std::map<std::string, bool> prefetch_fits_;
   std::uint64_t simulated_ = 0, reused_ = 0;
 };
+
+// Whether a model's weights (bytes) can stay in the chip's CSRAM: at most half of it, the other
+// half left for staging.
+bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes);
 
 struct IterationResult {
   double time_ns = 0;

@@ -31,6 +31,9 @@ struct GemmSpec {
   // (prefetched during the previous operator): the kernel skips those loads and lists them in
   // GemmKernel::prefetch for the previous program to perform.
   std::int64_t prefetched_steps = 0;
+  // The weights (B) stay in CSRAM for the whole run ("kept in SRAM when they fit"): no HBM
+  // loads for B; each cluster's columns of B occupy a CSRAM region after its staging buffers.
+  bool weights_resident = false;
 };
 
 struct GemmPlan {
