@@ -59,7 +59,8 @@ std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const R
 
 // Chooses block sizes. Candidates are multiples of the TTU tile up to 512 whose double-buffered
 // FP32 accumulators and operand slots fit TSRAM, with at least 60% of the area of the largest
-// square block that fits (smaller blocks re-read operands too often); each is scored by the TTU
+// square block that fits (smaller blocks re-read operands too often; decode-shaped GEMMs with
+// fewer than 4 operand tiles of rows are exempt); each is scored by the TTU
 // cycles per K step of the busiest cluster (waves x operand tiles per block), which charges both
 // partial blocks and idle tiles in the last wave. Larger blocks win ties. Then the deepest K
 // chunk that fits what is left of TSRAM.
@@ -89,11 +90,23 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
         continue;  // one size covers small M
       if (n != bn && bn != ttu.tile_n * ceil_div(s.n, ttu.tile_n)) continue;
       if (!operands_fit(m, n, unit.k_step)) continue;
-      if (10 * m * n < 6 * std::min(largest, s.m) * std::min(largest, s.n)) continue;
+      // Small blocks re-read operands; that matters only when there are rows to reuse B over.
+      // Decode-shaped GEMMs (few rows) stream B once whatever the block, and need enough blocks
+      // to keep every tile streaming.
+      const bool decode_shaped = s.m < 4 * ttu.tile_m;
+      if (decode_shaped && m < s.m) continue;  // all rows in one block: B is streamed once
+      if (!decode_shaped && 10 * m * n < 6 * std::min(largest, s.m) * std::min(largest, s.n))
+        continue;
       const std::int64_t rows = ceil_div(s.m, m), cols = ceil_div(s.n, n);
       for (const RegionGrid& grid : region_grids(chip.clusters)) {
-        const std::int64_t cost = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster) *
-                                  ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
+        // Compute-bound: TTU cycles per K step of the busiest cluster. Decode-shaped (streaming
+        // B): fewest waves first, then the most tiles streaming in a wave.
+        const std::int64_t waves = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster);
+        const std::int64_t cost =
+            decode_shaped
+                ? waves * 1000 - std::min<std::int64_t>(ceil_div(rows * cols, chip.clusters),
+                                                        chip.enabled_tiles_per_cluster)
+                : waves * ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
         // Ties: larger blocks (more reuse), then the squarer cluster grid (shorter panels).
         const auto squareness = [](std::int64_t r, std::int64_t c) { return std::abs(r - c); };
         const bool tie =

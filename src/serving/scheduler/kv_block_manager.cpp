@@ -1,6 +1,7 @@
 #include "maia/serving/scheduler/kv_block_manager.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -24,10 +25,10 @@ KvBlockManager::KvBlockManager(std::int64_t capacity_blocks, std::int64_t block_
       per_prefix_(prefix_block_tokens / block_tokens) {
   if (capacity_blocks < 1 || block_tokens < 1 || prefix_block_tokens < block_tokens ||
       prefix_block_tokens % block_tokens != 0)
-    throw InputError(fmt::format(
-        "KV block manager: need capacity >= 1 and prefix_block_tokens a multiple of "
-        "block_tokens, got capacity {}, block_tokens {}, prefix_block_tokens {}",
-        capacity_blocks, block_tokens, prefix_block_tokens));
+    throw InputError(
+        fmt::format("KV block manager: need capacity >= 1 and prefix_block_tokens a multiple of "
+                    "block_tokens, got capacity {}, block_tokens {}, prefix_block_tokens {}",
+                    capacity_blocks, block_tokens, prefix_block_tokens));
 }
 
 std::int64_t KvBlockManager::blocks_for(std::int64_t tokens) const {
@@ -38,7 +39,9 @@ std::int64_t KvBlockManager::match_prefix(const std::vector<std::uint64_t>& hash
                                           std::int64_t max_blocks) const {
   std::int64_t n = 0;
   const std::int64_t limit = std::min<std::int64_t>(max_blocks, hashes.size());
-  while (n < limit && cache_.count(hashes[n]) != 0) ++n;
+  // A hash repeated within one prompt would be counted twice: stop there.
+  std::unordered_set<std::uint64_t> seen;
+  while (n < limit && cache_.count(hashes[n]) != 0 && seen.insert(hashes[n]).second) ++n;
   return n;
 }
 
@@ -56,9 +59,9 @@ void KvBlockManager::start(std::uint64_t seq, const std::vector<std::uint64_t>& 
   if (resident(seq))
     throw SimulationError(fmt::format("KV block manager: sequence {} is already resident", seq));
   if (!can_start(hashes, hits, blocks))
-    throw SimulationError(fmt::format(
-        "KV block manager: sequence {} needs {} blocks, {} allocatable", seq, blocks,
-        allocatable()));
+    throw SimulationError(
+        fmt::format("KV block manager: sequence {} needs {} blocks, {} allocatable", seq, blocks,
+                    allocatable()));
   Table& t = tables_[seq];
   for (std::int64_t i = 0; i < hits; ++i) {
     reference(hashes[i]);
@@ -78,8 +81,8 @@ void KvBlockManager::grow(std::uint64_t seq, std::int64_t blocks) {
   if (it == tables_.end())
     throw SimulationError(fmt::format("KV block manager: sequence {} is not resident", seq));
   if (!can_grow(blocks))
-    throw SimulationError(fmt::format("KV block manager: sequence {} needs {} blocks, {} free",
-                                      seq, blocks, allocatable()));
+    throw SimulationError(fmt::format("KV block manager: sequence {} needs {} blocks, {} free", seq,
+                                      blocks, allocatable()));
   take(blocks);
   it->second.private_blocks += blocks;
   note_peak();
@@ -89,9 +92,9 @@ bool KvBlockManager::publish(std::uint64_t seq, std::uint64_t hash) {
   Table& t = tables_.at(seq);
   if (cache_.count(hash) != 0) return false;
   if (t.private_blocks < per_prefix_)
-    throw SimulationError(fmt::format(
-        "KV block manager: sequence {} publishes prefix {} with only {} private blocks", seq,
-        hash, t.private_blocks));
+    throw SimulationError(
+        fmt::format("KV block manager: sequence {} publishes prefix {} with only {} private blocks",
+                    seq, hash, t.private_blocks));
   // The same blocks change owner: used blocks are unchanged.
   t.private_blocks -= per_prefix_;
   private_blocks_ -= per_prefix_;

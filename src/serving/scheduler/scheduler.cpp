@@ -47,9 +47,10 @@ bool Scheduler::submit(const Request& r) {
   if (index_.count(r.id) != 0)
     throw InputError(fmt::format("scheduler: request {}: id already submitted", r.id));
   if (!std::isfinite(r.arrival_s) || r.arrival_s < 0)
-    throw InputError(fmt::format("scheduler: request {}: arrival_s: must be a finite number >= 0, "
-                                 "got {}",
-                                 r.id, r.arrival_s));
+    throw InputError(
+        fmt::format("scheduler: request {}: arrival_s: must be a finite number >= 0, "
+                    "got {}",
+                    r.id, r.arrival_s));
   RequestRecord rec;
   rec.id = r.id;
   rec.arrival_s = r.arrival_s;
@@ -140,8 +141,7 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
   const std::int64_t want = s.total() - cached;
   std::int64_t tokens = std::min(want, budget);
   // Without chunking a prefill runs whole; only a recompute longer than any budget is chunked.
-  if (!config_.chunked_prefill && want <= config_.max_batched_tokens && want > budget)
-    return false;
+  if (!config_.chunked_prefill && want <= config_.max_batched_tokens && want > budget) return false;
   const std::int64_t blocks = kv_.blocks_for(cached + tokens) - hits * kv_.blocks_per_prefix();
   if (!kv_.can_start(hashes, hits, blocks)) return false;
 
@@ -165,9 +165,9 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
 
 IterationPlan Scheduler::next_iteration(double now_s) {
   if (outstanding_)
-    throw SimulationError(fmt::format(
-        "scheduler: next_iteration at {} s while iteration {} is not completed", now_s,
-        *outstanding_));
+    throw SimulationError(
+        fmt::format("scheduler: next_iteration at {} s while iteration {} is not completed", now_s,
+                    *outstanding_));
   IterationPlan plan;
   plan.start_s = now_s;
   std::int64_t budget = config_.max_batched_tokens;
@@ -209,8 +209,7 @@ IterationPlan Scheduler::next_iteration(double now_s) {
 void Scheduler::publish_prefix(std::uint64_t id, Live& s) {
   const auto& hashes = s.request.prefix_blocks;
   const std::int64_t limit = publishable_prefix_blocks(s);
-  while (s.published < limit &&
-         (s.published + 1) * config_.prefix_block_tokens <= s.computed &&
+  while (s.published < limit && (s.published + 1) * config_.prefix_block_tokens <= s.computed &&
          kv_.publish(id, hashes[s.published]))
     ++s.published;
 }
@@ -231,9 +230,9 @@ void Scheduler::complete_iteration(const IterationPlan& plan, double end_s) {
         "scheduler: complete_iteration of plan {} but the outstanding one is {}", plan.iteration,
         outstanding_ ? fmt::format("{}", *outstanding_) : std::string("none")));
   if (!(end_s >= plan.start_s))
-    throw SimulationError(fmt::format(
-        "scheduler: iteration {} ends at {} s, before it started at {} s", plan.iteration, end_s,
-        plan.start_s));
+    throw SimulationError(
+        fmt::format("scheduler: iteration {} ends at {} s, before it started at {} s",
+                    plan.iteration, end_s, plan.start_s));
   outstanding_.reset();
   ++iterations_done_;
   for (std::size_t i = 0; i < plan.batch.size(); ++i) {
@@ -266,8 +265,7 @@ std::optional<double> Scheduler::next_arrival_s() const {
 
 const RequestRecord& Scheduler::record(std::uint64_t id) const {
   auto it = index_.find(id);
-  if (it == index_.end())
-    throw InputError(fmt::format("scheduler: request {}: not submitted", id));
+  if (it == index_.end()) throw InputError(fmt::format("scheduler: request {}: not submitted", id));
   return records_[it->second];
 }
 

@@ -29,12 +29,10 @@ void validate_scheduler_config(const SchedulerConfig& c) {
   if (c.kv_blocks < 1)
     fail("kv_blocks", "must be >= 1 (KV cache capacity: HBM minus weights and workspace)",
          c.kv_blocks);
-  if (c.prefix_block_tokens < 1)
-    fail("prefix_block_tokens", "must be >= 1", c.prefix_block_tokens);
+  if (c.prefix_block_tokens < 1) fail("prefix_block_tokens", "must be >= 1", c.prefix_block_tokens);
   if (c.prefix_caching && c.prefix_block_tokens % c.block_tokens != 0)
     fail("prefix_block_tokens",
-         fmt::format("must be a multiple of block_tokens ({}) with prefix caching",
-                     c.block_tokens),
+         fmt::format("must be a multiple of block_tokens ({}) with prefix caching", c.block_tokens),
          c.prefix_block_tokens);
 }
 
