@@ -13,13 +13,13 @@ namespace maia {
 
 struct KvCacheStats {
   std::int64_t capacity_blocks = 0;
-  std::int64_t used_blocks = 0;         // private + referenced prefix blocks
+  std::int64_t used_blocks = 0;  // private + referenced prefix blocks
   std::int64_t peak_used_blocks = 0;
-  std::int64_t cached_idle_blocks = 0;  // unreferenced prefix blocks kept for reuse
-  std::int64_t free_blocks = 0;         // holding nothing
-  std::int64_t evicted_blocks = 0;      // idle prefix blocks reclaimed so far
-  std::int64_t prefix_query_tokens = 0; // tokens looked up at admissions
-  std::int64_t prefix_hit_tokens = 0;   // of which found in the cache
+  std::int64_t cached_idle_blocks = 0;   // unreferenced prefix blocks kept for reuse
+  std::int64_t free_blocks = 0;          // holding nothing
+  std::int64_t evicted_blocks = 0;       // idle prefix blocks reclaimed so far
+  std::int64_t prefix_query_tokens = 0;  // tokens looked up at admissions
+  std::int64_t prefix_hit_tokens = 0;    // of which found in the cache
   std::int64_t prefix_miss_tokens() const { return prefix_query_tokens - prefix_hit_tokens; }
   double utilisation() const;       // used / capacity
   double peak_utilisation() const;  // peak used / capacity

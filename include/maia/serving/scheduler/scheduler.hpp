@@ -64,11 +64,11 @@ class Scheduler {
  private:
   struct Live {
     Request request;
-    std::size_t record = 0;          // index into records_
+    std::size_t record = 0;  // index into records_
     bool running = false;
-    std::int64_t computed = 0;       // tokens whose KV is resident (this residency)
-    std::int64_t generated = 0;      // output tokens emitted so far (kept across preemptions)
-    std::int64_t published = 0;      // leading prefix blocks referenced in the KV manager
+    std::int64_t computed = 0;   // tokens whose KV is resident (this residency)
+    std::int64_t generated = 0;  // output tokens emitted so far (kept across preemptions)
+    std::int64_t published = 0;  // leading prefix blocks referenced in the KV manager
     std::int64_t total() const { return request.input_tokens + generated; }
   };
   struct Slot {
@@ -96,8 +96,8 @@ class Scheduler {
   std::deque<std::uint64_t> waiting_;                     // arrival order, preempted in front
   std::vector<std::uint64_t> running_;                    // admission order
   std::optional<std::uint64_t> outstanding_;              // iteration planned, not completed
-  std::uint64_t iterations_ = 0;       // plans numbered
-  std::int64_t iterations_done_ = 0;  // plans completed
+  std::uint64_t iterations_ = 0;                          // plans numbered
+  std::int64_t iterations_done_ = 0;                      // plans completed
   std::int64_t admissions_ = 0;
   std::int64_t completed_ = 0;
   std::int64_t rejected_ = 0;

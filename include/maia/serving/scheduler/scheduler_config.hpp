@@ -11,9 +11,9 @@ struct SchedulerConfig {
   std::int64_t block_tokens = 16;          // tokens per KV cache block
   // KV cache capacity in blocks; the caller derives it from HBM minus weights and workspace.
   std::int64_t kv_blocks = 0;
-  bool chunked_prefill = true;              // a prompt may be split across iterations
-  bool prefix_caching = true;               // reuse the KV of shared prompt prefixes
-  std::int64_t prefix_block_tokens = 512;   // tokens per Request::prefix_blocks hash id
+  bool chunked_prefill = true;             // a prompt may be split across iterations
+  bool prefix_caching = true;              // reuse the KV of shared prompt prefixes
+  std::int64_t prefix_block_tokens = 512;  // tokens per Request::prefix_blocks hash id
 
   // KV blocks that one prefix block (hash id) spans.
   std::int64_t kv_blocks_per_prefix_block() const { return prefix_block_tokens / block_tokens; }
