@@ -1,6 +1,8 @@
 // maia-sim run: a static batch of a model on the chip model: prefill, then decode, every
 // iteration's operators lowered and simulated. Prints latency, throughput and the operators that
-// took the time; --out writes summary.json and ops.csv (docs/outputs.md).
+// took the time; --out writes summary.json and ops.csv (docs/outputs.md). With --trace, serves a
+// request trace instead: continuous batching (docs/scheduler.md) over simulated time, and --out
+// also writes requests.csv.
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -11,6 +13,8 @@
 #include "cli.hpp"
 #include "maia/core/error.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
+#include "maia/serving/serving_run.hpp"
+#include "maia/serving/trace_spec.hpp"
 #include "maia/sim/static_batch.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
@@ -104,6 +108,47 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   }
 }
 
+void print_serving_report(const ServingResult& r, const RunSummary& s, const Json& j) {
+  const double gb = 1e9;
+  fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  fmt::print(
+      "serving: max_num_seqs {}, max_batched_tokens {}, KV {} blocks x {} tokens ({:.2f} GB), "
+      "prefix cache {}\n",
+      r.config.max_num_seqs, r.config.max_batched_tokens, r.config.kv_blocks, r.config.block_tokens,
+      s.memory.kv_cache_bytes / gb, r.config.prefix_caching ? "on" : "off");
+  fmt::print("HBM: weights {:.2f} GB + KV {:.2f} GB + workspace {:.2f} GB of {:.2f} GB\n\n",
+             s.memory.weight_bytes / gb, s.memory.kv_cache_bytes / gb,
+             s.memory.workspace_bytes / gb, s.hbm_capacity_bytes / gb);
+  const auto& lat = j["latency"];
+  const auto row = [](const char* name, const Json& d) {
+    fmt::print("{:<24} {:>12.3f} {:>12.3f} {:>12.3f} ms\n", name, d["mean"].get<double>(),
+               d["p50"].get<double>(), d["p99"].get<double>());
+  };
+  fmt::print("{:<24} {:>12} {:>12} {:>12}\n", "latency", "mean", "p50", "p99");
+  row("TTFT", lat["ttft_ms"]);
+  row("TPOT", lat["tpot_ms"]);
+  row("e2e", lat["e2e_ms"]);
+  row("inter-token", j["serving"]["inter_token_ms"]);
+  row("queueing delay", j["serving"]["queueing_delay_ms"]);
+  fmt::print("\n{:<28} {:>14.1f} tokens/s\n", "output throughput",
+             j["throughput"]["output_tokens_per_s"].get<double>());
+  fmt::print("{:<28} {:>14.1f} tokens/s\n", "total throughput",
+             j["throughput"]["total_tokens_per_s"].get<double>());
+  fmt::print("{:<28} {:>14} submitted, {} completed, {} rejected\n", "requests", s.submitted,
+             s.requests.size(), s.rejected);
+  fmt::print("{:<28} {:>14}\n", "preemptions", r.stats.preemptions);
+  fmt::print("{:<28} {:>13.1f}%\n", "KV utilisation peak", 100 * r.stats.kv.peak_utilisation());
+  fmt::print("{:<28} {:>13.1f}%  ({} of {} prompt tokens looked up)\n", "prefix cache hit rate",
+             100 * j["serving"]["prefix_hit_rate"].get<double>(), r.stats.kv.prefix_hit_tokens,
+             r.stats.kv.prefix_query_tokens);
+  fmt::print("{:<28} {:>14} simulated, {} reused of {}{}\n", "iterations", r.simulated_iterations,
+             r.reused_iterations, r.iterations,
+             s.workload.value("exact", false) ? " (--exact)" : "");
+  fmt::print("{:<28} {:>14} simulated, {} reused\n", "operators", s.ops_simulated, s.ops_reused);
+  fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
+             s.wall_s);
+}
+
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -111,6 +156,8 @@ int cmd_run(const std::vector<std::string>& args) {
   ChipOptions chip;
   std::string model_name, out_dir, emit_ops, weights = "fp8", activations = "fp8", kv = "fp8";
   StaticBatchSpec spec;
+  TraceSpec trace;
+  ServingOptions serving;
   spec.gen = 128;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
@@ -130,7 +177,21 @@ int cmd_run(const std::vector<std::string>& args) {
       "no-memo", "simulate every operator, even when an identical one was already measured")(
       "prefetch",
       "load a GEMM's first weight panels during the previous operator (see docs/inference.md)")(
-      "stream-weights", "stream weights from HBM even when they would fit in CSRAM");
+      "stream-weights", "stream weights from HBM even when they would fit in CSRAM")(
+      "trace", po::value(&trace.file),
+      "serve a request trace (.csv: Azure, .jsonl: Mooncake) with continuous batching instead "
+      "of a static batch")("max-requests", po::value(&trace.max_requests),
+                           "trace: keep the first N requests")(
+      "duration", po::value(&trace.duration_s), "trace: keep requests arriving before S seconds")(
+      "time-scale", po::value(&trace.time_scale)->default_value(trace.time_scale),
+      "trace: divide arrival times by X (> 1 replays faster)")(
+      "max-num-seqs", po::value(&serving.max_num_seqs)->default_value(serving.max_num_seqs),
+      "trace: running sequences at most")(
+      "max-batched-tokens",
+      po::value(&serving.max_batched_tokens)->default_value(serving.max_batched_tokens),
+      "trace: tokens per iteration at most")(
+      "block-tokens", po::value(&serving.block_tokens)->default_value(serving.block_tokens),
+      "trace: tokens per KV cache block")("no-prefix-cache", "trace: disable prefix caching");
   add_chip_options(desc, chip);
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
@@ -153,6 +214,41 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
+
+  if (!trace.file.empty()) {
+    serving.exact = spec.exact;
+    serving.prefix_caching = vm.count("no-prefix-cache") == 0;
+    // Validates the options and refuses a model that leaves no room for the KV cache.
+    serving_scheduler_config(cfg, model, quant, serving);
+    const std::vector<Request> requests = load_requests(trace);
+    ChipSession session(cfg);
+    OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
+    const std::uint64_t weight_bytes =
+        memory_footprint(model, quant, {Sequence{0, 1, true}}).weight_bytes;
+    const bool resident = weights_fit_sram(cfg, weight_bytes) && vm.count("stream-weights") == 0;
+    exec.set_weights_resident(resident);
+    const auto t0 = std::chrono::steady_clock::now();
+    const ServingResult r = run_serving(session, exec, model, quant, requests, serving);
+    const Json workload = {
+        {"mode", "serving"},
+        {"trace", trace.file},
+        {"max_requests", trace.max_requests},
+        {"duration_s", trace.duration_s},
+        {"time_scale", trace.time_scale},
+        {"max_num_seqs", serving.max_num_seqs},
+        {"max_batched_tokens", serving.max_batched_tokens},
+        {"block_tokens", serving.block_tokens},
+        {"prefix_caching", serving.prefix_caching},
+        {"exact", serving.exact},
+        {"context_bucket_tokens", serving.exact ? 1 : serving.context_bucket_tokens}};
+    RunSummary s = serving_summary(r, model.name, cfg.name, quant, memoize, workload);
+    s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!out_dir.empty()) write_serving_outputs(s, r, out_dir);
+    print_serving_report(r, s, serving_summary_json(s, r));
+    if (!out_dir.empty())
+      fmt::print("\nwrote {0}/summary.json, {0}/ops.csv and {0}/requests.csv\n", out_dir);
+    return kExitOk;
+  }
 
   // Refuse before simulating anything when the model and its KV cache do not fit.
   const std::uint64_t hbm = HbmAddressMap(cfg.hbm).capacity_bytes();
