@@ -18,6 +18,7 @@
 #include "maia/sim/static_batch.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
+#include "progress.hpp"
 
 namespace maia::cli {
 namespace {
@@ -191,7 +192,21 @@ int cmd_run(const std::vector<std::string>& args) {
       po::value(&serving.max_batched_tokens)->default_value(serving.max_batched_tokens),
       "trace: tokens per iteration at most")(
       "block-tokens", po::value(&serving.block_tokens)->default_value(serving.block_tokens),
-      "trace: tokens per KV cache block")("no-prefix-cache", "trace: disable prefix caching");
+      "trace: tokens per KV cache block")("no-prefix-cache", "trace: disable prefix caching")(
+      "skip-bad-rows", "trace: count malformed rows instead of stopping at the first")(
+      "rate", po::value(&trace.synthetic.rate),
+      "serve a synthetic trace of R requests/s instead of a file (docs/traces.md)")(
+      "arrival", po::value(&trace.synthetic.arrival)->default_value(trace.synthetic.arrival),
+      "synthetic: poisson or gamma inter-arrival times")(
+      "gamma-shape", po::value(&trace.synthetic.gamma_shape),
+      "synthetic: gamma shape k (inter-arrival CV = 1/sqrt(k))")(
+      "input-tokens", po::value(&trace.synthetic.input_tokens),
+      "synthetic: prompt tokens per request (fixed lengths)")(
+      "output-tokens", po::value(&trace.synthetic.output_tokens),
+      "synthetic: output tokens per request (fixed lengths)")(
+      "length-table", po::value(&trace.synthetic.length_table),
+      "synthetic: sample prompt/output lengths from this CSV (e.g. traces/sharegpt_8k_...)")(
+      "seed", po::value(&trace.synthetic.seed), "synthetic: random seed");
   add_chip_options(desc, chip);
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
@@ -215,7 +230,16 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
 
-  if (!trace.file.empty()) {
+  const bool synthetic = vm.count("rate") > 0;
+  if (synthetic) {
+    if (!trace.file.empty())
+      throw InputError(
+          "maia-sim run: --rate (synthetic trace) and --trace FILE exclude each other");
+    trace.kind = "synthetic";
+    if (!trace.synthetic.length_table.empty()) trace.synthetic.lengths = "table";
+  }
+  trace.skip_bad_rows = vm.count("skip-bad-rows") > 0;
+  if (!trace.file.empty() || synthetic) {
     serving.exact = spec.exact;
     serving.prefix_caching = vm.count("no-prefix-cache") == 0;
     // Validates the options and refuses a model that leaves no room for the KV cache.
@@ -228,7 +252,10 @@ int cmd_run(const std::vector<std::string>& args) {
     const bool resident = weights_fit_sram(cfg, weight_bytes) && vm.count("stream-weights") == 0;
     exec.set_weights_resident(resident);
     const auto t0 = std::chrono::steady_clock::now();
+    ProgressPrinter progress;
+    serving.progress = [&progress](const ServingProgress& p) { progress(p); };
     const ServingResult r = run_serving(session, exec, model, quant, requests, serving);
+    progress.finish();
     const Json workload = {
         {"mode", "serving"},
         {"trace", trace.file},

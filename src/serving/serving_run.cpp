@@ -169,6 +169,11 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
     now += t_ns / 1e9;
     sched.complete_iteration(plan, now);
     r.end_s = now;
+    if (options.progress) {
+      const SchedulerStats st = sched.stats();
+      options.progress({st.completed + st.rejected, static_cast<std::int64_t>(requests.size()),
+                        r.iterations, now - r.first_arrival_s});
+    }
   }
   r.records = sched.records();
   r.stats = sched.stats();

@@ -42,6 +42,8 @@ expect 0 "achieved_tflops" "$sim" microbench gemm --m 512 --n 512 --k 512 --json
 expect 0 "pcie host->device" "$sim" microbench all
 expect 0 "5 submitted, 5 completed" "$sim" run --model llama-3.1-8b --trace traces/AzureLLMInferenceTrace_conv.csv --max-requests 5 --out "$tmp/serve"
 [ -f "$tmp/serve/requests.csv" ] && [ "$(wc -l <"$tmp/serve/requests.csv")" -eq 6 ] && ok || bad "requests.csv missing or not 5 rows"
+expect 0 "5 submitted, 5 completed" "$sim" run --model llama-3.1-8b --rate 50 --max-requests 5 --input-tokens 256 --output-tokens 8
+expect 2 "exclude each other" "$sim" run --model llama-3.1-8b --rate 5 --trace traces/AzureLLMInferenceTrace_conv.csv
 
 # maia-sim run / ops: a small static batch, its output files, and input errors.
 expect 0 "TTFT" "$sim" run --model llama-3.1-8b --batch 2 --prompt 128 --gen 2 --out "$tmp/run" --emit-ops "$tmp/ops.json"

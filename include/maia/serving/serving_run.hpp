@@ -4,6 +4,7 @@
 // model (OpExecutor) to say how long it took. Whole iterations are memoised by a batch signature
 // with each sequence's cached context bucketed (see serving_batch_signature) unless `exact`.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@
 
 namespace maia {
 
+// Where a serving run is, for progress reporting.
+struct ServingProgress {
+  std::int64_t requests_done = 0;  // completed + rejected
+  std::int64_t requests_total = 0;
+  std::int64_t iterations = 0;
+  double simulated_s = 0;  // since the first arrival
+};
+
 struct ServingOptions {
   std::int64_t max_num_seqs = 256;
   std::int64_t max_batched_tokens = 8192;
@@ -29,6 +38,8 @@ struct ServingOptions {
   // Cached context of each sequence is rounded to the nearest multiple of this for the signature
   // (and the representative batch simulated for it).
   std::int64_t context_bucket_tokens = 256;
+  // Called after every iteration (the caller throttles its output).
+  std::function<void(const ServingProgress&)> progress;
 };
 
 // Iterations of one kind: "prefill" (any prefill tokens, mixed with decodes or not) or "decode".
