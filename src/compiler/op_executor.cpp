@@ -20,14 +20,6 @@ double tvp_peak_flops(const ChipConfig& c) {
          c.clock_ghz * 1e9;
 }
 
-double sram_peak_gbps(const ChipConfig& c) {
-  const double tsram =
-      static_cast<double>(c.tile.tsram.banks * c.tile.tsram.bank_width_bytes) * c.clock_ghz;
-  const double csram =
-      static_cast<double>(c.cluster.csram.banks * c.cluster.csram.bank_width_bytes) * c.clock_ghz;
-  return static_cast<double>(c.enabled_tiles()) * tsram + static_cast<double>(c.clusters) * csram;
-}
-
 }  // namespace
 
 LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
@@ -182,7 +174,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
       {ttu_busy / tiles / t, "compute"},
       {tvp_busy / tiles / t, "vector"},
       {m.hbm_bytes / hbm_peak_gbps(chip_.hbm) / t, "hbm"},
-      {m.sram_bytes / sram_peak_gbps(chip_) / t, "sram"},
+      {m.sram_bytes / chip_sram_peak_gbps(chip_) / t, "sram"},
   };
   const auto* top = &use[0];
   for (const auto& u : use)

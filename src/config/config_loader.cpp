@@ -184,7 +184,7 @@ void apply_tree(const Json& node, const std::string& prefix, const Sources& sour
   }
 }
 
-Json set_path(Json& root, const std::string& dotted, const Json& value) {
+void set_path(Json& root, const std::string& dotted, const Json& value) {
   Json* node = &root;
   std::size_t start = 0;
   while (true) {
@@ -198,7 +198,6 @@ Json set_path(Json& root, const std::string& dotted, const Json& value) {
     node = &(*node)[key];
     start = dot + 1;
   }
-  return root;
 }
 
 }  // namespace

@@ -32,10 +32,10 @@ Json microbench_gemm(const ChipConfig& chip, const GemmSpec& spec) {
       2.0 * static_cast<double>(spec.m) * static_cast<double>(spec.n) * static_cast<double>(spec.k);
   const double secs = r.time_ns * 1e-9;
   const double peak = chip_peak_flops(chip, spec.a_dtype);
-  double ttu_busy = 0, stall = 0;
+  double ttu_busy = 0;
   for (const auto& e : r.engines)
-    if (e.name.size() > 4 && e.name.substr(e.name.size() - 4) == ".ttu") ttu_busy += e.busy_ns;
-  stall = sum_stat(r.modules, ".ttu", "operand_stall_ns");
+    if (e.name.ends_with(".ttu")) ttu_busy += e.busy_ns;
+  const double stall = sum_stat(r.modules, ".ttu", "operand_stall_ns");
   Json j;
   j["benchmark"] = "gemm";
   j["dtype"] = std::string(dtype_name(spec.a_dtype));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "maia/hw/chip/peaks.hpp"
+
 namespace maia {
 
 BankedSram::BankedSram(std::string name, const SramConfig& cfg, double clock_ghz)
@@ -12,9 +14,7 @@ BankedSram::BankedSram(std::string name, const SramConfig& cfg, double clock_ghz
       banks_(static_cast<std::size_t>(cfg.banks)),
       scratch_(static_cast<std::size_t>(cfg.banks), 0) {}
 
-double BankedSram::peak_gbps() const {
-  return static_cast<double>(cfg_.banks * cfg_.bank_width_bytes) * clock_ghz_;
-}
+double BankedSram::peak_gbps() const { return sram_peak_gbps(cfg_, clock_ghz_); }
 
 Flow BankedSram::access(std::uint64_t addr, std::uint64_t bytes, bool write, Flow in,
                         bool streamed) {

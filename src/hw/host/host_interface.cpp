@@ -1,5 +1,7 @@
 #include "maia/hw/host/host_interface.hpp"
 
+#include "maia/hw/chip/peaks.hpp"
+
 namespace maia {
 
 HostInterface::HostInterface(sc_core::sc_module_name name, const PcieConfig& cfg,
@@ -9,9 +11,7 @@ HostInterface::HostInterface(sc_core::sc_module_name name, const PcieConfig& cfg
       chip_clock_ghz_(chip_clock_ghz),
       latency_(ns_to_ps(cfg.latency_ns)) {}
 
-double HostInterface::raw_gbps() const {
-  return static_cast<double>(cfg_.lanes) * cfg_.gtps_per_lane / 8.0;
-}
+double HostInterface::raw_gbps() const { return pcie_raw_gbps(cfg_); }
 
 double HostInterface::payload_gbps() const {
   const double mps = static_cast<double>(cfg_.max_payload_bytes);

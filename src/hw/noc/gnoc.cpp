@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "maia/hw/chip/peaks.hpp"
+
 namespace maia {
 namespace {
 enum Dir { kEast = 0, kWest = 1, kSouth = 2, kNorth = 3 };
@@ -79,9 +81,8 @@ const std::vector<int>& Gnoc::path(int src, int dst) const {
 int Gnoc::hops(int src, int dst) const { return static_cast<int>(path(src, dst).size()); }
 
 double Gnoc::link_gbps(NocPlane plane) const {
-  const auto width =
-      plane == NocPlane::kData ? cfg_.data_link_bytes_per_cycle : cfg_.control_link_bytes_per_cycle;
-  return static_cast<double>(width) * cfg_.clock_ghz;
+  if (plane == NocPlane::kData) return noc_link_gbps(cfg_);
+  return static_cast<double>(cfg_.control_link_bytes_per_cycle) * cfg_.clock_ghz;
 }
 
 Flow Gnoc::traverse(const std::vector<int>& links, NocPlane plane, std::uint64_t bytes, Flow in) {

@@ -13,5 +13,9 @@ double chip_peak_flops(const ChipConfig& c, DType t);
 double noc_link_gbps(const GnocConfig& g);
 // PCIe line rate per direction, GB/s.
 double pcie_raw_gbps(const PcieConfig& p);
+// One SRAM (all banks busy every cycle), GB/s.
+double sram_peak_gbps(const SramConfig& s, double clock_ghz);
+// All enabled tiles' TSRAM plus all clusters' CSRAM, GB/s.
+double chip_sram_peak_gbps(const ChipConfig& c);
 
 }  // namespace maia
