@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "maia/compiler/program_footprint.hpp"
 #include "maia/core/error.hpp"
 #include "maia/hw/chip/peaks.hpp"
 #include "maia/kernels/attention_kernel.hpp"
 #include "maia/kernels/gemm_kernel.hpp"
 #include "maia/kernels/vector_kernel.hpp"
 #include "maia/program/vector_functions.hpp"
+#include "maia/sim/timeline_recording.hpp"
 
 namespace maia {
 namespace {
@@ -19,6 +21,42 @@ double tvp_peak_flops(const ChipConfig& c) {
   return static_cast<double>(c.enabled_tiles() * c.tile.tvp.lanes_16bit * c.tile.tvp.pipes) * 2.0 *
          c.clock_ghz * 1e9;
 }
+
+// The bound: the resource busiest relative to its peak while the operator ran (`span_ns`). TTU
+// and TVP utilisation are measured (busy time of every tile's engine), HBM and SRAM from bytes.
+void set_bound(const ChipConfig& chip, OpMeasurement& m, double ttu_busy, double tvp_busy,
+               double span_ns) {
+  const double t = std::max(span_ns, 1e-9);
+  const double tiles = static_cast<double>(chip.enabled_tiles());
+  const std::pair<double, const char*> use[] = {
+      {ttu_busy / tiles / t, "compute"},
+      {tvp_busy / tiles / t, "vector"},
+      {m.hbm_bytes / hbm_peak_gbps(chip.hbm) / t, "hbm"},
+      {m.sram_bytes / chip_sram_peak_gbps(chip) / t, "sram"},
+  };
+  const auto* top = &use[0];
+  for (const auto& u : use)
+    if (u.first > top->first) top = &u;
+  m.bound = top->second;
+  m.bound_utilisation = top->first;
+}
+
+// Bytes an operator's program moves through HBM and through SRAM (CSRAM and TSRAM, read and
+// written) by its copies and multicasts, to share a phase's measured totals among the operators
+// that ran in it (per instruction).
+std::pair<double, double> dma_bytes(const Program& p, const Instruction& in) {
+  if (in.op != OpCode::kCopy && in.op != OpCode::kMulticast) return {0, 0};
+  const auto b = static_cast<double>(in.bytes);
+  const MemorySpace src = p.buffers[static_cast<std::size_t>(in.src.buffer)].space;
+  const MemorySpace dst = p.buffers[static_cast<std::size_t>(in.dst.buffer)].space;
+  const double copies = in.op == OpCode::kMulticast ? static_cast<double>(in.targets.size()) : 1.0;
+  const double hbm = (src == MemorySpace::kHbm ? b : 0) + (dst == MemorySpace::kHbm ? b : 0);
+  const double sram =
+      (src != MemorySpace::kHbm ? b : 0) + (dst != MemorySpace::kHbm ? b * copies : 0);
+  return {hbm, sram};
+}
+
+std::uint64_t align_up(std::uint64_t x, std::uint64_t a) { return (x + a - 1) / a * a; }
 
 }  // namespace
 
@@ -35,7 +73,8 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
                   prefetched_steps,
                   weights_resident};
     GemmKernel k = build_gemm_kernel(chip, spec);
-    return {std::move(k.program), std::move(k.prefetch)};
+    prune_unwaited_semaphores(k.program);
+    return {std::move(k.program), std::move(k.prefetch), {k.weight_buffer}, k.plan};
   }
   if (const auto* a = std::get_if<AttentionShape>(&op.shape)) {
     AttentionSpec spec;
@@ -47,12 +86,19 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
     spec.q_dtype = a->q_dtype;
     spec.kv_dtype = a->kv_dtype;
     spec.place = place;
-    return {build_attention_kernel(chip, spec), {}};
+    LoweredOp l{build_attention_kernel(chip, spec), {}, {}, {}};
+    prune_unwaited_semaphores(l.program);
+    return l;
   }
   const auto& v = std::get<VectorShape>(op.shape);
-  return {build_vector_kernel(chip, {v.function, v.elements, v.rows,
-                                     vector_function_inputs(v.function), v.dtype, v.dtype, place}),
-          {}};
+  LoweredOp l{
+      build_vector_kernel(chip, {v.function, v.elements, v.rows, vector_function_inputs(v.function),
+                                 v.dtype, v.dtype, place}),
+      {},
+      {},
+      {}};
+  prune_unwaited_semaphores(l.program);
+  return l;
 }
 
 Program lower_operator(const ChipConfig& chip, const Operator& op) {
@@ -143,10 +189,22 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   m.weights_resident = resident;
   m.prefetches_next = prefetch_out;
   m.time_ns = r.time_ns;
-  m.flops = static_cast<double>(op.cost.flops);
   m.hbm_bytes = r.hbm_read_bytes + r.hbm_write_bytes;
   m.sram_bytes =
       r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
+  m.finish_ns = m.time_ns;
+  add_roofline(op, m);
+  double ttu_busy = 0, tvp_busy = 0;
+  for (const auto& e : r.engines) {
+    if (e.name.ends_with(".ttu")) ttu_busy += e.busy_ns;
+    if (e.name.ends_with(".tvp")) tvp_busy += e.busy_ns;
+  }
+  set_bound(chip_, m, ttu_busy, tvp_busy, m.time_ns);
+  if (memoize_) memo_[key] = m;
+  return m;
+}
+
+void OpExecutor::add_roofline(const Operator& op, OpMeasurement& m) const {
   // Roofline from the operator's own cost: FLOPs at the engine's peak, the bytes it must move
   // (weights, activations, KV cache) at HBM peak.
   double peak = tvp_peak_flops(chip_);
@@ -158,31 +216,10 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   const double must_move =
       static_cast<double>(c.weight_bytes + c.activation_read_bytes + c.activation_write_bytes +
                           c.kv_read_bytes + c.kv_write_bytes);
+  m.flops = static_cast<double>(op.cost.flops);
   m.compute_ns = m.flops / peak * 1e9;
   m.memory_ns = must_move / hbm_peak_gbps(chip_.hbm);
   m.roofline_ns = std::max(m.compute_ns, m.memory_ns);
-  // The bound: the resource busiest relative to its peak during the operator. TTU and TVP
-  // utilisation are measured (busy time of every tile's engine), HBM and SRAM from their bytes.
-  const double t = std::max(m.time_ns, 1e-9);
-  double ttu_busy = 0, tvp_busy = 0;
-  for (const auto& e : r.engines) {
-    if (e.name.ends_with(".ttu")) ttu_busy += e.busy_ns;
-    if (e.name.ends_with(".tvp")) tvp_busy += e.busy_ns;
-  }
-  const double tiles = static_cast<double>(chip_.enabled_tiles());
-  const std::pair<double, const char*> use[] = {
-      {ttu_busy / tiles / t, "compute"},
-      {tvp_busy / tiles / t, "vector"},
-      {m.hbm_bytes / hbm_peak_gbps(chip_.hbm) / t, "hbm"},
-      {m.sram_bytes / chip_sram_peak_gbps(chip_) / t, "sram"},
-  };
-  const auto* top = &use[0];
-  for (const auto& u : use)
-    if (u.first > top->first) top = &u;
-  m.bound = top->second;
-  m.bound_utilisation = top->first;
-  if (memoize_) memo_[key] = m;
-  return m;
 }
 
 bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes) {
@@ -192,6 +229,23 @@ bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes) {
 IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
   IterationResult r;
   r.ops.reserve(graph.ops.size());
+  if (overlap_ && !weights_resident_) {
+    for (std::size_t i = 0; i < graph.ops.size();) {
+      const std::size_t end = window_end(graph, i);
+      std::vector<OpMeasurement> w;
+      if (end == i + 1)
+        w.push_back(run(graph.ops[i]));
+      else
+        w = run_window(graph, i, end);
+      for (auto& m : w) {
+        r.time_ns += m.time_ns;
+        if (Timeline* tl = session_.timeline()) record_operator(*tl, m);
+        r.ops.push_back(std::move(m));
+      }
+      i = end;
+    }
+    return r;
+  }
   bool prefetched_in = false;
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const Operator& op = graph.ops[i];
@@ -200,9 +254,188 @@ IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
       next = nullptr;
     r.ops.push_back(run_placed(op, next, prefetched_in, static_cast<int>(i % 2)));
     r.time_ns += r.ops.back().time_ns;
+    if (Timeline* tl = session_.timeline()) record_operator(*tl, r.ops.back());
     prefetched_in = next != nullptr;
   }
   return r;
+}
+
+MergedWindow OpExecutor::plan_window(const OperatorGraph& graph, std::size_t begin,
+                                     std::size_t end) const {
+  const auto tsram = static_cast<std::uint64_t>(chip_.tile.tsram.bytes);
+  const auto csram = static_cast<std::uint64_t>(chip_.cluster.csram.bytes);
+  constexpr std::uint64_t kSramAlign = 4096;
+  constexpr std::uint64_t kHbmAlign = 64ull << 20;
+  // Operators other than GEMMs take what they need; the GEMMs share the rest equally, each
+  // keeping the blocking (and at least the K depth, up to 512) it would have alone: a GEMM that
+  // needs all of TSRAM for its blocks (compute-bound prefill) keeps a phase of its own.
+  std::vector<LoweredOp> lowered(end - begin);
+  std::uint64_t tsram_used = 0, csram_used = 0;
+  int gemms = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (std::holds_alternative<GemmShape>(graph.ops[i].shape)) {
+      ++gemms;
+      continue;
+    }
+    lowered[i - begin] = lower_operator(chip_, graph.ops[i], {}, 0, false);
+    const ProgramFootprint f = program_footprint(lowered[i - begin].program);
+    tsram_used += align_up(f.tsram_end, kSramAlign);
+    csram_used += align_up(f.csram_end, kSramAlign);
+  }
+  if (tsram_used >= tsram || csram_used >= csram)
+    throw InputError("window: the operators' SRAM buffers do not fit side by side");
+  for (std::size_t i = begin; i < end && gemms > 0; ++i) {
+    if (!std::holds_alternative<GemmShape>(graph.ops[i].shape)) continue;
+    const auto share = [&](std::uint64_t total, std::uint64_t used) {
+      return (total - used) / static_cast<std::uint64_t>(gemms) / kSramAlign * kSramAlign;
+    };
+    KernelPlacement place;
+    place.csram_bytes = share(csram, csram_used);
+    place.tsram_bytes = share(tsram, tsram_used);
+    lowered[i - begin] = lower_operator(chip_, graph.ops[i], place, 0, false);
+    const GemmPlan alone = lower_operator(chip_, graph.ops[i], {}, 0, false).gemm_plan;
+    const GemmPlan& p = lowered[i - begin].gemm_plan;
+    if (p.bm != alone.bm || p.bn != alone.bn || p.region_rows != alone.region_rows ||
+        p.bk < std::min<std::int64_t>(alone.bk, 512))
+      throw InputError(fmt::format("window: {} would need a smaller blocking to share TSRAM",
+                                   graph.ops[i].name));
+  }
+  // Place them one after another in every memory, and merge with data gates along the
+  // graph's dependencies.
+  std::uint64_t hbm_at = 0, csram_at = 0, tsram_at = 0;
+  std::vector<WindowOperator> ops;
+  std::string name = "window";
+  for (std::size_t i = begin; i < end; ++i) {
+    LoweredOp& l = lowered[i - begin];
+    const ProgramFootprint f = program_footprint(l.program);
+    relocate_program(l.program, hbm_at, csram_at, tsram_at);
+    hbm_at = align_up(hbm_at + f.hbm_end, kHbmAlign);
+    csram_at = align_up(csram_at + f.csram_end, kSramAlign);
+    tsram_at = align_up(tsram_at + f.tsram_end, kSramAlign);
+    WindowOperator w;
+    w.program = &l.program;
+    w.weight_buffers = l.weight_buffers;
+    for (int d : graph.ops[i].deps)
+      if (d >= static_cast<int>(begin) && d < static_cast<int>(i))
+        w.producers.push_back(d - static_cast<int>(begin));
+    ops.push_back(std::move(w));
+    name += "_" + graph.ops[i].name;
+  }
+  return merge_operators(ops, name, chip_);
+}
+
+std::size_t OpExecutor::window_end(const OperatorGraph& graph, std::size_t begin) {
+  std::size_t end = begin + 1;
+  // A window starts at a GEMM or attention: a vector operator first in a window would be
+  // delayed by the next GEMM's weight stream while the chain waits for its (small) result.
+  if (!std::holds_alternative<GemmShape>(graph.ops[begin].shape)) return end;
+  std::string key = graph.ops[begin].signature;
+  while (end < graph.ops.size() && graph.ops[end].layer == graph.ops[begin].layer) {
+    const std::string next = key + "||" + graph.ops[end].signature;
+    auto it = window_fits_.find(next);
+    if (it == window_fits_.end()) {
+      bool fits = true;
+      try {
+        plan_window(graph, begin, end + 1);
+      } catch (const InputError&) {
+        fits = false;
+      }
+      it = window_fits_.emplace(next, fits).first;
+    }
+    if (!it->second) break;
+    key = next;
+    ++end;
+  }
+  return end;
+}
+
+std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, std::size_t begin,
+                                                  std::size_t end) {
+  std::string key = "window";
+  for (std::size_t i = begin; i < end; ++i) key += "||" + graph.ops[i].signature;
+  // Dependencies inside the window shape its gates: part of the key.
+  for (std::size_t i = begin; i < end; ++i)
+    for (int d : graph.ops[i].deps)
+      if (d >= static_cast<int>(begin))
+        key += fmt::format("|{}<{}", i - begin, d - static_cast<int>(begin));
+  if (memoize_) {
+    const auto it = window_memo_.find(key);
+    if (it != window_memo_.end()) {
+      reused_ += end - begin;
+      std::vector<OpMeasurement> ms = it->second;
+      for (std::size_t i = begin; i < end; ++i) {
+        ms[i - begin].name = graph.ops[i].name;
+        ms[i - begin].layer = graph.ops[i].layer;
+        ms[i - begin].reused = true;
+      }
+      return ms;
+    }
+  }
+  const MergedWindow w = plan_window(graph, begin, end);
+  RunOptions opt;
+  opt.include_module_stats = false;
+  const ProgramResult r = session_.run(w.program, opt);
+  simulated_ += end - begin;
+  const std::size_t n = end - begin;
+  // Each operator's first start and last end, its TTU / TVP busy time, and its DMA bytes.
+  std::vector<double> start(n, r.time_ns), finish(n, 0), ttu(n, 0), tvp(n, 0);
+  for (std::size_t q = 0; q < w.program.queues.size(); ++q) {
+    const auto& spans = r.engines[q].spans_ns;
+    const EngineKind kind = w.program.queues[q].engine;
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const int o = w.owner[q][k];
+      if (o < 0) continue;
+      const auto u = static_cast<std::size_t>(o);
+      start[u] = std::min(start[u], spans[k].first);
+      finish[u] = std::max(finish[u], spans[k].second);
+      if (kind == EngineKind::kTtu) ttu[u] += spans[k].second - spans[k].first;
+      if (kind == EngineKind::kTvp) tvp[u] += spans[k].second - spans[k].first;
+    }
+  }
+  // The phase's measured HBM and SRAM bytes, shared by each operator's own DMA bytes.
+  std::vector<double> op_hbm(n, 0), op_sram(n, 0);
+  double hbm_static = 0, sram_static = 0;
+  for (std::size_t q = 0; q < w.program.queues.size(); ++q) {
+    const Queue& queue = w.program.queues[q];
+    for (std::size_t k = 0; k < queue.instructions.size(); ++k) {
+      const int o = w.owner[q][k];
+      if (o < 0) continue;
+      const auto [h, sr] = dma_bytes(w.program, queue.instructions[k]);
+      op_hbm[static_cast<std::size_t>(o)] += h;
+      op_sram[static_cast<std::size_t>(o)] += sr;
+      hbm_static += h;
+      sram_static += sr;
+    }
+  }
+  const double hbm_measured = r.hbm_read_bytes + r.hbm_write_bytes;
+  const double sram_measured =
+      r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
+  std::vector<OpMeasurement> out;
+  double prev = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Operator& op = graph.ops[begin + i];
+    OpMeasurement m;
+    m.name = op.name;
+    m.layer = op.layer;
+    m.kind = std::string(op.kind());
+    m.signature = op.signature;
+    m.window = static_cast<int>(n);
+    m.start_ns = start[i];
+    m.finish_ns = finish[i];
+    // Its share of the phase: from the previous operator's finish (or the phase start) to its
+    // own; the last takes the phase's end, so the shares sum to the phase.
+    const double f = i + 1 == n ? r.time_ns : std::max(prev, finish[i]);
+    m.time_ns = f - prev;
+    m.overlap_ns = std::max(0.0, std::min(prev, finish[i]) - start[i]);
+    prev = f;
+    m.hbm_bytes = hbm_static > 0 ? hbm_measured * op_hbm[i] / hbm_static : 0;
+    m.sram_bytes = sram_static > 0 ? sram_measured * op_sram[i] / sram_static : 0;
+    add_roofline(op, m);
+    set_bound(chip_, m, ttu[i], tvp[i], finish[i] - start[i]);
+    out.push_back(std::move(m));
+  }
+  if (memoize_) window_memo_[key] = out;
+  return out;
 }
 
 IterationResult run_iteration(OpExecutor& exec, const OperatorGraph& graph) {

@@ -83,9 +83,11 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
   const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + kKvSlots * kv_bytes,
                       t_s = t_v + kKvSlots * kv_bytes, t_o = t_s + 2 * s_bytes,
                       t_end = t_o + o_bytes;
-  if (t_end > static_cast<std::uint64_t>(chip.tile.tsram.bytes))
-    throw InputError(fmt::format("attention kernel: needs {} bytes of TSRAM per tile, has {}",
-                                 t_end, chip.tile.tsram.bytes));
+  const std::uint64_t tsram =
+      tsram_budget(s.place, static_cast<std::uint64_t>(chip.tile.tsram.bytes));
+  if (t_end > tsram)
+    throw InputError(
+        fmt::format("attention kernel: needs {} bytes of TSRAM per tile, has {}", t_end, tsram));
   // HBM: Q and O per (sequence, head, token); K and V cache per (sequence, kv head, token).
   std::vector<std::uint64_t> q_off(s.sequences.size()), kv_off(s.sequences.size());
   std::uint64_t q_total = 0, kv_total = 0;

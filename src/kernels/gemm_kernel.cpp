@@ -67,7 +67,7 @@ std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const R
 GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
   const TtuConfig& ttu = chip.tile.ttu;
   const GemmCost unit = gemm_cost(ttu, 1, 1, 1, s.a_dtype, s.b_dtype);
-  const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
+  const auto tsram = tsram_budget(s.place, static_cast<std::uint64_t>(chip.tile.tsram.bytes));
   auto operands_fit = [&](std::int64_t bm, std::int64_t bn, std::int64_t k) {
     const std::uint64_t acc = dtype_bytes(DType::kFp32, static_cast<std::uint64_t>(bm * bn));
     if (2 * acc >= tsram) return false;
@@ -424,7 +424,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
       }
     }
   }
-  GemmKernel k{pb.build(), plan, std::move(prefetch)};
+  GemmKernel k{pb.build(), plan, std::move(prefetch), hB};
   k.plan.hbm_bytes = hbm_bytes;
   validate_program(k.program, chip);
   return k;

@@ -33,7 +33,7 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
   const std::uint64_t out_row = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(row_len));
   const std::uint64_t per_row = static_cast<std::uint64_t>(s.inputs) * in_row + out_row;
   // Chunk: the rows that fit a quarter of TSRAM per slot (two slots) and the cluster's staging.
-  const auto tsram = static_cast<std::uint64_t>(chip.tile.tsram.bytes);
+  const auto tsram = tsram_budget(s.place, static_cast<std::uint64_t>(chip.tile.tsram.bytes));
   const auto csram = static_cast<std::uint64_t>(chip.cluster.csram.bytes);
   const std::uint64_t csram_budget = s.place.csram_bytes ? s.place.csram_bytes : csram;
   const std::uint64_t slot_budget =
@@ -57,8 +57,10 @@ Program build_vector_kernel(const ChipConfig& chip, const VectorSpec& s) {
   const std::uint64_t piece_in = dtype_bytes(s.dtype, static_cast<std::uint64_t>(len));
   const std::uint64_t piece_out = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(len));
   const std::uint64_t piece_all = static_cast<std::uint64_t>(s.inputs) * piece_in + piece_out;
-  const std::int64_t rows_per_chunk =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(slot_budget / piece_all));
+  // As many rows per chunk as a slot holds, but no more than the busiest tile has (buffers are
+  // sized to what is used, so small operators leave SRAM to the operators they overlap with).
+  const std::int64_t rows_per_chunk = std::clamp<std::int64_t>(
+      static_cast<std::int64_t>(slot_budget / piece_all), 1, (rows + tiles - 1) / tiles);
 
   ProgramBuilder pb(fmt::format("vector_{}_{}x{}", s.function, s.rows, row_len));
   const std::uint64_t total_in = piece_in * static_cast<std::uint64_t>(rows);

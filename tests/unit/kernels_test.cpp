@@ -103,6 +103,7 @@ TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {
       build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{512, 1, true}));
   ChipSession session(cfg);
   OpExecutor exec(session, cfg);
+  exec.set_overlap(false);  // one phase per operator: each has its own time to compare
   const IterationResult r = run_iteration(exec, g);
   ASSERT_EQ(r.ops.size(), g.ops.size());
   for (const auto& m : r.ops) {
@@ -126,8 +127,10 @@ TEST(OpExecutor, WeightPrefetchMovesBytesIntoThePreviousOperator) {
       build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{512, 1, true}));
   ChipSession session(cfg);
   OpExecutor plain(session, cfg, /*memoize=*/false, /*prefetch=*/false);
+  plain.set_overlap(false);
   const IterationResult a = run_iteration(plain, g);
   OpExecutor fetching(session, cfg, /*memoize=*/false, /*prefetch=*/true);
+  fetching.set_overlap(false);  // the prefetch is the serial mode's
   const IterationResult b = run_iteration(fetching, g);
   double bytes_a = 0, bytes_b = 0;
   int prefetched = 0;
@@ -175,6 +178,7 @@ TEST(OpExecutor, SmallModelWeightsStayInSram) {
       build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{256, 1, true}));
   ChipSession session(cfg);
   OpExecutor streaming(session, cfg, /*memoize=*/false);
+  streaming.set_overlap(false);  // compare one phase per operator on both sides
   const IterationResult a = run_iteration(streaming, g);
   OpExecutor resident(session, cfg, /*memoize=*/false);
   resident.set_weights_resident(true);

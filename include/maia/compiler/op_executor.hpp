@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "maia/compiler/operator_window.hpp"
 #include "maia/config/chip_config.hpp"
+#include "maia/kernels/gemm_kernel.hpp"
 #include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
 #include "maia/sim/program_run.hpp"
@@ -21,6 +23,8 @@ namespace maia {
 struct LoweredOp {
   Program program;
   std::vector<PrefetchCopy> prefetch;  // weight loads left to the previous operator
+  std::vector<int> weight_buffers;     // HBM buffers holding weights (GEMM: B)
+  GemmPlan gemm_plan;                  // GEMMs: the blocking chosen
 };
 
 // Lowers one operator to a program on `chip`, its tensors placed by `place`; with
@@ -48,14 +52,27 @@ struct OpMeasurement {
   bool prefetched = false;        // its first weight panels were loaded during the previous op
   bool prefetches_next = false;   // its program also loaded the next operator's first weights
   bool weights_resident = false;  // its weights were read from CSRAM, not HBM
+  // Overlap (operators sharing a phase): time_ns is the operator's share of its phase, from the
+  // previous operator's finish to its own (so the shares sum to the phase); start and finish are
+  // its first instruction's start and last instruction's end from the phase's start.
+  double start_ns = 0, finish_ns = 0;
+  double overlap_ns = 0;  // how long it ran while earlier operators of its phase still ran
+  int window = 1;         // operators in its phase (1: it ran alone)
 };
 
 struct IterationResult;
 
-// Weight prefetch (opt-in): while an operator runs, its program also loads the first K steps'
-// weight panels of the next operator when that is a GEMM and both fit in half of CSRAM
-// (consecutive operators alternate CSRAM halves and HBM regions); the next GEMM then starts with
-// them resident. Operators are separate phases, so the prefetch lengthens the current operator
+// Overlap (default): consecutive operators of a layer share one phase (maia/compiler/
+// operator_window.hpp) when their programs fit side by side: each gets its own TSRAM, CSRAM and
+// HBM window (GEMMs share what the others leave, keeping their blocking), and together they
+// stay within the tiles' and clusters' semaphores. The next operator's weight loads then stream
+// while the current one computes; its activation loads wait for its producers' results through
+// the data gate. Memoisation keys are the window's signatures, so reuse stays exact.
+//
+// Weight prefetch (opt-in, with overlap off): while an operator runs, its program also loads the
+// first K steps' weight panels of the next operator when that is a GEMM and both fit in half of
+// CSRAM (consecutive operators alternate CSRAM halves and HBM regions); the next GEMM then starts
+// with them resident. Operators are separate phases, so the prefetch lengthens the current operator
 // until it lands: it pays only where that operator leaves HBM idle (docs/inference.md).
 // Memoisation keys include the prefetch role, so reuse stays exact per role.
 class OpExecutor {
@@ -69,7 +86,16 @@ class OpExecutor {
   // Keep GEMM weights in CSRAM instead of streaming them from HBM (when the model fits: see
   // weights_fit_sram); a GEMM whose share does not fit its cluster's CSRAM still streams.
   void set_weights_resident(bool on) { weights_resident_ = on; }
+  // Run consecutive operators overlapped (on by default); off: one phase per operator.
+  void set_overlap(bool on) { overlap_ = on; }
+  bool overlap() const { return overlap_; }
   std::uint64_t simulated() const { return simulated_; }
+  // The end of the window that starts at `begin`: the most following operators of the same
+  // layer that fit with it (begin + 1 when none does; a vector operator starts no window).
+  std::size_t window_end(const OperatorGraph& graph, std::size_t begin);
+  // The operators [begin, end) lowered, placed in their own SRAM and HBM windows and merged
+  // with data gates; throws InputError when they do not fit together.
+  MergedWindow plan_window(const OperatorGraph& graph, std::size_t begin, std::size_t end) const;
   std::uint64_t reused() const { return reused_; }
 
  private:
@@ -77,12 +103,18 @@ class OpExecutor {
                            int parity);
   bool can_prefetch(const Operator& op, bool prefetched_in, const Operator& next);
   KernelPlacement half(int parity) const;
+  std::vector<OpMeasurement> run_window(const OperatorGraph& graph, std::size_t begin,
+                                        std::size_t end);
+  void add_roofline(const Operator& op, OpMeasurement& m) const;
 
   ChipSession& session_;
   ChipConfig chip_;
   bool memoize_;
   bool prefetch_;
   bool weights_resident_ = false;
+  bool overlap_ = true;
+  std::map<std::string, bool> window_fits_;
+  std::map<std::string, std::vector<OpMeasurement>> window_memo_;
   std::map<std::string, bool> resident_fits_;
   std::map<std::string, OpMeasurement> memo_;
   std::map<std::string, bool> prefetch_fits_;

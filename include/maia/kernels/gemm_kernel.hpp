@@ -48,6 +48,7 @@ struct GemmKernel {
   Program program;
   GemmPlan plan;
   std::vector<PrefetchCopy> prefetch;  // loads left to the previous operator (prefetched_steps)
+  int weight_buffer = -1;              // the HBM buffer holding B (weights, not activations)
 };
 
 // Throws InputError when the shape is empty or the blocks cannot fit the SRAMs.
