@@ -8,6 +8,7 @@
 #include "maia/core/error.hpp"
 #include "maia/program/program_loader.hpp"
 #include "maia/sim/program_run.hpp"
+#include "timeline_options.hpp"
 
 namespace maia::cli {
 
@@ -16,11 +17,13 @@ int cmd_exec(const std::vector<std::string>& args) {
   ChipOptions chip;
   std::string program_file, out_file;
   double max_ms = 0;
+  TimelineArgs timeline;
   desc.add_options()("help,h", "this help")("program", po::value(&program_file), "program JSON")(
       "json", "print one JSON object instead of the table")(
       "out", po::value(&out_file),
       "also write the JSON result (with all module statistics) to this file")(
       "max-sim-time-ms", po::value(&max_ms), "stop with an error after this much simulated time");
+  add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
   po::positional_options_description pos;
   pos.add("program", 1);
@@ -34,7 +37,16 @@ int cmd_exec(const std::vector<std::string>& args) {
   const Program program = load_program(program_file, cfg);
   RunOptions opt;
   opt.max_sim_time_ms = max_ms;
-  const ProgramResult r = run_program(cfg, program, opt);
+  const auto tl = make_timeline(timeline);
+  ChipSession session(cfg);
+  session.set_timeline(tl.get());
+  const ProgramResult r = session.run(program, opt);
+  if (tl) {
+    // The program as a whole, above its engines.
+    tl->span(SpanKind::kOperator, tl->track("program", 2, "program", 0), r.program, 0,
+             ns_to_ps(r.time_ns));
+    tl->note("operator_detail", "one program: every engine instruction and HBM channel");
+  }
   if (!out_file.empty()) {
     std::ofstream out(out_file);
     if (!out) throw InputError(fmt::format("{}: cannot write file", out_file));
@@ -42,6 +54,7 @@ int cmd_exec(const std::vector<std::string>& args) {
   }
   if (vm.count("json")) {
     std::cout << r.to_json(false).dump(2) << "\n";
+    if (tl) tl->write_file(timeline.file);  // stdout stays one JSON object
     return kExitOk;
   }
   fmt::print("program {}  on {}\n", r.program, r.chip);
@@ -61,6 +74,7 @@ int cmd_exec(const std::vector<std::string>& args) {
   fmt::print("{:<22} {:>16.0f} {:>16.0f}\n", "PCIe (h2d / d2h)", r.pcie_h2d_bytes,
              r.pcie_d2h_bytes);
   fmt::print("\nFLOPs: TTU {:.4g}, TVP {:.4g}\n", r.ttu_flops, r.tvp_flops);
+  if (tl) write_timeline(*tl, timeline.file);
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include "maia/core/error.hpp"
 #include "maia/hw/chip/chip.hpp"
+#include "maia/sim/timeline_recording.hpp"
 
 namespace maia {
 
@@ -63,6 +64,11 @@ ChipSession::~ChipSession() = default;
 
 double ChipSession::now_ns() const { return ps_to_ns(now_ps()); }
 
+void ChipSession::set_timeline(Timeline* timeline) {
+  timeline_ = timeline;
+  if (chip_->hbm()) chip_->hbm()->log_activity(timeline_ != nullptr, kTimelineHbmMergeGap);
+}
+
 ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   Chip& chip = *chip_;
   const bool builtin = chip.hbm() != nullptr;
@@ -117,6 +123,7 @@ ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   r.pcie_d2h_bytes = after.pcie_d2h - before.pcie_d2h;
   r.ttu_flops = after.ttu_flops - before.ttu_flops;
   r.tvp_flops = after.tvp_flops - before.tvp_flops;
+  if (timeline_) record_program_activity(*timeline_, program, chip, start);
   chip.unload();
   if (!opt.include_module_stats) r.modules.clear();
   return r;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/sim/timeline_recording.hpp"
 #include "maia/workload/operator_graph.hpp"
 
 namespace maia {
@@ -61,8 +62,7 @@ MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quan
   return worst;
 }
 
-StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs on*/,
-                                   OpExecutor& exec, const ModelConfig& model,
+StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
                                    const Quantization& quant, const StaticBatchSpec& spec) {
   validate_static_batch(spec);
   StaticBatchResult r;
@@ -70,7 +70,8 @@ StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs o
   r.quant = quant;
   r.spec = spec;
   const std::uint64_t sim0 = exec.simulated(), reused0 = exec.reused();
-
+  Timeline* tl = session.timeline();  // the run starts at time 0 of the timeline
+  if (tl) tl->set_cursor(0);
   r.prefill = run_iteration(exec, build_iteration_graph(model, quant, static_prefill_batch(spec)));
 
   // Decode steps 0 .. gen-2; simulate every stride-th and the last, interpolate the rest.
@@ -82,6 +83,7 @@ StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs o
     DecodeStep& d = r.decode[static_cast<std::size_t>(i)];
     d.context = spec.prompt + i;
     if (i % stride != 0 && i != steps - 1) continue;
+    if (tl) tl->begin_staging();  // its start is known once the steps before it are
     IterationResult it =
         run_iteration(exec, build_iteration_graph(model, quant, static_decode_batch(spec, i)));
     d.time_ns = it.time_ns;
@@ -97,6 +99,7 @@ StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs o
       }
     }
     prev = i;
+    if (tl) tl->commit_staging(static_decode_start(r, static_cast<std::size_t>(i)));
     if (i == steps - 1) {
       r.decode_sample = std::move(it);
       r.decode_sample_context = d.context;
@@ -104,6 +107,7 @@ StaticBatchResult run_static_batch(ChipSession& /*session: the one `exec` runs o
   }
   r.ops_simulated = exec.simulated() - sim0;
   r.ops_reused = exec.reused() - reused0;
+  if (tl) record_static_batch(*tl, r);
   return r;
 }
 

@@ -39,6 +39,7 @@ struct ProgramResult {
 };
 
 class Chip;
+class Timeline;
 
 // One chip in this process's simulation, running programs as successive phases. Resource state
 // (bookings, open HBM rows, refresh phase) carries over from one phase to the next, as on
@@ -57,10 +58,15 @@ class ChipSession {
   ProgramResult run(const Program& program, const RunOptions& opt = {});
   double now_ns() const;
   Chip& chip() { return *chip_; }
+  // Draws every program run from now on (engine instructions, HBM channel activity) on
+  // `timeline` at its cursor (maia/sim/timeline_recording.hpp); nullptr: nothing is drawn.
+  void set_timeline(Timeline* timeline);
+  Timeline* timeline() const { return timeline_; }
 
  private:
   ChipConfig cfg_;
   std::unique_ptr<Chip> chip_;
+  Timeline* timeline_ = nullptr;
 };
 
 // Runs one program on a fresh chip: ChipSession(cfg).run(program).

@@ -14,7 +14,8 @@ HbmSubsystem::HbmSubsystem(sc_core::sc_module_name name, const HbmConfig& cfg)
       stacks_(static_cast<std::size_t>(cfg.stacks)),
       channels_(static_cast<std::size_t>(cfg.channels_per_stack)),
       pseudo_channels_(static_cast<std::size_t>(cfg.pseudo_channels)),
-      peak_gbps_(hbm_peak_gbps(cfg)) {
+      peak_gbps_(hbm_peak_gbps(cfg)),
+      burst_bytes_(static_cast<std::uint64_t>(cfg.burst_bytes)) {
   pcs_.reserve(stacks_ * channels_ * pseudo_channels_);
   for (std::size_t i = 0; i < stacks_ * channels_ * pseudo_channels_; ++i)
     pcs_.emplace_back(cfg, timing_);
@@ -37,8 +38,63 @@ Picos HbmSubsystem::access(std::uint64_t addr, std::uint64_t len, bool write, Pi
       __attribute__((always_inline)) {
     done = std::max(done, pcs[pc_index(loc)].access(loc, write, bursts, arrival));
   };
-  map_.for_each_unit(addr, len, unit);
+  if (!logging_) {
+    map_.for_each_unit(addr, len, unit);
+  } else {
+    const auto logged = [&](const HbmLocation& loc, std::uint32_t, std::uint32_t bursts) {
+      const Picos end = pcs[pc_index(loc)].access(loc, write, bursts, arrival);
+      done = std::max(done, end);
+      log_unit(static_cast<std::size_t>(loc.stack) * channels_ + loc.channel, end, bursts);
+    };
+    map_.for_each_unit(addr, len, logged);
+  }
   return done + timing_.controller_latency;
+}
+
+void HbmSubsystem::log_activity(bool on, Picos merge_gap) {
+  logging_ = on;
+  merge_gap_ = merge_gap;
+  activity_.assign(on ? stacks_ * channels_ : 0, {});
+}
+
+void HbmSubsystem::log_unit(std::size_t channel, Picos data_end, std::uint32_t bursts) {
+  // The unit's bursts are slot_L apart on the bus, the last one ending at data_end.
+  const Picos start = data_end - (static_cast<Picos>(bursts) - 1) * timing_.slot_L - timing_.tBL;
+  auto& v = activity_[channel];
+  const std::uint64_t bytes = bursts * burst_bytes_;
+  const Picos busy = static_cast<Picos>(bursts) * timing_.tBL;
+  if (!v.empty() && start <= v.back().end + merge_gap_ && data_end + merge_gap_ >= v.back().start) {
+    HbmBusyInterval& b = v.back();
+    b.start = std::min(b.start, start);
+    b.end = std::max(b.end, data_end);
+    b.bytes += bytes;
+    b.bus_busy_ps += busy;
+  } else {
+    v.push_back({start, data_end, bytes, busy});
+  }
+}
+
+std::vector<std::vector<HbmBusyInterval>> HbmSubsystem::take_activity() {
+  std::vector<std::vector<HbmBusyInterval>> out(activity_.size());
+  for (std::size_t c = 0; c < activity_.size(); ++c) {
+    auto& v = activity_[c];
+    // Units are logged in issue order, which is nearly but not always time order.
+    std::sort(v.begin(), v.end(), [](const HbmBusyInterval& a, const HbmBusyInterval& b) {
+      return a.start < b.start || (a.start == b.start && a.end < b.end);
+    });
+    for (const auto& i : v) {
+      if (!out[c].empty() && i.start <= out[c].back().end + merge_gap_) {
+        HbmBusyInterval& b = out[c].back();
+        b.end = std::max(b.end, i.end);
+        b.bytes += i.bytes;
+        b.bus_busy_ps += i.bus_busy_ps;
+      } else {
+        out[c].push_back(i);
+      }
+    }
+    v.clear();
+  }
+  return out;
 }
 
 void HbmSubsystem::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

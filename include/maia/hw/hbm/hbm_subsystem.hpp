@@ -22,6 +22,13 @@
 
 namespace maia {
 
+// Data-bus activity of one HBM channel (its pseudo-channels together), for timelines.
+struct HbmBusyInterval {
+  Picos start = 0, end = 0;
+  std::uint64_t bytes = 0;  // whole bursts
+  Picos bus_busy_ps = 0;    // bursts * tBL, summed over the channel's pseudo-channels
+};
+
 class HbmSubsystem : public sc_core::sc_module, public StatsSource {
  public:
   tlm_utils::simple_target_socket<HbmSubsystem> socket;
@@ -45,7 +52,18 @@ class HbmSubsystem : public sc_core::sc_module, public StatsSource {
 
   void collect_stats(std::vector<StatGroup>& out) const override;
 
+  // Timelines: from now on, log (or stop logging) each channel's data-bus busy intervals,
+  // merging bursts less than `merge_gap` apart (off by default: one check per access).
+  void log_activity(bool on, Picos merge_gap = 0);
+  // The intervals logged since the last call, per channel (stack * channels + channel), in time
+  // order; clears the log.
+  std::vector<std::vector<HbmBusyInterval>> take_activity();
+  std::size_t channels_per_stack() const { return channels_; }
+  std::size_t pseudo_channels_per_channel() const { return pseudo_channels_; }
+
  private:
+  void log_unit(std::size_t channel, Picos data_end, std::uint32_t bursts);
+
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
@@ -56,6 +74,10 @@ class HbmSubsystem : public sc_core::sc_module, public StatsSource {
   std::size_t pseudo_channels_;
   double peak_gbps_;
   std::vector<PseudoChannel> pcs_;
+  std::uint64_t burst_bytes_;
+  bool logging_ = false;
+  Picos merge_gap_ = 0;
+  std::vector<std::vector<HbmBusyInterval>> activity_;  // per channel
 };
 
 }  // namespace maia
