@@ -5,6 +5,7 @@
 // also writes requests.csv.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -19,6 +20,7 @@
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
 #include "progress.hpp"
+#include "timeline_options.hpp"
 
 namespace maia::cli {
 namespace {
@@ -137,29 +139,51 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
              j["throughput"]["total_tokens_per_s"].get<double>());
   fmt::print("{:<28} {:>14} submitted, {} completed, {} rejected\n", "requests", s.submitted,
              s.requests.size(), s.rejected);
+  const auto& sv = j["serving"];
+  fmt::print("{:<28} {:>14.3f} requests/s, input {:.1f} tokens/s\n", "request throughput",
+             sv["requests_per_s"].get<double>(), sv["input_tokens_per_s"].get<double>());
+  const auto& good = sv["goodput"];
+  fmt::print("{:<28} {:>13.1f}%  {:.3f} requests/s within TTFT <= {} ms and TPOT <= {} ms\n",
+             "goodput", 100 * good["fraction"].get<double>(), good["requests_per_s"].get<double>(),
+             good["slo_ttft_ms"].get<double>(), good["slo_tpot_ms"].get<double>());
   fmt::print("{:<28} {:>14}\n", "preemptions", r.stats.preemptions);
-  fmt::print("{:<28} {:>13.1f}%\n", "KV utilisation peak", 100 * r.stats.kv.peak_utilisation());
+  fmt::print("{:<28} {:>13.1f}%  (mean {:.1f}%)\n", "KV utilisation peak",
+             100 * r.stats.kv.peak_utilisation(), 100 * sv["kv_mean_utilisation"].get<double>());
   fmt::print("{:<28} {:>13.1f}%  ({} of {} prompt tokens looked up)\n", "prefix cache hit rate",
              100 * j["serving"]["prefix_hit_rate"].get<double>(), r.stats.kv.prefix_hit_tokens,
              r.stats.kv.prefix_query_tokens);
+  const auto& host = sv["host"];
+  fmt::print(
+      "{:<28} {:>14.3f} ms upload ({} bytes), {:.3f} ms return ({} bytes): {:.4f}% of busy time\n",
+      "host interface (PCIe)", host["upload_ms"].get<double>(), r.host_upload_bytes,
+      host["return_ms"].get<double>(), r.host_return_bytes,
+      100 * host["share_of_busy_time"].get<double>());
   fmt::print("{:<28} {:>14} simulated, {} reused of {}{}\n", "iterations", r.simulated_iterations,
              r.reused_iterations, r.iterations,
-             s.workload.value("exact", false) ? " (--exact)" : "");
+             s.workload.value("exact", false)
+                 ? " (--exact)"
+                 : fmt::format(" ({} cost-model points)", r.cost_points_simulated));
   fmt::print("{:<28} {:>14} simulated, {} reused\n", "operators", s.ops_simulated, s.ops_reused);
   fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
              s.wall_s);
 }
 
-}  // namespace
-
-int cmd_run(const std::vector<std::string>& args) {
-  po::options_description desc("maia-sim run --model NAME [options]");
+// The values of maia-sim run's options; one struct so that the option set can be built apart
+// from the command (maia-sim sweep validates its run-option axes against it).
+struct RunArgs {
   ChipOptions chip;
   std::string model_name, out_dir, emit_ops, weights = "fp8", activations = "fp8", kv = "fp8";
   StaticBatchSpec spec;
   TraceSpec trace;
   ServingOptions serving;
-  spec.gen = 128;
+  TimelineArgs timeline;
+  RunArgs() { spec.gen = 128; }
+};
+
+po::options_description run_options(RunArgs& a) {
+  po::options_description desc("maia-sim run --model NAME [options]");
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
+         timeline] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -177,7 +201,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "write the prefill iteration's operator trace to this file")(
       "no-memo", "simulate every operator, even when an identical one was already measured")(
       "prefetch",
-      "load a GEMM's first weight panels during the previous operator (see docs/inference.md)")(
+      "with --no-overlap: load a GEMM's first weight panels during the previous operator")(
+      "no-overlap", "run every operator in a phase of its own (see docs/inference.md)")(
       "stream-weights", "stream weights from HBM even when they would fit in CSRAM")(
       "trace", po::value(&trace.file),
       "serve a request trace (.csv: Azure, .jsonl: Mooncake) with continuous batching instead "
@@ -206,8 +231,55 @@ int cmd_run(const std::vector<std::string>& args) {
       "synthetic: output tokens per request (fixed lengths)")(
       "length-table", po::value(&trace.synthetic.length_table),
       "synthetic: sample prompt/output lengths from this CSV (e.g. traces/sharegpt_8k_...)")(
-      "seed", po::value(&trace.synthetic.seed), "synthetic: random seed");
+      "seed", po::value(&trace.synthetic.seed), "synthetic: random seed")(
+      "slo-ttft-ms", po::value(&serving.slo_ttft_ms)->default_value(serving.slo_ttft_ms),
+      "trace: goodput counts requests with TTFT at most this (0: no TTFT objective)")(
+      "slo-tpot-ms", po::value(&serving.slo_tpot_ms)->default_value(serving.slo_tpot_ms),
+      "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)");
+  add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
+  return desc;
+}
+
+}  // namespace
+
+std::vector<RunOptionName> run_option_names() {
+  RunArgs a;
+  std::vector<RunOptionName> names;
+  const po::options_description desc = run_options(a);
+  for (const auto& o : desc.options())
+    names.push_back({o->long_name(), o->semantic()->max_tokens() > 0});
+  return names;
+}
+
+// The default job (`maia-sim run` with no arguments, `make run`): the first 10 minutes of the
+// Azure conversation trace served by Llama-3.1-70B FP8 on one chip.
+std::vector<std::string> default_run_args() {
+  const std::filesystem::path root =
+      std::filesystem::path(default_models_dir()).parent_path().parent_path();
+  return {"--model",    "llama-3.1-70b",
+          "--trace",    (root / "traces" / "AzureLLMInferenceTrace_conv.csv").string(),
+          "--duration", "600",
+          "--out",      "out/default"};
+}
+
+void check_run_args(const std::vector<std::string>& args) {
+  RunArgs a;
+  parse("run", args, run_options(a));
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    const auto defaults = default_run_args();
+    std::string line;
+    for (const auto& a : defaults) line += " " + a;
+    fmt::print("maia-sim run: no arguments, running the default job: maia-sim run{}\n\n", line);
+    return cmd_run(defaults);
+  }
+  RunArgs a;
+  const po::options_description desc = run_options(a);
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
+         timeline] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -245,8 +317,11 @@ int cmd_run(const std::vector<std::string>& args) {
     // Validates the options and refuses a model that leaves no room for the KV cache.
     serving_scheduler_config(cfg, model, quant, serving);
     const std::vector<Request> requests = load_requests(trace);
+    const auto tl = make_timeline(timeline);
     ChipSession session(cfg);
+    session.set_timeline(tl.get());
     OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
+    exec.set_overlap(vm.count("no-overlap") == 0);
     const std::uint64_t weight_bytes =
         memory_footprint(model, quant, {Sequence{0, 1, true}}).weight_bytes;
     const bool resident = weights_fit_sram(cfg, weight_bytes) && vm.count("stream-weights") == 0;
@@ -267,13 +342,16 @@ int cmd_run(const std::vector<std::string>& args) {
         {"block_tokens", serving.block_tokens},
         {"prefix_caching", serving.prefix_caching},
         {"exact", serving.exact},
-        {"context_bucket_tokens", serving.exact ? 1 : serving.context_bucket_tokens}};
+        {"cost_points_per_octave", serving.exact ? 0 : serving.cost_points_per_octave},
+        {"slo_ttft_ms", serving.slo_ttft_ms},
+        {"slo_tpot_ms", serving.slo_tpot_ms}};
     RunSummary s = serving_summary(r, model.name, cfg.name, quant, memoize, workload);
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!out_dir.empty()) write_serving_outputs(s, r, out_dir);
     print_serving_report(r, s, serving_summary_json(s, r));
     if (!out_dir.empty())
       fmt::print("\nwrote {0}/summary.json, {0}/ops.csv and {0}/requests.csv\n", out_dir);
+    if (tl) write_timeline(*tl, timeline.file);
     return kExitOk;
   }
 
@@ -283,8 +361,11 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
+  const auto tl = make_timeline(timeline);
   ChipSession session(cfg);
+  session.set_timeline(tl.get());
   OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
+  exec.set_overlap(vm.count("no-overlap") == 0);
   // Weights stay in SRAM when they fit (small models); otherwise they stream from HBM.
   const bool resident =
       weights_fit_sram(cfg, footprint.weight_bytes) && vm.count("stream-weights") == 0;
@@ -301,6 +382,7 @@ int cmd_run(const std::vector<std::string>& args) {
   fmt::print("\nweights {}\n", resident ? "resident in CSRAM (they fit in half of it)"
                                         : "streamed from HBM every iteration");
   if (!out_dir.empty()) fmt::print("\nwrote {0}/summary.json and {0}/ops.csv\n", out_dir);
+  if (tl) write_timeline(*tl, timeline.file);
   return kExitOk;
 }
 

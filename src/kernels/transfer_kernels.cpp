@@ -141,4 +141,17 @@ Program build_pcie_traffic(const ChipConfig& chip, const PcieSpec& s) {
   return p;
 }
 
+Program build_host_copy(const ChipConfig& chip, std::uint64_t bytes, bool to_device) {
+  if (bytes == 0) throw InputError("host copy: bytes must be >= 1, got 0");
+  ProgramBuilder pb(fmt::format("host_{}_{}", to_device ? "upload" : "return", bytes));
+  const int host = pb.add_buffer({"host", MemorySpace::kHost, -1, {}, 0, bytes});
+  const int hbm = pb.add_buffer({"hbm", MemorySpace::kHbm, -1, {}, 0, bytes});
+  Queue& dma = pb.queue(ProgramBuilder::host(), EngineKind::kHostDma);
+  pb.append(dma, to_device ? make_copy({host, 0}, {hbm, 0}, bytes)
+                           : make_copy({hbm, 0}, {host, 0}, bytes));
+  Program p = pb.build();
+  validate_program(p, chip);
+  return p;
+}
+
 }  // namespace maia

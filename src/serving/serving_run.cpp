@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <tuple>
-#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -12,15 +12,13 @@
 #include "maia/hw/chip/chip.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/report/percentiles.hpp"
+#include "maia/serving/host_io.hpp"
+#include "maia/serving/iteration_cost_model.hpp"
+#include "maia/serving/serving_timeline.hpp"
 #include "maia/workload/operator_graph.hpp"
 
 namespace maia {
 namespace {
-
-std::int64_t bucket(std::int64_t cached, std::int64_t b) {
-  if (b <= 1) return cached;
-  return (cached + b / 2) / b * b;
-}
 
 Json distribution_ms_s(const std::vector<double>& seconds) {
   const Distribution d = distribution(seconds);
@@ -40,25 +38,6 @@ std::string opt_s(const std::optional<double>& v) {
 }
 
 }  // namespace
-
-std::vector<Sequence> bucketed_batch(const std::vector<Sequence>& batch,
-                                     std::int64_t bucket_tokens) {
-  std::vector<Sequence> out = batch;
-  for (auto& s : out) s.cached_tokens = bucket(s.cached_tokens, bucket_tokens);
-  return out;
-}
-
-std::string serving_batch_signature(const std::vector<Sequence>& batch,
-                                    std::int64_t bucket_tokens) {
-  std::vector<std::tuple<std::int64_t, std::int64_t, bool>> keys;
-  keys.reserve(batch.size());
-  for (const auto& s : batch)
-    keys.emplace_back(bucket(s.cached_tokens, bucket_tokens), s.new_tokens, s.samples);
-  std::sort(keys.begin(), keys.end());
-  std::string sig;
-  for (const auto& [c, n, smp] : keys) sig += fmt::format("{}:{}:{};", c, n, smp ? 1 : 0);
-  return sig;
-}
 
 SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConfig& model,
                                          const Quantization& quant, const ServingOptions& options) {
@@ -85,7 +64,10 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
         "{:.2f} GB",
         model.name, quantization_text(quant), f.weight_bytes / 1e9, f.workspace_bytes / 1e9,
         hbm / 1e9));
-  c.kv_blocks = blocks;
+  if (options.kv_blocks < 0 || options.kv_blocks > blocks)
+    throw InputError(fmt::format("serving: kv blocks must be in [0, {}] (what HBM holds), got {}",
+                                 blocks, options.kv_blocks));
+  c.kv_blocks = options.kv_blocks > 0 ? options.kv_blocks : blocks;
   return c;
 }
 
@@ -107,8 +89,17 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
   }
   const std::uint64_t sim0 = exec.simulated(), reused0 = exec.reused();
 
+  r.slo_ttft_ms = options.slo_ttft_ms;
+  r.slo_tpot_ms = options.slo_tpot_ms;
+  if (options.cost_points_per_octave < 1)
+    throw InputError(fmt::format("serving: cost points per octave must be >= 1, got {}",
+                                 options.cost_points_per_octave));
+
   Scheduler sched(r.config);
-  std::unordered_map<std::string, double> memo;  // signature -> iteration time (ns)
+  IterationCostModel cost(exec, model, quant, options.cost_points_per_octave);
+  HostIo host(session, chip, !options.exact);
+  ServingTimeline timeline(session.timeline(), options.exact);
+  std::unordered_set<std::uint64_t> uploaded;  // requests whose prompt is on the device
   std::size_t next = 0;
   double now = requests.empty() ? 0.0 : requests.front().arrival_s;
   r.first_arrival_s = now;
@@ -135,30 +126,41 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
       now = *t;
       continue;
     }
+    // Host -> device: prompt token ids of requests seen for the first time (a recompute after a
+    // preemption finds them still on the device); device -> host: one token id per sample.
+    std::uint64_t up = 0, back = 0;
+    for (std::size_t i = 0; i < plan.batch.size(); ++i) {
+      if (uploaded.insert(plan.request_ids[i]).second)
+        up += kTokenIdBytes *
+              static_cast<std::uint64_t>(sched.record(plan.request_ids[i]).input_tokens);
+      if (plan.batch[i].emits_token()) back += kTokenIdBytes;
+    }
+    const double up_ns = host.transfer_ns(up, true);
+    timeline.begin_iteration(now, up_ns);
+    const bool is_prefill = plan.prefill_tokens > 0;
+    auto& sample = is_prefill ? r.prefill_sample : r.decode_sample;
     double t_ns = 0;
     bool simulated = true;
-    const bool is_prefill = plan.prefill_tokens > 0;
-    if (options.exact) {
+    if (options.exact || sample.ops.empty()) {
+      // The whole graph of the true batch (also the representative iteration of ops.csv).
       IterationResult it = run_iteration(exec, build_iteration_graph(model, quant, plan.batch));
-      t_ns = it.time_ns;
-      auto& sample = is_prefill ? r.prefill_sample : r.decode_sample;
+      if (options.exact) t_ns = it.time_ns;
       if (sample.ops.empty()) sample = std::move(it);
-    } else {
-      const std::string sig = serving_batch_signature(plan.batch, options.context_bucket_tokens);
-      auto found = memo.find(sig);
-      if (found != memo.end()) {
-        t_ns = found->second;
-        simulated = false;
-      } else {
-        IterationResult it = run_iteration(
-            exec, build_iteration_graph(model, quant,
-                                        bucketed_batch(plan.batch, options.context_bucket_tokens)));
-        t_ns = it.time_ns;
-        memo.emplace(sig, t_ns);
-        auto& sample = is_prefill ? r.prefill_sample : r.decode_sample;
-        if (sample.ops.empty()) sample = std::move(it);
-      }
     }
+    if (!options.exact) {
+      const std::int64_t points = cost.points_simulated();
+      t_ns = cost.time_ns(plan.batch);
+      simulated = cost.points_simulated() > points;
+    }
+    const double back_ns = host.transfer_ns(back, false);
+    r.host_upload_bytes += up;
+    r.host_return_bytes += back;
+    r.host_upload_ns += up_ns;
+    r.host_return_ns += back_ns;
+    t_ns += up_ns + back_ns;
+    timeline.end_iteration(plan, t_ns, up_ns, back_ns, simulated);
+    r.kv_block_seconds += static_cast<double>(sched.stats().kv.used_blocks) * t_ns / 1e9;
+
     ++r.iterations;
     (simulated ? r.simulated_iterations : r.reused_iterations)++;
     ServingPhase& ph = is_prefill ? r.prefill : r.decode;
@@ -175,7 +177,10 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
                         r.iterations, now - r.first_arrival_s});
     }
   }
+  r.cost_points_simulated = cost.points_simulated();
+  r.host_transfers_simulated = host.transfers_simulated();
   r.records = sched.records();
+  timeline.requests(r.records);
   r.stats = sched.stats();
   r.ops_simulated = exec.simulated() - sim0;
   r.ops_reused = exec.reused() - reused0;
@@ -216,24 +221,54 @@ RunSummary serving_summary(const ServingResult& r, const std::string& model,
   return s;
 }
 
+std::int64_t goodput_requests(const ServingResult& r) {
+  std::int64_t n = 0;
+  for (const auto& rec : r.records) {
+    if (!rec.finished()) continue;
+    const bool ttft_ok = r.slo_ttft_ms <= 0 || rec.ttft_s().value_or(0) * 1e3 <= r.slo_ttft_ms;
+    const auto tpot = rec.tpot_s();  // none for one output token: nothing to miss
+    const bool tpot_ok = r.slo_tpot_ms <= 0 || !tpot || *tpot * 1e3 <= r.slo_tpot_ms;
+    if (ttft_ok && tpot_ok) ++n;
+  }
+  return n;
+}
+
 Json serving_summary_json(const RunSummary& s, const ServingResult& r) {
   Json j = summary_json(s);
   std::vector<double> queueing, itl;
-  std::int64_t preempted_requests = 0;
+  std::int64_t preempted_requests = 0, input_tokens = 0;
   for (const auto& rec : r.records) {
     if (!rec.finished()) continue;
     if (auto q = rec.queueing_delay_s()) queueing.push_back(*q);
     for (double g : rec.inter_token_s()) itl.push_back(g);
     if (rec.preemptions > 0) ++preempted_requests;
+    input_tokens += rec.input_tokens;
   }
+  const double makespan = r.makespan_s();
+  const auto per_s = [&](double x) { return makespan > 0 ? x / makespan : 0.0; };
+  const auto completed = static_cast<double>(s.requests.size());
+  const std::int64_t good = goodput_requests(r);
   const auto& kv = r.stats.kv;
+  const double kv_mean =
+      makespan > 0 && r.config.kv_blocks > 0
+          ? r.kv_block_seconds / makespan / static_cast<double>(r.config.kv_blocks)
+          : 0.0;
   j["serving"] = {{"queueing_delay_ms", distribution_ms_s(queueing)},
                   {"inter_token_ms", distribution_ms_s(itl)},
+                  {"requests_per_s", per_s(completed)},
+                  {"input_tokens_per_s", per_s(static_cast<double>(input_tokens))},
+                  {"goodput",
+                   {{"slo_ttft_ms", r.slo_ttft_ms},
+                    {"slo_tpot_ms", r.slo_tpot_ms},
+                    {"requests", good},
+                    {"fraction", completed > 0 ? static_cast<double>(good) / completed : 0.0},
+                    {"requests_per_s", per_s(static_cast<double>(good))}}},
                   {"max_num_seqs", r.config.max_num_seqs},
                   {"max_batched_tokens", r.config.max_batched_tokens},
                   {"block_tokens", r.config.block_tokens},
                   {"kv_blocks", r.config.kv_blocks},
                   {"kv_block_bytes", r.kv_block_bytes},
+                  {"kv_mean_utilisation", kv_mean},
                   {"kv_peak_utilisation", kv.peak_utilisation()},
                   {"preemptions", r.stats.preemptions},
                   {"preempted_requests", preempted_requests},
@@ -246,9 +281,19 @@ Json serving_summary_json(const RunSummary& s, const ServingResult& r) {
                                           : 0.0},
                   {"prefill_tokens", r.stats.prefill_tokens},
                   {"decode_tokens", r.stats.decode_tokens},
+                  {"host",
+                   {{"upload_bytes", r.host_upload_bytes},
+                    {"return_bytes", r.host_return_bytes},
+                    {"upload_ms", r.host_upload_ns / 1e6},
+                    {"return_ms", r.host_return_ns / 1e6},
+                    {"share_of_busy_time", r.prefill.time_ns + r.decode.time_ns > 0
+                                               ? (r.host_upload_ns + r.host_return_ns) /
+                                                     (r.prefill.time_ns + r.decode.time_ns)
+                                               : 0.0}}},
                   {"iterations", r.iterations},
                   {"iterations_simulated", r.simulated_iterations},
-                  {"iterations_reused", r.reused_iterations}};
+                  {"iterations_reused", r.reused_iterations},
+                  {"cost_points_simulated", r.cost_points_simulated}};
   return j;
 }
 

@@ -4,6 +4,7 @@
 // process); run directly, the tests share one session.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -13,6 +14,8 @@
 #include <systemc>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/serving/host_io.hpp"
+#include "maia/serving/iteration_cost_model.hpp"
 #include "maia/serving/serving_run.hpp"
 #include "maia/workload/operator_graph.hpp"
 
@@ -71,17 +74,6 @@ double mean_ttft(const ServingResult& r) {
   return n ? sum / n : 0;
 }
 
-double mean_tpot(const ServingResult& r) {
-  double sum = 0;
-  int n = 0;
-  for (const auto& rec : r.records)
-    if (auto t = rec.tpot_s()) {
-      sum += *t;
-      ++n;
-    }
-  return n ? sum / n : 0;
-}
-
 TEST(ServingRun, CompletesAllAndConservesTokens) {
   const ModelConfig model = llama8b();
   const auto reqs = requests(20, 200.0);
@@ -116,19 +108,52 @@ TEST(ServingRun, CompletesAllAndConservesTokens) {
   EXPECT_GT(j["serving"]["kv_peak_utilisation"].get<double>(), 0);
 }
 
+// Latency statistic `p` (0 = mean, else a percentile) over completed requests.
+double stat(const ServingResult& r, bool ttft, int p) {
+  std::vector<double> v;
+  for (const auto& rec : r.records) {
+    const auto x = ttft ? rec.ttft_s() : rec.tpot_s();
+    if (rec.finished() && x) v.push_back(*x);
+  }
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  if (p == 0) return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::max<std::size_t>(rank, 1) - 1];
+}
+
 TEST(ServingRun, MemoisedAgreesWithExact) {
+  // A few hundred requests with varied prompts and outputs, enough decodes in flight that
+  // batches mix decodes of different contexts with prefill chunks.
   const ModelConfig model = llama8b();
-  const auto reqs = requests(20, 200.0);
-  const ServingResult memo =
-      run_serving(rig().session, rig().exec, model, kFp8, reqs, options(false));
-  const ServingResult exact =
-      run_serving(rig().session, rig().exec, model, kFp8, reqs, options(true));
+  std::vector<Request> reqs;
+  for (int i = 0; i < 240; ++i) {
+    Request r;
+    r.id = static_cast<std::uint64_t>(i);
+    r.arrival_s = i / 150.0;
+    r.input_tokens = 64 + (i * 389) % 1500;
+    r.output_tokens = 4 + (i * 37) % 60;
+    reqs.push_back(r);
+  }
+  ServingOptions o;
+  o.max_num_seqs = 48;
+  o.max_batched_tokens = 2048;
+  const ServingResult memo = run_serving(rig().session, rig().exec, model, kFp8, reqs, o);
+  o.exact = true;
+  const ServingResult exact = run_serving(rig().session, rig().exec, model, kFp8, reqs, o);
   EXPECT_EQ(exact.reused_iterations, 0);
   EXPECT_EQ(exact.simulated_iterations, exact.iterations);
-  const double t_m = mean_ttft(memo), t_e = mean_ttft(exact);
-  const double p_m = mean_tpot(memo), p_e = mean_tpot(exact);
-  EXPECT_NEAR(t_m, t_e, 0.02 * t_e);
-  EXPECT_NEAR(p_m, p_e, 0.02 * p_e);
+  EXPECT_LT(memo.simulated_iterations, memo.iterations / 2);  // the model does reuse
+  // The bounds documented in docs/serving.md ("Iteration cost model"): means within 3%, p99
+  // within 6% (the model prices a decode batch at its mean context, a little below the same
+  // batch with spread contexts).
+  for (bool ttft : {true, false})
+    for (int p : {0, 99}) {
+      const double m = stat(memo, ttft, p), e = stat(exact, ttft, p);
+      EXPECT_GT(e, 0);
+      EXPECT_NEAR(m, e, (p ? 0.06 : 0.03) * e)
+          << (ttft ? "TTFT" : "TPOT") << (p ? " p99" : " mean");
+    }
 }
 
 TEST(ServingRun, HigherArrivalRateRaisesTtft) {
@@ -142,14 +167,59 @@ TEST(ServingRun, HigherArrivalRateRaisesTtft) {
   EXPECT_GT(mean_ttft(fast), mean_ttft(slow));
 }
 
-TEST(ServingRun, BatchSignatureBucketsContext) {
-  const std::vector<Sequence> a{{100, 1, true}, {300, 1, true}};
-  const std::vector<Sequence> b{{260, 1, true}, {120, 1, true}};
-  EXPECT_EQ(serving_batch_signature(a, 256), serving_batch_signature(b, 256));
-  EXPECT_NE(serving_batch_signature(a, 1), serving_batch_signature(b, 1));
-  const auto bucketed = bucketed_batch(a, 256);
-  EXPECT_EQ(bucketed[0].cached_tokens, 0);
-  EXPECT_EQ(bucketed[1].cached_tokens, 256);
+TEST(ServingRun, CostGridBracketsEveryValue) {
+  for (int p : {1, 4, 8}) {
+    for (double x : {0.0, 1.0, 7.5, 15.0, 16.0, 17.0, 100.0, 255.5, 256.0, 1000.0, 8191.0}) {
+      const auto [lo, hi] = cost_grid_bracket(x, p);
+      EXPECT_LE(static_cast<double>(lo), x);
+      EXPECT_GE(static_cast<double>(hi), x);
+      EXPECT_EQ(lo == hi, static_cast<double>(lo) == x) << x;
+      // The bracket is at most one grid step of the octave: 1/p of it (1 below 16).
+      EXPECT_LE(hi - lo, std::max<std::int64_t>(1, static_cast<std::int64_t>(x) / p)) << x;
+      // Both ends are grid points themselves.
+      EXPECT_EQ(cost_grid_bracket(static_cast<double>(lo), p).second, lo);
+      EXPECT_EQ(cost_grid_bracket(static_cast<double>(hi), p).second, hi);
+    }
+  }
+}
+
+TEST(ServingRun, CostModelMatchesTheWholeGraphOnGridPoints) {
+  // On grid points nothing is interpolated: a decode batch of equal contexts, and a single
+  // prefill chunk, are measured whole, so the model reproduces the whole graph's time.
+  const ModelConfig model = llama8b();
+  IterationCostModel cost(rig().exec, model, kFp8);
+  const std::vector<Sequence> decode(8, Sequence{512, 1, true});
+  const double whole =
+      run_iteration(rig().exec, build_iteration_graph(model, kFp8, decode)).time_ns;
+  EXPECT_NEAR(cost.time_ns(decode), whole, 1e-6 * whole);
+  const std::vector<Sequence> prefill{Sequence{0, 256, true}};
+  const double whole_p =
+      run_iteration(rig().exec, build_iteration_graph(model, kFp8, prefill)).time_ns;
+  EXPECT_NEAR(cost.time_ns(prefill), whole_p, 1e-6 * whole_p);
+  // Parts grow with their arguments.
+  EXPECT_GT(cost.decode_ns(64, 512), cost.decode_ns(8, 512));
+  EXPECT_GT(cost.decode_ns(8, 4096), cost.decode_ns(8, 256));
+  EXPECT_GT(cost.chunk_ns(0, 1024), cost.chunk_ns(0, 128));
+  EXPECT_GT(cost.chunk_ns(2048, 256), cost.chunk_ns(0, 256));
+}
+
+TEST(ServingRun, HostTransfersAreCountedAndTimed) {
+  const ModelConfig model = llama8b();
+  const auto reqs = requests(10, 200.0);
+  const ServingResult r = run_serving(rig().session, rig().exec, model, kFp8, reqs, options(false));
+  std::uint64_t prompt = 0, out = 0;
+  for (const auto& q : reqs) {
+    prompt += static_cast<std::uint64_t>(q.input_tokens);
+    out += static_cast<std::uint64_t>(q.output_tokens);
+  }
+  // Every prompt goes up once and every output token comes back once, 4 bytes per token id.
+  EXPECT_EQ(r.host_upload_bytes, kTokenIdBytes * prompt);
+  EXPECT_EQ(r.host_return_bytes, kTokenIdBytes * out);
+  EXPECT_GT(r.host_upload_ns, 0);
+  EXPECT_GT(r.host_return_ns, 0);
+  // Each transfer takes at least the PCIe one-way latency; they are part of the busy time.
+  EXPECT_GE(r.host_return_ns, chip().pcie.latency_ns);
+  EXPECT_LT(r.host_upload_ns + r.host_return_ns, r.prefill.time_ns + r.decode.time_ns);
 }
 
 }  // namespace

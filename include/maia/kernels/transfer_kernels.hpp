@@ -36,4 +36,8 @@ struct PcieSpec {
 // host.dma: host -> HBM, then HBM -> host; host.cmd: one command (its latency is its span).
 Program build_pcie_traffic(const ChipConfig& chip, const PcieSpec& spec);
 
+// One host.dma copy of `bytes` over PCIe: host DRAM -> HBM (to_device) or HBM -> host DRAM.
+// A serving iteration's prompt upload and token return.
+Program build_host_copy(const ChipConfig& chip, std::uint64_t bytes, bool to_device);
+
 }  // namespace maia

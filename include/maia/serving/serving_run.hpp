@@ -1,8 +1,9 @@
 #pragma once
 // The serving loop: requests arrive over simulated time, the continuous-batching Scheduler
-// (docs/scheduler.md) plans each iteration, and the iteration's operator graph runs on the chip
-// model (OpExecutor) to say how long it took. Whole iterations are memoised by a batch signature
-// with each sequence's cached context bucketed (see serving_batch_signature) unless `exact`.
+// (docs/scheduler.md) plans each iteration, and the chip model (one ChipSession) says how long it
+// took: the prompt upload and token return over the host interface (HostIo) plus the iteration's
+// operators, either the whole operator graph of the true batch (`exact`) or the
+// IterationCostModel's interpolation of separately measured parts (docs/serving.md).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,12 +33,19 @@ struct ServingOptions {
   std::int64_t max_num_seqs = 256;
   std::int64_t max_batched_tokens = 8192;
   std::int64_t block_tokens = 16;
+  // KV cache capacity in blocks; 0: what HBM holds after weights and workspace. Set, it must
+  // not exceed that (a smaller cache, e.g. to study preemption).
+  std::int64_t kv_blocks = 0;
   bool prefix_caching = true;
-  // Simulate every iteration; otherwise iterations with equal signatures reuse one measurement.
+  // Simulate every iteration's whole operator graph; otherwise the IterationCostModel
+  // interpolates measured parts (and host transfers of equal size reuse one measurement).
   bool exact = false;
-  // Cached context of each sequence is rounded to the nearest multiple of this for the signature
-  // (and the representative batch simulated for it).
-  std::int64_t context_bucket_tokens = 256;
+  // Grid points per octave of the cost model's arguments.
+  int cost_points_per_octave = 8;
+  // Service-level objectives for goodput: a completed request meets them when its TTFT and TPOT
+  // are at most these (<= 0: that objective is not applied).
+  double slo_ttft_ms = 2000;
+  double slo_tpot_ms = 100;
   // Called after every iteration (the caller throttles its output).
   std::function<void(const ServingProgress&)> progress;
 };
@@ -57,19 +65,24 @@ struct ServingResult {
   std::uint64_t kv_block_bytes = 0;
   MemoryFootprint memory;  // weights + workspace + the KV cache capacity
   std::uint64_t hbm_capacity_bytes = 0;
+  // Iterations; of which simulated (exact: all; otherwise those that measured a new grid
+  // point of the cost model) and reused (the rest).
   std::int64_t iterations = 0, simulated_iterations = 0, reused_iterations = 0;
+  std::int64_t cost_points_simulated = 0;  // grid points measured by the cost model
+  // Host interface: prompt token ids uploaded, sampled token ids returned, and the time both
+  // took (included in the iterations' times and so in the phases).
+  std::uint64_t host_upload_bytes = 0, host_return_bytes = 0;
+  double host_upload_ns = 0, host_return_ns = 0;
+  std::int64_t host_transfers_simulated = 0;
+  // Sum over iterations of KV blocks in use x the iteration's time (block-seconds).
+  double kv_block_seconds = 0;
+  double slo_ttft_ms = 0, slo_tpot_ms = 0;  // as run
   ServingPhase prefill, decode;
   double first_arrival_s = 0, end_s = 0;            // makespan = end_s - first_arrival_s
   std::uint64_t ops_simulated = 0, ops_reused = 0;  // over this run
   IterationResult prefill_sample, decode_sample;    // first simulated iteration of each kind
   double makespan_s() const { return end_s - first_arrival_s; }
 };
-
-// The signature of a batch: the sorted (bucketed cached, new, samples) of its sequences.
-std::string serving_batch_signature(const std::vector<Sequence>& batch, std::int64_t bucket_tokens);
-// The batch whose cached contexts are rounded to the nearest multiple of bucket_tokens (ties up).
-std::vector<Sequence> bucketed_batch(const std::vector<Sequence>& batch,
-                                     std::int64_t bucket_tokens);
 
 // The SchedulerConfig of `options` with kv_blocks = (HBM - weights - workspace) / KV bytes of
 // one block; InputError when not even one block fits.
@@ -85,8 +98,10 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
 RunSummary serving_summary(const ServingResult& r, const std::string& model,
                            const std::string& chip, const Quantization& quant, bool memoize,
                            const Json& workload);
-// summary_json plus a "serving" block (queueing delay, inter-token latency, KV, preemptions,
-// prefix cache, iterations).
+// Requests that completed within both SLOs of the run (see ServingOptions).
+std::int64_t goodput_requests(const ServingResult& r);
+// summary_json plus a "serving" block (queueing delay, inter-token latency, request rate,
+// goodput, KV, preemptions, prefix cache, host transfers, iterations).
 Json serving_summary_json(const RunSummary& s, const ServingResult& r);
 // DIR/requests.csv: one row per request.
 void write_requests_csv(const ServingResult& r, const std::string& file);

@@ -1,0 +1,62 @@
+#pragma once
+// The time of a serving iteration interpolated from whole-iteration measurements, so a long
+// trace needs few chip simulations (docs/serving.md, "Iteration cost model"):
+//
+//   t(batch) = decode(n, mean context of the n decodes) + sum over prefill chunks of chunk(c, q)
+//
+// decode(n, c): the whole operator graph of n one-token sequences, each after c cached tokens,
+// all sampling (for n = 0: one such sequence after 0 tokens, the iteration's fixed cost,
+// sampling only if some chunk samples); chunk(c, q): the graph of one sampling chunk of q new
+// tokens after c cached ones, less that fixed cost. Every measurement is run_iteration on the
+// serving run's OpExecutor (the same ChipSession, operator overlap and memoisation as an exact
+// iteration), at grid points: every integer below 16, then 8 per octave of each argument; values in
+// between are interpolated bilinearly.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "maia/compiler/op_executor.hpp"
+#include "maia/workload/batch.hpp"
+#include "maia/workload/model_config.hpp"
+#include "maia/workload/quantization.hpp"
+
+namespace maia {
+
+// Grid points around x >= 0: x itself below 16, else the multiples of 2^floor(log2 x) / p
+// (p points per octave) just below and above x. lo <= x <= hi, lo == hi only on a grid point.
+std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per_octave);
+
+class IterationCostModel {
+ public:
+  IterationCostModel(OpExecutor& exec, const ModelConfig& model, const Quantization& quant,
+                     int points_per_octave = 8);
+
+  // The iteration's estimated time, ns. Grid points not yet measured are simulated now.
+  double time_ns(const std::vector<Sequence>& batch);
+
+  // Grid points simulated so far (one whole iteration each).
+  std::int64_t points_simulated() const { return points_; }
+
+  // The parts (ns), exposed for tests.
+  double decode_ns(double sequences, double context);
+  double chunk_ns(double cached, double tokens);
+  // One sequence of one token after none: the iteration's fixed cost, with or without sampling.
+  double fixed_ns(bool samples);
+
+ private:
+  double measure(const std::vector<Sequence>& batch);
+  double interpolate(std::map<std::pair<std::int64_t, std::int64_t>, double>& memo, double x,
+                     double y, bool decode);
+
+  OpExecutor& exec_;
+  ModelConfig model_;
+  Quantization quant_;
+  int per_octave_;
+  std::int64_t points_ = 0;
+  std::optional<double> fixed_, fixed_silent_;
+  std::map<std::pair<std::int64_t, std::int64_t>, double> decode_, chunk_;
+};
+
+}  // namespace maia

@@ -1,0 +1,97 @@
+#include "maia/serving/iteration_cost_model.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "maia/workload/operator_graph.hpp"
+
+namespace maia {
+namespace {
+
+constexpr std::int64_t kExactBelow = 16;
+
+double lerp(double x, double x0, double x1, double y0, double y1) {
+  return x1 == x0 ? y0 : y0 + (x - x0) / (x1 - x0) * (y1 - y0);
+}
+
+}  // namespace
+
+std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per_octave) {
+  const auto xi = static_cast<std::int64_t>(std::floor(std::max(0.0, x)));
+  std::int64_t step = 1;
+  if (xi >= kExactBelow) {
+    const auto octave = static_cast<std::int64_t>(std::bit_floor(static_cast<std::uint64_t>(xi)));
+    step = std::max<std::int64_t>(1, octave / std::max(1, points_per_octave));
+  }
+  const std::int64_t lo = xi / step * step;
+  return {lo, static_cast<double>(lo) == x ? lo : lo + step};
+}
+
+IterationCostModel::IterationCostModel(OpExecutor& exec, const ModelConfig& model,
+                                       const Quantization& quant, int points_per_octave)
+    : exec_(exec), model_(model), quant_(quant), per_octave_(points_per_octave) {}
+
+double IterationCostModel::measure(const std::vector<Sequence>& batch) {
+  ++points_;
+  return run_iteration(exec_, build_iteration_graph(model_, quant_, batch)).time_ns;
+}
+
+double IterationCostModel::fixed_ns(bool samples) {
+  std::optional<double>& f = samples ? fixed_ : fixed_silent_;
+  if (!f) f = measure({Sequence{0, 1, samples}});
+  return *f;
+}
+
+double IterationCostModel::interpolate(
+    std::map<std::pair<std::int64_t, std::int64_t>, double>& memo, double x, double y,
+    bool decode) {
+  const auto [x0, x1] = cost_grid_bracket(x, per_octave_);
+  const auto [y0, y1] = cost_grid_bracket(y, per_octave_);
+  const auto at = [&](std::int64_t a, std::int64_t b) {
+    auto it = memo.find({a, b});
+    if (it == memo.end()) {
+      // decode: a sequences of one new token after b cached; chunk: b new after a cached.
+      const double t =
+          decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a), Sequence{b, 1, true}))
+                 : measure({Sequence{a, b, true}}) - fixed_ns(true);
+      it = memo.emplace(std::make_pair(a, b), t).first;
+    }
+    return it->second;
+  };
+  const auto along_y = [&](std::int64_t a) {
+    return y1 == y0
+               ? at(a, y0)
+               : lerp(y, static_cast<double>(y0), static_cast<double>(y1), at(a, y0), at(a, y1));
+  };
+  if (x1 == x0) return along_y(x0);
+  return lerp(x, static_cast<double>(x0), static_cast<double>(x1), along_y(x0), along_y(x1));
+}
+
+double IterationCostModel::decode_ns(double sequences, double context) {
+  return sequences <= 0 ? fixed_ns(true) : interpolate(decode_, sequences, context, true);
+}
+
+double IterationCostModel::chunk_ns(double cached, double tokens) {
+  return tokens <= 0 ? 0.0 : interpolate(chunk_, cached, tokens, false);
+}
+
+double IterationCostModel::time_ns(const std::vector<Sequence>& batch) {
+  std::int64_t decodes = 0;
+  double decode_context = 0, chunks = 0;
+  bool samples = false;
+  for (const auto& s : batch) {
+    samples = samples || s.emits_token();
+    if (s.new_tokens == 1) {
+      ++decodes;
+      decode_context += static_cast<double>(s.cached_tokens);
+    } else if (s.new_tokens > 1) {
+      chunks += chunk_ns(static_cast<double>(s.cached_tokens), static_cast<double>(s.new_tokens));
+    }
+  }
+  const double n = static_cast<double>(decodes);
+  // Without decodes the fixed cost includes the LM head only when some chunk samples.
+  return (decodes > 0 ? decode_ns(n, decode_context / n) : fixed_ns(samples)) + chunks;
+}
+
+}  // namespace maia
