@@ -4,7 +4,8 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 APT_PACKAGES = cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libfmt-dev \
-               libspdlog-dev libboost-program-options-dev libgtest-dev libbenchmark-dev
+               libspdlog-dev libboost-program-options-dev libgtest-dev libbenchmark-dev \
+               libopenmpi-dev openmpi-bin
 
 .PHONY: all deps configure build run microbench test bench format clean
 
@@ -19,9 +20,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The default job: Llama-3.1-70B, FP8, a static batch of 32 x (2048 prompt + 128 output tokens).
+# The default job: the first 10 minutes of the Azure conversation trace served by Llama-3.1-70B
+# FP8 on one Maia 200 (maia-sim run with no arguments); summary table printed, files in out/default.
 run: build
-	@$(BUILD_DIR)/maia-sim run --model llama-3.1-70b --batch 32 --prompt 2048 --gen 128 --out out/default
+	@$(BUILD_DIR)/maia-sim run
 
 microbench: build
 	@$(BUILD_DIR)/maia-sim microbench all

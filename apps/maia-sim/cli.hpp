@@ -36,10 +36,25 @@ std::string default_chip_file();
 // tree's this binary was built from.
 std::string default_models_dir();
 
+int cmd_compare(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_exec(const std::vector<std::string>& args);
 int cmd_microbench(const std::vector<std::string>& args);
 int cmd_ops(const std::vector<std::string>& args);
+int cmd_regress(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
+int cmd_sweep_merge(const std::vector<std::string>& args);
+int cmd_sweep_report(const std::vector<std::string>& args);
+
+// The options of maia-sim run (long names; takes_value false for flags such as --exact), for
+// maia-sim sweep to validate run-option axes against.
+struct RunOptionName {
+  std::string name;
+  bool takes_value;
+};
+std::vector<RunOptionName> run_option_names();
+// Parses maia-sim run arguments without running; InputError as maia-sim run would report it.
+void check_run_args(const std::vector<std::string>& args);
 
 }  // namespace maia::cli

@@ -22,6 +22,11 @@ commands:
   run          a static batch of a model (--model llama-3.1-8b): TTFT, TPOT, tokens/s, per-op
                roofline (docs/outputs.md)
   ops          run an operator trace (docs/workloads.md) and report each operator's time
+  sweep        run a design-space sweep spec, in parallel, resumable, or under MPI
+               (docs/sweeps.md); sweep-merge joins shards, sweep-report ranks the results
+  compare      compare two results (run directories, summary.json, microbench or bench JSON):
+               every metric's delta and verdict, and the operators that moved (docs/regression.md)
+  regress      run a regression suite against its baselines; --update rewrites them (docs/ci.md)
 )";
 
 }  // namespace
@@ -40,6 +45,11 @@ int sc_main(int argc, char** argv) {
     if (cmd == "microbench") return maia::cli::cmd_microbench(args);
     if (cmd == "run") return maia::cli::cmd_run(args);
     if (cmd == "ops") return maia::cli::cmd_ops(args);
+    if (cmd == "sweep") return maia::cli::cmd_sweep(args);
+    if (cmd == "sweep-merge") return maia::cli::cmd_sweep_merge(args);
+    if (cmd == "sweep-report") return maia::cli::cmd_sweep_report(args);
+    if (cmd == "compare") return maia::cli::cmd_compare(args);
+    if (cmd == "regress") return maia::cli::cmd_regress(args);
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;
   } catch (const maia::InputError& e) {

@@ -1,0 +1,41 @@
+#pragma once
+// A child process for one sweep point: started with its output and errors in files, in its own
+// process group (a terminal's Ctrl-C reaches only the sweep, which then stops its children) and
+// killed if the sweep itself dies. Polled, never blocked on, so one thread runs many.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace maia {
+
+struct ChildExit {
+  int exit_code = -1;  // when it exited
+  int signal = 0;      // when a signal ended it
+  bool timed_out = false;
+  double wall_s = 0;
+};
+
+class ChildProcess {
+ public:
+  // InputError when it cannot be started.
+  ChildProcess(const std::string& exe, const std::vector<std::string>& args,
+               const std::string& stdout_file, const std::string& stderr_file);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Its end, once it has ended; with timeout_s > 0, one running longer is killed and reported
+  // as timed out.
+  std::optional<ChildExit> poll(double timeout_s);
+  // Kills it (and its group) and reaps it.
+  void kill();
+
+ private:
+  int pid_ = -1;
+  double start_s_ = 0;
+};
+
+// Seconds on a monotonic clock (progress and timeouts only; never in results).
+double monotonic_s();
+
+}  // namespace maia

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end checks of maia-sim sweep, sweep-merge and sweep-report on tiny points: spec errors,
+# counts, parallel run, resume after an interrupted sweep (completed points are not run again),
+# a failing point isolated, timeouts, shards + merge and MPI equal to the local run.
+# usage: sweep_test.sh MAIA_SIM SOURCE_DIR
+set -u
+sim="$1"
+src="$2"
+cd "$src" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
+expect() {
+  local code="$1" pattern="$2"
+  shift 2
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    bad "$* output lacks /$pattern/: $out"
+    return
+  fi
+  ok
+}
+# rows FILE STATUS: rows of a results.jsonl with that status
+rows() { grep -c "\"status\":\"$2\"" "$1"; }
+
+tiny=examples/sweeps/tiny.json
+
+# Spec errors: exit 2, the JSON path and a suggestion.
+cat >"$tmp/typo.json" <<'JSON'
+{"base": {"model": "llama-3.1-8b"}, "axes": [{"path": "hbm.stakcs", "values": [4]}]}
+JSON
+expect 2 "axes\[0\].path: 'hbm.stakcs' is not a chip knob \(did you mean 'hbm.stacks'\?\)" \
+  "$sim" sweep "$tmp/typo.json" --out "$tmp/typo"
+cat >"$tmp/tp.json" <<'JSON'
+{"base": {"model": "llama-3.1-8b"}, "axes": [{"option": "tp", "values": [1, 2]}]}
+JSON
+expect 2 "'tp' is not an option of maia-sim run" "$sim" sweep "$tmp/tp.json" --out "$tmp/tp"
+cat >"$tmp/badval.json" <<'JSON'
+{"base": {"model": "llama-3.1-8b"}, "axes": [{"option": "batch", "values": ["eight"]}]}
+JSON
+expect 2 "point 0 \(batch=eight\).*--batch" "$sim" sweep "$tmp/badval.json" --out "$tmp/bv"
+expect 2 "--shard" "$sim" sweep "$tiny" --out "$tmp/x" --shard 2/2
+
+# Counts: 2 x 3 x 3 with 6 ruled out by the SRAM budget; a zip group of 3 x 2 models.
+expect 0 "18 points: 12 to run, 6 skipped" "$sim" sweep examples/sweeps/hbm-sram-batch.json --dry-run
+expect 0 "6 points: 6 to run, 0 skipped" "$sim" sweep examples/sweeps/hbm-stacks-zip.json --dry-run
+
+# A local run: every point ok, one row each, outputs per point.
+expect 0 "4 points: 4 ok, 0 failed" "$sim" sweep "$tiny" --jobs 2 --out "$tmp/local"
+[ "$(rows "$tmp/local/results.jsonl" ok)" -eq 4 ] && ok || bad "local: 4 ok rows"
+[ "$(ls "$tmp"/local/points/*/summary.json | wc -l)" -eq 4 ] && ok || bad "local: 4 summaries"
+[ "$(wc -l <"$tmp/local/results.csv")" -eq 5 ] && ok || bad "local: csv header + 4 rows"
+
+# Resume: the same command again runs nothing.
+before=$(stat -c %Y "$tmp"/local/points/*/summary.json | sort | tr '\n' ' ')
+expect 0 "4 resumed" "$sim" sweep "$tiny" --jobs 2 --out "$tmp/local"
+after=$(stat -c %Y "$tmp"/local/points/*/summary.json | sort | tr '\n' ' ')
+[ "$before" = "$after" ] && ok || bad "resume re-ran completed points"
+
+# Interrupted sweep: Ctrl-C (SIGINT) after the first point is recorded; the rerun resumes it.
+"$sim" sweep "$tiny" --jobs 1 --out "$tmp/int" >"$tmp/int.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -s "$tmp/int/results.jsonl" ] && break
+  sleep 0.05
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+done_rows=$(grep -c . "$tmp/int/results.jsonl")
+if [ "$rc" -eq 130 ] && [ "$done_rows" -ge 1 ] && [ "$done_rows" -lt 4 ]; then ok; else
+  bad "interrupt: rc $rc with $done_rows rows: $(cat "$tmp/int.log")"
+fi
+expect 0 "4 ok, 0 failed, 0 skipped \(${done_rows} resumed" "$sim" sweep "$tiny" --jobs 2 --out "$tmp/int"
+cmp -s "$tmp/int/results.jsonl" "$tmp/local/results.jsonl" && ok || bad "resumed results differ"
+
+# A point that fails is recorded with its error; the other still runs; exit 3.
+expect 3 "1 ok, 1 failed" "$sim" sweep examples/sweeps/failing-point.json --out "$tmp/fail"
+grep -q '"status":"failed".*"message":"exit code 2: error: .*HBM' "$tmp/fail/results.jsonl" && ok ||
+  bad "failed row lacks the error: $(cat "$tmp/fail/results.jsonl")"
+# A point running too long is killed and recorded as failed.
+expect 3 "0 ok, 4 failed" "$sim" sweep "$tiny" --out "$tmp/slow" --point-timeout 0.001
+grep -q "timed out" "$tmp/slow/results.jsonl" && ok || bad "timeout not recorded"
+
+# Shards of a job array into one folder, then merged: the same rows as the local run.
+expect 0 "" "$sim" sweep "$tiny" --jobs 1 --shard 0/2 --out "$tmp/shard"
+expect 0 "" "$sim" sweep "$tiny" --jobs 1 --shard 1/2 --out "$tmp/shard"
+expect 0 "4 of 4 points" "$sim" sweep-merge "$tmp/shard"
+cmp -s "$tmp/shard/results.jsonl" "$tmp/local/results.jsonl" && ok || bad "merged shards differ"
+
+# Report: best per metric, the Pareto front, a CSV.
+expect 0 "Pareto front: output_tokens_per_s \(higher\), tpot_ms_p99 \(lower\)" \
+  "$sim" sweep-report "$tmp/local" --pareto output_tokens_per_s,tpot_ms_p99
+[ -s "$tmp/local/report.csv" ] && ok || bad "no report.csv"
+expect 2 "did you mean 'output_tokens_per_s'" "$sim" sweep-report "$tmp/local" --pareto output_tokens_per_sec,tpot_ms_p99
+
+# MPI: 3 ranks (rank 0 hands out, 2 run) give the rows of --jobs 2.
+if command -v mpirun >/dev/null && "$sim" sweep --help | grep -q -- "--mpi"; then
+  out=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader \
+    mpirun --allow-run-as-root --oversubscribe -n 3 "$sim" sweep "$tiny" --mpi --out "$tmp/mpi" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 0 ] && cmp -s <(sort "$tmp/mpi/results.jsonl") <(sort "$tmp/local/results.jsonl"); then ok; else
+    bad "mpi run (rc $rc) differs from the local run: $out"
+  fi
+else
+  echo "SKIP: mpirun not installed; the MPI check did not run"
+fi
+
+echo "sweep cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

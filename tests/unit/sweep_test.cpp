@@ -1,0 +1,301 @@
+// Sweep specs: validation errors, expansion counts (cross product, zip groups, ranges,
+// constraints), point identity and input fingerprints, the constraint language, Pareto fronts.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <systemc>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/sweep/constraint_expr.hpp"
+#include "maia/sweep/sweep_points.hpp"
+#include "maia/sweep/sweep_report.hpp"
+#include "maia/sweep/sweep_results.hpp"
+#include "maia/sweep/sweep_spec.hpp"
+
+namespace maia {
+namespace {
+
+namespace fs = std::filesystem;
+using OJson = nlohmann::ordered_json;
+
+// A few of maia-sim run's options (the CLI supplies the real set; these stand in for it).
+SweepContext context() {
+  SweepContext ctx;
+  ctx.run_options = {{"model", true}, {"batch", true},  {"prompt", true},
+                     {"gen", true},   {"exact", false}, {"chip", true},
+                     {"set", true},   {"out", true},    {"help", false}};
+  ctx.project_root = MAIA_SOURCE_DIR;
+  ctx.models_dir = std::string(MAIA_SOURCE_DIR) + "/configs/models";
+  ctx.default_chip = std::string(MAIA_SOURCE_DIR) + "/configs/maia200.json";
+  return ctx;
+}
+
+std::string write_spec(const std::string& text) {
+  static int n = 0;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("maia-sweep-test-{}", getpid());
+  fs::create_directories(dir);
+  const fs::path file = dir / fmt::format("spec{}.json", n++);
+  std::ofstream(file) << text;
+  return file.string();
+}
+
+std::vector<SweepPoint> expand(const std::string& text) {
+  const std::string file = write_spec(text);
+  return expand_sweep(load_sweep_spec(file, context()), context());
+}
+
+// The InputError message of loading and expanding `text` ("" when it succeeds).
+std::string error_of(const std::string& text) {
+  try {
+    expand(text);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kBase =
+    R"("base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 128, "gen": 4}})";
+
+TEST(SweepSpec, CrossProductCountsEveryCombination) {
+  const auto points = expand("{" + kBase + R"(, "axes": [
+      {"path": "hbm.pin_rate_gbps", "values": [6.4, 8.0, 9.114]},
+      {"option": "batch", "values": [1, 8]},
+      {"option": "gen", "values": [2, 4]}]})");
+  ASSERT_EQ(points.size(), 3u * 2u * 2u);
+  // First axis slowest, last fastest; every combination once.
+  EXPECT_EQ(points[0].params["gen"], 2);
+  EXPECT_EQ(points[1].params["gen"], 4);
+  EXPECT_EQ(points[2].params["batch"], 8);
+  std::set<std::string> combos, ids;
+  for (const auto& p : points) {
+    combos.insert(p.params.dump());
+    ids.insert(p.id);
+  }
+  EXPECT_EQ(combos.size(), points.size());
+  EXPECT_EQ(ids.size(), points.size());
+}
+
+TEST(SweepSpec, ZipGroupMovesTogether) {
+  const auto points = expand("{" + kBase + R"(, "axes": [
+      {"path": "hbm.stacks", "values": [4, 6, 8], "zip": "hbm"},
+      {"option": "batch", "values": [1, 2]},
+      {"path": "gnoc.hbm_routers", "values": [[0, 2, 9, 11], [0, 1, 2, 9, 10, 11],
+                                              [0, 1, 2, 9, 10, 11, 4, 7]], "zip": "hbm"}]})");
+  ASSERT_EQ(points.size(), 3u * 2u);
+  for (const auto& p : points) {
+    EXPECT_EQ(p.params["gnoc.hbm_routers"].size(), p.params["hbm.stacks"].get<std::size_t>());
+    EXPECT_TRUE(p.skip_reason.empty()) << p.skip_reason;
+  }
+}
+
+TEST(SweepSpec, ZipGroupsNeedEqualLengths) {
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [
+      {"path": "hbm.stacks", "values": [4, 6], "zip": "hbm"},
+      {"path": "gnoc.hbm_routers", "values": [[0, 2, 9, 11]], "zip": "hbm"}]})")
+                .find("same number of values"),
+            std::string::npos);
+}
+
+TEST(SweepSpec, RangeIncludesItsEnd) {
+  const auto points =
+      expand("{" + kBase + R"(, "axes": [{"option": "batch", "range": [1, 9, 4]}]})");
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[2].params["batch"], 9);
+  const auto doubles = expand(
+      "{" + kBase + R"(, "axes": [{"path": "hbm.pin_rate_gbps", "range": [6.0, 7.0, 0.25]}]})");
+  EXPECT_EQ(doubles.size(), 5u);
+}
+
+TEST(SweepSpec, ConstraintsSkipWithTheirReason) {
+  const auto points = expand("{" + kBase + R"(, "axes": [
+      {"path": "cluster.csram.bytes", "values": [26214400, 47185920]},
+      {"option": "batch", "values": [1, 2, 4]}],
+      "constraints": [{"expr": "chip.total_sram_mib <= 270", "reason": "over budget"},
+                      {"expr": "batch * 2 != 8", "reason": "batch 4 excluded"}]})");
+  ASSERT_EQ(points.size(), 6u);
+  int over = 0, excluded = 0;
+  for (const auto& p : points) {
+    over += p.skip_reason == "over budget";
+    excluded += p.skip_reason == "batch 4 excluded";
+  }
+  EXPECT_EQ(over, 3);      // the larger CSRAM: 40 x 3 MiB + 4 x 45 MiB = 300 MiB
+  EXPECT_EQ(excluded, 1);  // batch 4 with the smaller CSRAM
+}
+
+TEST(SweepSpec, InvalidChipCombinationIsSkippedNotRun) {
+  // 4 stacks with the default 6 HBM routers breaks a cross-knob rule.
+  const auto points =
+      expand("{" + kBase + R"(, "axes": [{"path": "hbm.stacks", "values": [4, 6]}]})");
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_NE(points[0].skip_reason.find("gnoc.hbm_routers"), std::string::npos);
+  EXPECT_TRUE(points[1].skip_reason.empty());
+}
+
+TEST(SweepSpec, ValidationNamesPathRuleAndSuggestion) {
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"path": "hbm.stakcs", "values": [4]}]})")
+                .find("axes[0].path: 'hbm.stakcs' is not a chip knob (did you mean 'hbm.stacks'?)"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "tp", "values": [1, 2]}]})")
+                .find("'tp' is not an option of maia-sim run"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "btach", "values": [1]}]})")
+                .find("did you mean 'batch'"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "out", "values": ["x"]}]})")
+                .find("cannot be set in a sweep"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"path": "hbm.stacks", "values": [0]}]})")
+                .find("axes[0].values[0]: hbm.stacks: must be"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "exact", "values": [1]}]})")
+                .find("is a flag and takes true or false"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "batch", "values": []}]})")
+                .find("axes[0].values: must be a non-empty array"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "batch", "values": [1, 1]}]})")
+                .find("same values"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "batch", "values": [1]}], "axis": []})")
+                .find("axis: unknown key"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"base": {"model": "llama-3.1-9b"}, "axes": []})").find("unknown model"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("{" + kBase + R"(, "axes": [], "constraints": [{"expr": "chip.total_sram <= 1"}]})")
+          .find("did you mean 'chip.total_sram_mib'"),
+      std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [], "constraints": [{"expr": "batch <"}]})")
+                .find("expected a value"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase + R"(, "axes": [], "constraints": [{"expr": "batch + 1"}]})")
+                .find("must be a condition"),
+            std::string::npos);
+}
+
+TEST(SweepPoints, IdFollowsCoordinatesHashFollowsInputs) {
+  const std::string axes = R"(, "axes": [{"option": "batch", "values": [1, 2]}]})";
+  const auto a = expand("{" + kBase + axes);
+  const auto b = expand(
+      R"({"base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 128, "gen": 8}})" +
+      axes);
+  const auto c = expand("{" + kBase + axes);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].id, b[0].id);                  // same coordinates
+  EXPECT_NE(a[0].input_hash, b[0].input_hash);  // gen differs
+  EXPECT_EQ(a[0].input_hash, c[0].input_hash);  // deterministic
+  EXPECT_NE(a[0].input_hash, a[1].input_hash);
+}
+
+TEST(SweepPoints, RunArgumentsCarryOptionsAndFlags) {
+  const auto points =
+      expand("{" + kBase + R"(, "axes": [{"option": "exact", "values": [true, false]}]})");
+  const auto with = point_run_args(points[0], context(), "c.json", "o");
+  const auto without = point_run_args(points[1], context(), "c.json", "o");
+  EXPECT_NE(std::find(with.begin(), with.end(), "--exact"), with.end());
+  EXPECT_EQ(std::find(without.begin(), without.end(), "--exact"), without.end());
+  EXPECT_NE(std::find(with.begin(), with.end(), "--batch"), with.end());
+}
+
+TEST(ConstraintExpr, EvaluatesArithmeticLogicAndStrings) {
+  const auto lookup = [](const std::string& n) -> ExprValue {
+    if (n == "model") return std::string("llama-3.1-8b");
+    return n == "a" ? 3.0 : 4.0;
+  };
+  const auto holds = [&](const std::string& text) {
+    return ConstraintExpr::parse(text, "t").holds(lookup);
+  };
+  EXPECT_TRUE(holds("a * 2 + 1 == 7"));
+  EXPECT_TRUE(holds("(a + b) / 7 == 1 && !(a > b)"));
+  EXPECT_TRUE(holds("a > b || model == \"llama-3.1-8b\""));
+  EXPECT_FALSE(holds("-a >= 0"));
+  EXPECT_THROW(holds("model < 3"), InputError);
+  EXPECT_THROW(holds("a / (b - 4) > 1"), InputError);
+}
+
+TEST(SweepReport, ParetoFrontIsExactlyTheNonDominatedRows) {
+  std::vector<OJson> rows;
+  // A deterministic cloud of (throughput, latency) points, some failed.
+  for (int i = 0; i < 40; ++i) {
+    OJson r;
+    r["index"] = i;
+    r["id"] = std::to_string(i);
+    r["status"] = i % 7 == 3 ? "failed" : "ok";
+    r["output_tokens_per_s"] = static_cast<double>((i * 37) % 23);
+    r["tpot_ms_p99"] = static_cast<double>((i * 11) % 13);
+    rows.push_back(r);
+  }
+  const auto a = parse_objective("output_tokens_per_s");
+  const auto b = parse_objective("tpot_ms_p99");
+  const auto front = pareto_front(rows, a, b);
+  const auto dominates = [](const OJson& x, const OJson& y) {
+    const double xa = x["output_tokens_per_s"], ya = y["output_tokens_per_s"];
+    const double xb = x["tpot_ms_p99"], yb = y["tpot_ms_p99"];
+    return xa >= ya && xb <= yb && (xa > ya || xb < yb);
+  };
+  std::set<std::string> on_front;
+  for (const auto& f : front) on_front.insert(f["id"].get<std::string>());
+  ASSERT_FALSE(front.empty());
+  for (const auto& r : rows) {
+    if (r["status"] != "ok") {
+      EXPECT_FALSE(on_front.count(r["id"].get<std::string>()));
+      continue;
+    }
+    bool dominated = false;
+    for (const auto& o : rows) dominated = dominated || (o["status"] == "ok" && dominates(o, r));
+    EXPECT_EQ(on_front.count(r["id"].get<std::string>()) == 1, !dominated) << r.dump();
+  }
+  EXPECT_THROW(parse_objective("output_tokens_per_sec"), InputError);
+  EXPECT_EQ(parse_objective("min:hbm.stacks").direction, regress::Direction::kLowerIsBetter);
+}
+
+TEST(SweepReport, BestPerMetricFollowsDirection) {
+  std::vector<OJson> rows;
+  for (int i = 0; i < 5; ++i) {
+    OJson r;
+    r["index"] = i;
+    r["id"] = std::to_string(i);
+    r["status"] = i == 4 ? "failed" : "ok";
+    r["output_tokens_per_s"] = i == 4 ? 1e9 : 10.0 * i;
+    r["ttft_ms_p99"] = 5.0 - i;
+    rows.push_back(r);
+  }
+  int seen = 0;
+  for (const auto& b : best_per_metric(rows)) {
+    if (b.metric == "output_tokens_per_s" || b.metric == "ttft_ms_p99") {
+      EXPECT_EQ(b.row["id"], "3") << b.metric;  // highest / lowest; the failed row ignored
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
+TEST(SweepResults, CsvQuotesAndOrdersColumns) {
+  SweepPoint p;
+  p.index = 0;
+  p.id = "x";
+  p.params["model"] = "a,b";
+  OJson metrics;
+  metrics["tpot_ms_p99"] = 2.0;
+  metrics["output_tokens_per_s"] = 1.0;
+  const std::string csv = results_csv({sweep_row(p, kStatusOk, metrics, "say \"hi\"")});
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "index,id,status,model,output_tokens_per_s,tpot_ms_p99,message");
+  EXPECT_NE(csv.find("\"a,b\""), std::string::npos);
+  EXPECT_NE(csv.find("\"say \"\"hi\"\"\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maia
+
+int sc_main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
