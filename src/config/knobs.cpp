@@ -110,6 +110,9 @@ std::vector<Knob> build_knobs() {
   k.push_back(real_knob("clock_ghz", "GHz", 0.1, 10, P::kSecondHand, "chip (tile) clock",
                         "2.0 GHz nominal; 2.15 reproduces the headline peaks exactly (I)",
                         [](ChipConfig& c) -> double& { return c.clock_ghz; }));
+  k.push_back(real_knob("tdp_w", "W", 1, 10000, P::kOfficial,
+                        "SoC thermal design power (not simulated; for per-watt figures)",
+                        "750 W SoC TDP", [](ChipConfig& c) -> double& { return c.tdp_w; }));
   k.push_back(int_knob("clusters", "count", 1, 256, P::kSecondHand, "compute clusters per chip",
                        "4 clusters", [](ChipConfig& c) -> std::int64_t& { return c.clusters; }));
   k.push_back(int_knob("tiles_per_cluster", "count", 1, 256, P::kSecondHand,
@@ -174,12 +177,13 @@ std::vector<Knob> build_knobs() {
   add_dma_knobs(
       k, "cluster.dma", [](ChipConfig& c) -> DmaConfig& { return c.cluster.dma; },
       "cluster DMA (HBM <-> CSRAM, CSRAM -> tiles multicast)");
-  k.push_back(int_knob("cluster.dma_queues", "queues", 1, 64, P::kAssumption,
-                       "independent in-order cluster DMA queues (channels) sharing the DMA port",
-                       "multi-channel DMA (O2); channel count not public: two per enabled tile, so streaming "
-                       "kernels give every tile its own load and store queue, plus two (weight "
-                       "prefetch for the next operator uses the last)",
-                       [](ChipConfig& c) -> std::int64_t& { return c.cluster.dma_queues; }));
+  k.push_back(int_knob(
+      "cluster.dma_queues", "queues", 1, 64, P::kAssumption,
+      "independent in-order cluster DMA queues (channels) sharing the DMA port",
+      "multi-channel DMA (O2); channel count not public: two per enabled tile, so streaming "
+      "kernels give every tile its own load and store queue, plus two (weight "
+      "prefetch for the next operator uses the last)",
+      [](ChipConfig& c) -> std::int64_t& { return c.cluster.dma_queues; }));
   k.push_back(int_knob("cluster.semaphores", "count", 1, 65536, P::kAssumption,
                        "hardware semaphores per cluster control processor", "count not public",
                        [](ChipConfig& c) -> std::int64_t& { return c.cluster.semaphores; }));

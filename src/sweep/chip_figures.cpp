@@ -35,6 +35,8 @@ const std::vector<ChipFigure>& chip_figures() {
        [](const ChipConfig& c) { return chip_peak_flops(c, DType::kBf16) / 1e12; }},
       {"hbm_gbps", "HBM peak bandwidth, GB/s",
        [](const ChipConfig& c) { return hbm_peak_gbps(c.hbm); }},
+      {"tdp_w", "SoC thermal design power (the tdp_w knob), W",
+       [](const ChipConfig& c) { return c.tdp_w; }},
       {"hbm_capacity_gib", "HBM capacity, GiB",
        [](const ChipConfig& c) {
          return static_cast<double>(HbmAddressMap(c.hbm).capacity_bytes()) / (kMiB * 1024.0);

@@ -44,13 +44,15 @@ OJson sweep_row(const SweepPoint& p, const std::string& status, const OJson& met
   return row;
 }
 
-OJson point_metrics(const nlohmann::json& summary, const OJson& params) {
+OJson point_metrics(const nlohmann::json& summary, const OJson& params, double chip_tdp_w) {
   OJson m = summary_key_metrics(summary);
+  const double tdp_w = params.contains("tdp_w") && params["tdp_w"].is_number()
+                           ? params["tdp_w"].get<double>()
+                           : chip_tdp_w;
   // Keep table order: rebuild with the derived metric in its place.
-  if (params.contains("tdp_w") && params["tdp_w"].is_number() &&
-      params["tdp_w"].get<double>() > 0 && m.contains("output_tokens_per_s")) {
+  if (tdp_w > 0 && m.contains("output_tokens_per_s")) {
     OJson ordered;
-    const double per_w = m["output_tokens_per_s"].get<double>() / params["tdp_w"].get<double>();
+    const double per_w = m["output_tokens_per_s"].get<double>() / tdp_w;
     for (const auto& info : key_metrics()) {
       if (info.name == "output_tokens_per_s_per_w") ordered[info.name] = per_w;
       if (m.contains(info.name)) ordered[info.name] = m[info.name];

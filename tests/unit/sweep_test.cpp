@@ -292,6 +292,18 @@ TEST(SweepResults, CsvQuotesAndOrdersColumns) {
   EXPECT_NE(csv.find("\"say \"\"hi\"\"\""), std::string::npos);
 }
 
+TEST(SweepResults, TokensPerWattUseTheChipTdpUnlessAParameterOverridesIt) {
+  nlohmann::json summary;
+  summary["throughput"]["output_tokens_per_s"] = 1500.0;
+  const OJson from_chip = point_metrics(summary, OJson::object(), 750.0);
+  EXPECT_DOUBLE_EQ(from_chip["output_tokens_per_s_per_w"].get<double>(), 1500.0 / 750.0);
+  OJson params;
+  params["tdp_w"] = 500.0;
+  const OJson from_param = point_metrics(summary, params, 750.0);
+  EXPECT_DOUBLE_EQ(from_param["output_tokens_per_s_per_w"].get<double>(), 1500.0 / 500.0);
+  EXPECT_FALSE(point_metrics(summary, OJson::object(), 0.0).contains("output_tokens_per_s_per_w"));
+}
+
 }  // namespace
 }  // namespace maia
 

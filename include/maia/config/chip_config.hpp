@@ -117,6 +117,9 @@ struct NicConfig {
 struct ChipConfig {
   std::string name = "maia200";
   double clock_ghz = 2.0;
+  // SoC thermal design power: not simulated (no power model), reported so that results can be
+  // normalised per watt (tokens/s/W in sweeps).
+  double tdp_w = 750.0;
   std::int64_t clusters = 4;
   std::int64_t tiles_per_cluster = 10;
   std::int64_t enabled_tiles_per_cluster = 9;
