@@ -107,17 +107,17 @@ void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file) 
   std::ofstream out(file);
   if (!out) throw InputError(fmt::format("{}: cannot write file", file));
   out << "phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,"
-         "achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused\n";
+         "achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us\n";
   for (const auto& p : phases)
     for (const auto& m : p.ops) {
       // FLOP/ns = GFLOP/s, so /1e3 gives TFLOP/s; byte/ns = GB/s.
       const double t = m.time_ns;
       out << fmt::format(
-          "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{}\n",
+          "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{},{},{:.6f}\n",
           csv_field(p.phase), csv_field(m.name), m.layer, csv_field(m.kind), t / 1e3, m.flops,
           m.hbm_bytes, m.sram_bytes, t > 0 ? m.flops / t / 1e3 : 0.0, t > 0 ? m.hbm_bytes / t : 0.0,
           m.roofline_ns / 1e3, t > 0 ? m.roofline_ns / t : 0.0, csv_field(m.bound),
-          m.reused ? "true" : "false");
+          m.reused ? "true" : "false", m.window, m.overlap_ns / 1e3);
     }
   if (!out) throw InputError(fmt::format("{}: write failed", file));
 }

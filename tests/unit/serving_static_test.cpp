@@ -124,7 +124,7 @@ TEST(StaticBatch, SummaryKeysIdentitiesAndRoofline) {
   EXPECT_EQ(
       header,
       "phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,achieved_hbm_gbps,"
-      "roofline_us,fraction_of_roofline,bound,reused");
+      "roofline_us,fraction_of_roofline,bound,reused,window,overlap_us");
   std::size_t rows = 0;
   while (std::getline(csv, line)) ++rows;
   EXPECT_EQ(rows, r.prefill.ops.size() + r.decode_sample.ops.size());
