@@ -1,32 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the maia-sim command line: exit codes, error messages, determinism.
 # usage: cli_test.sh MAIA_SIM SOURCE_DIR
-set -u
-sim="$1"
-src="$2"
-cd "$src" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code="$1" pattern="$2"
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "$* output lacks /$pattern/: $out"
-    return
-  fi
-  ok
-}
+. "$(dirname "$0")/harness.sh"
 
 expect 0 "ok" "$sim" config --check configs/maia200.json
 expect 2 "hbm.stacks: must be >= 1, got 0" "$sim" config --check configs/maia200.json --set hbm.stacks=0
@@ -76,5 +51,4 @@ cmp -s "$tmp/a.json" "$tmp/b.json" && ok || bad "gemm JSON differs between ident
 "$sim" exec examples/programs/dma_gemm.json --json >"$tmp/d.json"
 cmp -s "$tmp/c.json" "$tmp/d.json" && ok || bad "exec JSON differs between identical runs"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

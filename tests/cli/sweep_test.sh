@@ -3,31 +3,8 @@
 # counts, parallel run, resume after an interrupted sweep (completed points are not run again),
 # a failing point isolated, timeouts, shards + merge and MPI equal to the local run.
 # usage: sweep_test.sh MAIA_SIM SOURCE_DIR
-set -u
-sim="$1"
-src="$2"
-cd "$src" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/harness.sh"
 
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code="$1" pattern="$2"
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "$* output lacks /$pattern/: $out"
-    return
-  fi
-  ok
-}
 # rows FILE STATUS: rows of a results.jsonl with that status
 rows() { grep -c "\"status\":\"$2\"" "$1"; }
 
@@ -114,5 +91,4 @@ else
   echo "SKIP: mpirun not installed; the MPI check did not run"
 fi
 
-echo "sweep cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish sweep_test

@@ -4,32 +4,7 @@
 # out, and bad options exit 2 with the option named. The file's structure (fields, nesting,
 # counts) is checked by tests/unit/timeline_test.cpp.
 # usage: timeline_test.sh MAIA_SIM SOURCE_DIR
-set -u
-sim="$1"
-src="$2"
-cd "$src" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code="$1" pattern="$2"
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
-  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "$* output lacks /$pattern/: $out"
-    return
-  fi
-  ok
-}
+. "$(dirname "$0")/harness.sh"
 
 # file_has FILE PATTERN: a fixed string in the file
 file_has() { grep -qF -- "$2" "$1" 2>/dev/null && ok || bad "$1 lacks $2"; }
@@ -68,5 +43,4 @@ expect 2 "needs --perfetto FILE" "$sim" exec examples/programs/multicast.json --
 expect 2 "--perfetto-max-events 0: must be >= 1" "$sim" exec examples/programs/multicast.json --perfetto "$tmp/x.json" --perfetto-max-events 0
 expect 2 "cannot write file" "$sim" exec examples/programs/multicast.json --perfetto "$tmp/no/such/dir/x.json"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish timeline_test
