@@ -293,6 +293,10 @@ int cmd_run(const std::vector<std::string>& args) {
         fmt::format("maia-sim run: --model is required (one of: {}; or a config.json path)",
                     names.empty() ? "none found" : names));
   }
+  // Conflicting options are refused before anything is loaded or simulated.
+  const bool synthetic = vm.count("rate") > 0;
+  if (synthetic && !trace.file.empty())
+    throw InputError("maia-sim run: --rate (synthetic trace) and --trace FILE exclude each other");
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
   const ChipConfig cfg = load_chip(chip);
@@ -302,11 +306,7 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
 
-  const bool synthetic = vm.count("rate") > 0;
   if (synthetic) {
-    if (!trace.file.empty())
-      throw InputError(
-          "maia-sim run: --rate (synthetic trace) and --trace FILE exclude each other");
     trace.kind = "synthetic";
     if (!trace.synthetic.length_table.empty()) trace.synthetic.lengths = "table";
   }

@@ -27,7 +27,7 @@ for key in '"ttft_ms"' '"tpot_ms"' '"e2e_ms"' '"p99"' '"output_tokens_per_s"' '"
 done
 head -1 "$tmp/run/ops.csv" 2>/dev/null | grep -q "^phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us$" && ok || bad "ops.csv header"
 grep -q "^decode," "$tmp/run/ops.csv" 2>/dev/null && ok || bad "ops.csv lacks decode rows"
-expect 2 "--model" "$sim" run
+expect 2 "--model is required" "$sim" run --batch 2
 expect 2 "llama-3.1-8b" "$sim" run --model nope
 expect 2 "does not fit" "$sim" run --model llama-3.1-405b --weights bf16
 expect 2 "--weights" "$sim" run --model llama-3.1-8b --weights int3
