@@ -1,6 +1,7 @@
 #include "maia/compiler/op_executor.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -232,11 +233,7 @@ IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
   if (overlap_ && !weights_resident_) {
     for (std::size_t i = 0; i < graph.ops.size();) {
       const std::size_t end = window_end(graph, i);
-      std::vector<OpMeasurement> w;
-      if (end == i + 1)
-        w.push_back(run(graph.ops[i]));
-      else
-        w = run_window(graph, i, end);
+      std::vector<OpMeasurement> w = run_overlapped(graph, i, end);
       for (auto& m : w) {
         r.time_ns += m.time_ns;
         if (Timeline* tl = session_.timeline()) record_operator(*tl, m);
@@ -435,6 +432,96 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
     out.push_back(std::move(m));
   }
   if (memoize_) window_memo_[key] = out;
+  return out;
+}
+
+std::size_t OpExecutor::gated_split_end(const OperatorGraph& graph, std::size_t begin,
+                                        std::size_t end) {
+  if (!std::holds_alternative<GemmShape>(graph.ops[begin].shape)) return begin + 1;
+  bool gated = false;
+  std::size_t i = begin + 1;
+  for (; i < end; ++i) {
+    if (gated && std::holds_alternative<GemmShape>(graph.ops[i].shape)) break;
+    for (int d : graph.ops[i].deps) gated = gated || d >= static_cast<int>(begin);
+  }
+  return i;
+}
+
+std::vector<OpMeasurement> OpExecutor::run_overlapped(const OperatorGraph& graph, std::size_t begin,
+                                                      std::size_t end) {
+  if (end == begin + 1) return {run(graph.ops[begin])};
+  std::string key = "schedule";
+  for (std::size_t i = begin; i < end; ++i) {
+    key += "||" + graph.ops[i].signature;
+    for (int d : graph.ops[i].deps)
+      if (d >= static_cast<int>(begin))
+        key += fmt::format("|{}<{}", i - begin, d - static_cast<int>(begin));
+  }
+  if (memoize_) {
+    const auto it = schedule_memo_.find(key);
+    if (it != schedule_memo_.end()) {
+      reused_ += end - begin;
+      std::vector<OpMeasurement> ms = it->second;
+      for (std::size_t i = begin; i < end; ++i) {
+        ms[i - begin].name = graph.ops[i].name;
+        ms[i - begin].layer = graph.ops[i].layer;
+        ms[i - begin].reused = true;
+      }
+      return ms;
+    }
+  }
+  // Candidates, each measured: the whole window; the window split before every GEMM that
+  // follows an operator waiting for an in-window producer; one phase per operator. The
+  // fastest is kept (the first of equals). The candidates' operators count once as simulated.
+  // With a timeline, each candidate draws its programs into a scratch timeline, one after
+  // another from 0; only the chosen one's are moved onto the real timeline.
+  const std::uint64_t simulated0 = simulated_, reused0 = reused_;
+  const auto total = [](const std::vector<OpMeasurement>& v) {
+    double t = 0;
+    for (const auto& m : v) t += m.time_ns;
+    return t;
+  };
+  Timeline* const timeline = session_.timeline();
+  const bool draw = timeline != nullptr && timeline->detail();
+  std::vector<std::unique_ptr<Timeline>> drawings;
+  std::vector<std::vector<OpMeasurement>> candidates;
+  // Runs the parts [begin, cuts[0]), [cuts[0], cuts[1]), ... each as one phase.
+  const auto measure = [&](const std::vector<std::size_t>& cuts) {
+    if (draw) {
+      drawings.push_back(std::make_unique<Timeline>());
+      session_.set_timeline(drawings.back().get());
+    }
+    std::vector<OpMeasurement> out;
+    for (std::size_t a = begin; a < end;) {
+      const std::size_t b = *std::upper_bound(cuts.begin(), cuts.end(), a);
+      std::vector<OpMeasurement> part =
+          b == a + 1 ? std::vector<OpMeasurement>{run(graph.ops[a])} : run_window(graph, a, b);
+      if (draw) drawings.back()->advance_cursor(total(part));
+      out.insert(out.end(), part.begin(), part.end());
+      a = b;
+    }
+    if (draw) session_.set_timeline(timeline);
+    candidates.push_back(std::move(out));
+  };
+  measure({end});
+  if (gated_split_end(graph, begin, end) < end) {
+    std::vector<std::size_t> cuts;
+    for (std::size_t a = begin; a < end; a = cuts.back())
+      cuts.push_back(gated_split_end(graph, a, end));
+    measure(cuts);
+  }
+  std::vector<std::size_t> each;
+  for (std::size_t i = begin + 1; i <= end; ++i) each.push_back(i);
+  measure(each);
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < candidates.size(); ++c)
+    if (total(candidates[c]) < total(candidates[best])) best = c;
+  std::vector<OpMeasurement> out = std::move(candidates[best]);
+  if (draw) timeline->absorb(*drawings[best], timeline->cursor());
+  simulated_ = simulated0 + (end - begin);
+  reused_ = reused0;
+  for (auto& m : out) m.reused = false;
+  if (memoize_) schedule_memo_[key] = out;
   return out;
 }
 

@@ -166,6 +166,20 @@ void Timeline::commit_staging(Picos shift) {
   }
 }
 
+void Timeline::absorb(const Timeline& other, Picos shift) {
+  for (std::size_t k = 0; k < kSpanKinds; ++k)
+    for (const Span& s : other.spans_[k]) {
+      const Track& t = other.tracks_[s.track];
+      Span copy{s.start + shift, s.end + shift,
+                track(t.process, t.process_order, t.thread, t.thread_order),
+                intern(other.names_[s.name]), s.args};
+      if (staging_)
+        staged_.push_back({static_cast<SpanKind>(k), std::move(copy)});
+      else
+        record(static_cast<SpanKind>(k), std::move(copy));
+    }
+}
+
 void Timeline::note(const std::string& key, Json value) { notes_[key] = std::move(value); }
 
 bool Timeline::left_out() const {

@@ -67,7 +67,10 @@ struct IterationResult;
 // HBM window (GEMMs share what the others leave, keeping their blocking), and together they
 // stay within the tiles' and clusters' semaphores. The next operator's weight loads then stream
 // while the current one computes; its activation loads wait for its producers' results through
-// the data gate. Memoisation keys are the window's signatures, so reuse stays exact.
+// the data gate. Each window is measured whole, split before every GEMM that follows an
+// operator waiting for an in-window producer, and one phase per operator, and the fastest is
+// kept (overlap can lose: the next GEMM's weight stream slows the small operators it waits for).
+// Memoisation keys are the window's signatures, so reuse stays exact.
 //
 // Weight prefetch (opt-in, with overlap off): while an operator runs, its program also loads the
 // first K steps' weight panels of the next operator when that is a GEMM and both fit in half of
@@ -105,6 +108,13 @@ class OpExecutor {
   KernelPlacement half(int parity) const;
   std::vector<OpMeasurement> run_window(const OperatorGraph& graph, std::size_t begin,
                                         std::size_t end);
+  // The window [begin, end) scheduled the fastest measured way (see the class comment).
+  std::vector<OpMeasurement> run_overlapped(const OperatorGraph& graph, std::size_t begin,
+                                            std::size_t end);
+  // The end of the part of [begin, end) that starts at `begin` and stops before a GEMM that
+  // follows an operator waiting for an in-window producer (begin + 1 when begin is no GEMM).
+  static std::size_t gated_split_end(const OperatorGraph& graph, std::size_t begin,
+                                     std::size_t end);
   void add_roofline(const Operator& op, OpMeasurement& m) const;
 
   ChipSession& session_;
@@ -115,6 +125,7 @@ class OpExecutor {
   bool overlap_ = true;
   std::map<std::string, bool> window_fits_;
   std::map<std::string, std::vector<OpMeasurement>> window_memo_;
+  std::map<std::string, std::vector<OpMeasurement>> schedule_memo_;
   std::map<std::string, bool> resident_fits_;
   std::map<std::string, OpMeasurement> memo_;
   std::map<std::string, bool> prefetch_fits_;

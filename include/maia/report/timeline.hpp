@@ -99,6 +99,11 @@ class Timeline {
   void commit_staging(Picos shift);
   bool staging() const { return staging_; }
 
+  // Records every span `other` kept (its tracks and names taken over by name) `shift` ps later,
+  // as if they had been recorded here. For activity drawn into a scratch timeline first, e.g.
+  // candidate schedules of which only the chosen one belongs on the timeline.
+  void absorb(const Timeline& other, Picos shift);
+
   // A fact about how the timeline was made, written into "otherData" (e.g. which spans carry
   // engine detail).
   void note(const std::string& key, Json value);
