@@ -13,26 +13,12 @@
 #include "maia/core/error.hpp"
 #include "maia/serving/serving_run.hpp"
 
+#include "workload_rig.hpp"
+
 namespace maia {
 namespace {
 
-const std::string kSource = MAIA_SOURCE_DIR;
-const Quantization kFp8{DType::kFp8, DType::kFp8, DType::kFp8};
-
-const ChipConfig& chip() {
-  static const ChipConfig cfg = load_chip_config(kSource + "/configs/maia200.json", {});
-  return cfg;
-}
-ModelConfig llama8b() { return load_model("llama-3.1-8b", kSource + "/configs/models"); }
-
-struct Rig {
-  ChipSession session{chip()};
-  OpExecutor exec{session, chip()};
-};
-Rig& rig() {
-  static Rig* r = new Rig;  // never destroyed: SystemC is torn down after sc_main
-  return *r;
-}
+using namespace test;  // chip(), llama8b(), rig(), kSource, kFp8 (workload_rig.hpp)
 
 Request request(std::uint64_t id, double arrival_s, std::int64_t in, std::int64_t out) {
   Request r;

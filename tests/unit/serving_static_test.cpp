@@ -21,14 +21,12 @@
 #include "maia/sim/static_batch.hpp"
 #include "maia/workload/operator_graph.hpp"
 
+#include "workload_rig.hpp"
+
 namespace maia {
 namespace {
 
-const std::string kSource = MAIA_SOURCE_DIR;
-const Quantization kFp8{DType::kFp8, DType::kFp8, DType::kFp8};
-
-ChipConfig chip() { return load_chip_config(kSource + "/configs/maia200.json", {}); }
-ModelConfig llama8b() { return load_model("llama-3.1-8b", kSource + "/configs/models"); }
+using namespace test;  // chip(), llama8b(), rig(), kSource, kFp8 (workload_rig.hpp)
 
 // No phase beats its roofline: an operator that ran alone takes at least its own roofline; the
 // operators overlapped in one phase (their time shares sum to the phase) take at least the

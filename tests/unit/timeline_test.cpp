@@ -24,25 +24,12 @@
 #include "maia/serving/serving_run.hpp"
 #include "maia/sim/static_batch.hpp"
 
+#include "workload_rig.hpp"
+
 namespace maia {
 namespace {
 
-const std::string kSource = MAIA_SOURCE_DIR;
-const Quantization kFp8{DType::kFp8, DType::kFp8, DType::kFp8};
-
-const ChipConfig& chip() {
-  static const ChipConfig cfg = load_chip_config(kSource + "/configs/maia200.json", {});
-  return cfg;
-}
-
-struct Rig {
-  ChipSession session{chip()};
-  OpExecutor exec{session, chip()};
-};
-Rig& rig() {
-  static Rig* r = new Rig;  // never destroyed: SystemC is torn down after sc_main
-  return *r;
-}
+using namespace test;  // chip(), llama8b(), rig(), kSource, kFp8 (workload_rig.hpp)
 
 std::string text_of(const Timeline& t) {
   std::ostringstream out;
@@ -345,8 +332,6 @@ TEST(TimelineProgram, EngineAndHbmSpansAgreeWithTheRun) {
   EXPECT_GT(hbm_bytes, 0);
   EXPECT_DOUBLE_EQ(hbm_bytes, r.hbm_read_bytes + r.hbm_write_bytes);
 }
-
-ModelConfig llama8b() { return load_model("llama-3.1-8b", kSource + "/configs/models"); }
 
 // Operators sit inside iterations on the iterations track; returns how many.
 std::size_t expect_operators_inside_iterations(const std::vector<Ev>& evs) {
