@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,30 @@
 
 namespace maia {
 namespace {
+
+// The memo key of operators [begin, end) of `graph` run together: their signatures and the
+// dependencies between them (which shape the data gates).
+std::string window_key(std::string_view kind, const OperatorGraph& graph, std::size_t begin,
+                       std::size_t end) {
+  std::string key(kind);
+  for (std::size_t i = begin; i < end; ++i) key += "||" + graph.ops[i].signature;
+  for (std::size_t i = begin; i < end; ++i)
+    for (int d : graph.ops[i].deps)
+      if (d >= static_cast<int>(begin))
+        key += fmt::format("|{}<{}", i - begin, d - static_cast<int>(begin));
+  return key;
+}
+
+// Memoised measurements relabelled for the operators from `begin` of `graph`, marked reused.
+std::vector<OpMeasurement> reused_measurements(std::vector<OpMeasurement> ms,
+                                               const OperatorGraph& graph, std::size_t begin) {
+  for (std::size_t k = 0; k < ms.size(); ++k) {
+    ms[k].name = graph.ops[begin + k].name;
+    ms[k].layer = graph.ops[begin + k].layer;
+    ms[k].reused = true;
+  }
+  return ms;
+}
 
 // The TVP's peak FLOP rate over all enabled tiles (FMA pipes, 16-bit lanes).
 double tvp_peak_flops(const ChipConfig& c) {
@@ -348,24 +373,12 @@ std::size_t OpExecutor::window_end(const OperatorGraph& graph, std::size_t begin
 
 std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, std::size_t begin,
                                                   std::size_t end) {
-  std::string key = "window";
-  for (std::size_t i = begin; i < end; ++i) key += "||" + graph.ops[i].signature;
-  // Dependencies inside the window shape its gates: part of the key.
-  for (std::size_t i = begin; i < end; ++i)
-    for (int d : graph.ops[i].deps)
-      if (d >= static_cast<int>(begin))
-        key += fmt::format("|{}<{}", i - begin, d - static_cast<int>(begin));
+  const std::string key = window_key("window", graph, begin, end);
   if (memoize_) {
     const auto it = window_memo_.find(key);
     if (it != window_memo_.end()) {
       reused_ += end - begin;
-      std::vector<OpMeasurement> ms = it->second;
-      for (std::size_t i = begin; i < end; ++i) {
-        ms[i - begin].name = graph.ops[i].name;
-        ms[i - begin].layer = graph.ops[i].layer;
-        ms[i - begin].reused = true;
-      }
-      return ms;
+      return reused_measurements(it->second, graph, begin);
     }
   }
   const MergedWindow w = plan_window(graph, begin, end);
@@ -450,24 +463,12 @@ std::size_t OpExecutor::gated_split_end(const OperatorGraph& graph, std::size_t 
 std::vector<OpMeasurement> OpExecutor::run_overlapped(const OperatorGraph& graph, std::size_t begin,
                                                       std::size_t end) {
   if (end == begin + 1) return {run(graph.ops[begin])};
-  std::string key = "schedule";
-  for (std::size_t i = begin; i < end; ++i) {
-    key += "||" + graph.ops[i].signature;
-    for (int d : graph.ops[i].deps)
-      if (d >= static_cast<int>(begin))
-        key += fmt::format("|{}<{}", i - begin, d - static_cast<int>(begin));
-  }
+  const std::string key = window_key("schedule", graph, begin, end);
   if (memoize_) {
     const auto it = schedule_memo_.find(key);
     if (it != schedule_memo_.end()) {
       reused_ += end - begin;
-      std::vector<OpMeasurement> ms = it->second;
-      for (std::size_t i = begin; i < end; ++i) {
-        ms[i - begin].name = graph.ops[i].name;
-        ms[i - begin].layer = graph.ops[i].layer;
-        ms[i - begin].reused = true;
-      }
-      return ms;
+      return reused_measurements(it->second, graph, begin);
     }
   }
   // Candidates, each measured: the whole window; the window split before every GEMM that
