@@ -1,19 +1,18 @@
 #include "maia/regress/suite.hpp"
 
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "maia/core/child_process.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
 
@@ -268,42 +267,6 @@ bool same_results(const std::string& dir_a, const std::string& dir_b) {
 
 namespace {
 
-struct Child {
-  pid_t pid = -1;
-  std::size_t index = 0;
-  std::chrono::steady_clock::time_point start;
-};
-
-// fork + exec with the working directory and output files set in the child.
-pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& cwd,
-            const std::string& stdout_file, const std::string& stderr_file) {
-  std::vector<std::string> argv_s;
-  argv_s.push_back(exe);
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const bool same = stdout_file == stderr_file;
-  const pid_t pid = fork();
-  if (pid < 0) throw SimulationError(fmt::format("cannot start {}: {}", exe, std::strerror(errno)));
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0) _exit(126);
-    const int out = open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0) _exit(126);
-    dup2(out, 1);
-    if (same) {
-      dup2(out, 2);
-    } else {
-      const int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (err < 0) _exit(126);
-      dup2(err, 2);
-    }
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // microbench and ops print their result: it becomes the case's summary.json.
 void finish(const SuiteCase& c, CaseRun& run) {
   if (run.exit_code != 0) {
@@ -354,7 +317,11 @@ std::vector<CaseRun> run_cases(const Suite& suite, const std::vector<const Suite
     if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", r.dir, ec.message()));
   }
   jobs = std::max(1, jobs);
-  std::vector<Child> running;
+  struct Running {
+    std::unique_ptr<ChildProcess> child;
+    std::size_t index = 0;
+  };
+  std::vector<Running> running;
   std::size_t next = 0;
   while (next < cases.size() || !running.empty()) {
     while (next < cases.size() && static_cast<int>(running.size()) < jobs) {
@@ -362,31 +329,28 @@ std::vector<CaseRun> run_cases(const Suite& suite, const std::vector<const Suite
       CaseRun& r = runs[next];
       const bool printed = c.kind == "microbench" || c.kind == "ops";
       const std::string out = printed ? (fs::path(r.dir) / "stdout.json").string() : r.log;
-      Child ch;
-      ch.start = std::chrono::steady_clock::now();
-      ch.pid = spawn(exe, case_command(c, r.dir), suite.dir, out, r.log);
-      ch.index = next++;
-      running.push_back(ch);
+      try {
+        running.push_back(
+            {std::make_unique<ChildProcess>(exe, case_command(c, r.dir), out, r.log, suite.dir),
+             next++});
+      } catch (const InputError& e) {
+        throw SimulationError(fmt::format("cannot start case {}: {}", c.name, e.what()));
+      }
     }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw SimulationError(fmt::format("waiting for a case: {}", std::strerror(errno)));
-    }
+    bool ended = false;
     for (auto it = running.begin(); it != running.end(); ++it) {
-      if (it->pid != pid) continue;
+      const std::optional<ChildExit> e = it->child->poll(0);
+      if (!e) continue;
       CaseRun& r = runs[it->index];
-      r.wall_s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - it->start).count();
-      r.exit_code = WIFEXITED(status)     ? WEXITSTATUS(status)
-                    : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-                                          : 1;
+      r.wall_s = e->wall_s;
+      r.exit_code = e->signal != 0 ? 128 + e->signal : e->exit_code;
       finish(*cases[it->index], r);
       if (done) done(r);
       running.erase(it);
+      ended = true;
       break;
     }
+    if (!ended) ::usleep(2000);  // cases run for a fraction of a second at least
   }
   return runs;
 }

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "maia/sweep/child_process.hpp"
+#include "maia/core/child_process.hpp"
 
 namespace maia {
 

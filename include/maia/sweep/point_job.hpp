@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "maia/sweep/child_process.hpp"
+#include "maia/core/child_process.hpp"
 #include "maia/sweep/sweep_points.hpp"
 
 namespace maia {

@@ -1,7 +1,8 @@
 #pragma once
-// A child process for one sweep point: started with its output and errors in files, in its own
-// process group (a terminal's Ctrl-C reaches only the sweep, which then stops its children) and
-// killed if the sweep itself dies. Polled, never blocked on, so one thread runs many.
+// A child process (a sweep point, a regression case): started with its output and errors in
+// files, in its own process group (a terminal's Ctrl-C reaches only the parent, which then stops
+// its children) and killed if the parent itself dies. Polled, never blocked on, so one thread
+// runs many.
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,9 +18,11 @@ struct ChildExit {
 
 class ChildProcess {
  public:
-  // InputError when it cannot be started.
+  // InputError when it cannot be started. stdout_file may equal stderr_file (one log); a
+  // non-empty `cwd` is the child's working directory (exit code 126 when it cannot enter it).
   ChildProcess(const std::string& exe, const std::vector<std::string>& args,
-               const std::string& stdout_file, const std::string& stderr_file);
+               const std::string& stdout_file, const std::string& stderr_file,
+               const std::string& cwd = "");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -1,4 +1,4 @@
-#include "maia/sweep/child_process.hpp"
+#include "maia/core/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -21,7 +21,8 @@ double monotonic_s() {
 }
 
 ChildProcess::ChildProcess(const std::string& exe, const std::vector<std::string>& args,
-                           const std::string& stdout_file, const std::string& stderr_file) {
+                           const std::string& stdout_file, const std::string& stderr_file,
+                           const std::string& cwd) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<std::string> words = {exe};
   words.insert(words.end(), args.begin(), args.end());
@@ -29,11 +30,16 @@ ChildProcess::ChildProcess(const std::string& exe, const std::vector<std::string
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
   const int out = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  const int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0 || err < 0) {
+  const int err = stderr_file == stdout_file
+                      ? out
+                      : ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const auto close_files = [&] {
     if (out >= 0) ::close(out);
-    if (err >= 0) ::close(err);
-    throw InputError(fmt::format("{}: cannot create the point's log files", stdout_file));
+    if (err >= 0 && err != out) ::close(err);
+  };
+  if (out < 0 || err < 0) {
+    close_files();
+    throw InputError(fmt::format("{}: cannot create the child's log files", stdout_file));
   }
   const pid_t parent = ::getpid();
   start_s_ = monotonic_s();
@@ -44,15 +50,15 @@ ChildProcess::ChildProcess(const std::string& exe, const std::vector<std::string
     if (::getppid() != parent) ::_exit(127);  // the sweep died before prctl took effect
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
     ::execv(exe.c_str(), argv.data());
-    const char msg[] = "maia-sim sweep: cannot execute the simulator\n";
+    const char msg[] = "maia-sim: cannot execute the simulator\n";
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     ::_exit(127);
   }
-  ::close(out);
-  ::close(err);
+  close_files();
   if (pid_ < 0) throw InputError(fmt::format("cannot start a process: {}", std::strerror(errno)));
   ::setpgid(pid_, pid_);  // also from here, so that kill() finds the group at once
 }
