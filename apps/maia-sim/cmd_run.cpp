@@ -14,11 +14,13 @@
 #include "cli.hpp"
 #include "maia/core/error.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
+#include "maia/kernels/collective_kernel.hpp"
 #include "maia/serving/serving_run.hpp"
 #include "maia/serving/trace_spec.hpp"
 #include "maia/sim/static_batch.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
+#include "maia/workload/tensor_parallel.hpp"
 #include "progress.hpp"
 #include "timeline_options.hpp"
 
@@ -58,10 +60,26 @@ std::vector<OpGroup> group_ops(const std::vector<OpPhase>& phases) {
   return out;
 }
 
+// Tensor parallelism: the group, and the NIC bytes of each representative iteration.
+void print_parallelism(const RunSummary& s) {
+  if (s.tensor_parallel <= 1) return;
+  std::string per_phase;
+  for (const auto& p : s.op_phases) {
+    double bytes = 0;
+    for (const auto& m : p.ops) bytes += m.network_bytes;
+    per_phase += fmt::format("{}{} {:.2f} MB", per_phase.empty() ? "" : ", ", p.phase, bytes / 1e6);
+  }
+  fmt::print(
+      "tensor parallel: {} chips of a tray (HBM and operators per chip, throughput for the "
+      "group); NIC sent per iteration: {}\n",
+      s.tensor_parallel, per_phase);
+}
+
 void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  print_parallelism(s);
   const auto simulated_steps = s.phases[1].simulated_iterations;
   fmt::print(
       "static batch: {} requests x {} prompt + {} output tokens; decode steps simulated {} of "
@@ -85,6 +103,10 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   fmt::print(
       "{:<28} {:>14.1f} tokens/s\n", "total throughput",
       e2e > 0 ? static_cast<double>(spec.batch * (spec.prompt + spec.gen)) / (e2e / 1e9) : 0.0);
+  if (s.tensor_parallel > 1)
+    fmt::print("{:<28} {:>14.1f} tokens/s  (output, {} chips)\n", "per chip",
+               e2e > 0 ? tokens / (e2e / 1e9) / static_cast<double>(s.tensor_parallel) : 0.0,
+               s.tensor_parallel);
   fmt::print("{:<28} {:>14.3f} ms  ({} tokens)\n", "prefill iteration", r.ttft_ns() / 1e6,
              spec.batch * spec.prompt);
   if (!r.decode.empty())
@@ -114,6 +136,7 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
 void print_serving_report(const ServingResult& r, const RunSummary& s, const Json& j) {
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  print_parallelism(s);
   fmt::print(
       "serving: max_num_seqs {}, max_batched_tokens {}, KV {} blocks x {} tokens ({:.2f} GB), "
       "prefix cache {}\n",
@@ -137,6 +160,9 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
              j["throughput"]["output_tokens_per_s"].get<double>());
   fmt::print("{:<28} {:>14.1f} tokens/s\n", "total throughput",
              j["throughput"]["total_tokens_per_s"].get<double>());
+  if (s.tensor_parallel > 1)
+    fmt::print("{:<28} {:>14.1f} tokens/s  (output, {} chips)\n", "per chip",
+               j["throughput"]["output_tokens_per_s_per_chip"].get<double>(), s.tensor_parallel);
   fmt::print("{:<28} {:>14} submitted, {} completed, {} rejected\n", "requests", s.submitted,
              s.requests.size(), s.rejected);
   const auto& sv = j["serving"];
@@ -177,13 +203,14 @@ struct RunArgs {
   TraceSpec trace;
   ServingOptions serving;
   TimelineArgs timeline;
+  std::int64_t tp = 1;  // tensor-parallel chips of a tray
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline] = a;
+         timeline, tp] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -235,7 +262,10 @@ po::options_description run_options(RunArgs& a) {
       "slo-ttft-ms", po::value(&serving.slo_ttft_ms)->default_value(serving.slo_ttft_ms),
       "trace: goodput counts requests with TTFT at most this (0: no TTFT objective)")(
       "slo-tpot-ms", po::value(&serving.slo_tpot_ms)->default_value(serving.slo_tpot_ms),
-      "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)");
+      "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)")(
+      "tp", po::value(&tp)->default_value(tp),
+      "tensor parallelism: shard the model over N chips of a tray (1, 2 or 4 on Maia 200); "
+      "throughput is for the N chips together (docs/inference.md)");
   add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
   return desc;
@@ -279,7 +309,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline] = a;
+         timeline, tp] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -300,7 +330,8 @@ int cmd_run(const std::vector<std::string>& args) {
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
   const ChipConfig cfg = load_chip(chip);
-  const ModelConfig model = load_model(model_name, default_models_dir());
+  ModelConfig model = load_model(model_name, default_models_dir());
+  apply_tensor_parallel(model, tp, tensor_parallel_limit(cfg));
   Quantization quant;
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
@@ -346,6 +377,7 @@ int cmd_run(const std::vector<std::string>& args) {
         {"slo_ttft_ms", serving.slo_ttft_ms},
         {"slo_tpot_ms", serving.slo_tpot_ms}};
     RunSummary s = serving_summary(r, model.name, cfg.name, quant, memoize, workload);
+    s.tensor_parallel = model.tensor_parallel;
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!out_dir.empty()) write_serving_outputs(s, r, out_dir);
     print_serving_report(r, s, serving_summary_json(s, r));
@@ -373,6 +405,7 @@ int cmd_run(const std::vector<std::string>& args) {
   const auto t0 = std::chrono::steady_clock::now();
   const StaticBatchResult r = run_static_batch(session, exec, model, quant, spec);
   RunSummary s = static_batch_summary(r, cfg.name, memoize);
+  s.tensor_parallel = model.tensor_parallel;
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.memory = footprint;
   s.hbm_capacity_bytes = hbm;

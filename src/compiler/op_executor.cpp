@@ -10,6 +10,7 @@
 #include "maia/core/error.hpp"
 #include "maia/hw/chip/peaks.hpp"
 #include "maia/kernels/attention_kernel.hpp"
+#include "maia/kernels/collective_kernel.hpp"
 #include "maia/kernels/gemm_kernel.hpp"
 #include "maia/kernels/vector_kernel.hpp"
 #include "maia/program/vector_functions.hpp"
@@ -54,11 +55,14 @@ void set_bound(const ChipConfig& chip, OpMeasurement& m, double ttu_busy, double
                double span_ns) {
   const double t = std::max(span_ns, 1e-9);
   const double tiles = static_cast<double>(chip.enabled_tiles());
+  // The NIC: its measured tx bytes over the tray ports it used (a collective's peer groups).
+  const double nic_peak = m.network_ports > 0 ? m.network_ports * chip.nic.port_gbps / 8.0 : 0.0;
   const std::pair<double, const char*> use[] = {
       {ttu_busy / tiles / t, "compute"},
       {tvp_busy / tiles / t, "vector"},
       {m.hbm_bytes / hbm_peak_gbps(chip.hbm) / t, "hbm"},
       {m.sram_bytes / chip_sram_peak_gbps(chip) / t, "sram"},
+      {nic_peak > 0 ? m.network_bytes / nic_peak / t : 0.0, "network"},
   };
   const auto* top = &use[0];
   for (const auto& u : use)
@@ -116,6 +120,11 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
     prune_unwaited_semaphores(l.program);
     return l;
   }
+  if (const auto* c = std::get_if<CollectiveShape>(&op.shape)) {
+    LoweredOp l{build_collective_kernel(chip, {*c, place}), {}, {}, {}};
+    prune_unwaited_semaphores(l.program);
+    return l;
+  }
   const auto& v = std::get<VectorShape>(op.shape);
   LoweredOp l{
       build_vector_kernel(chip, {v.function, v.elements, v.rows, vector_function_inputs(v.function),
@@ -144,7 +153,10 @@ KernelPlacement OpExecutor::half(int parity) const {
 }
 
 bool OpExecutor::can_prefetch(const Operator& op, bool prefetched_in, const Operator& next) {
-  if (!std::holds_alternative<GemmShape>(next.shape)) return false;
+  // Nothing overlaps a collective, not even the next GEMM's first weights.
+  if (!std::holds_alternative<GemmShape>(next.shape) ||
+      std::holds_alternative<CollectiveShape>(op.shape))
+    return false;
   const std::string key = op.signature + (prefetched_in ? "|in|" : "|") + next.signature;
   const auto it = prefetch_fits_.find(key);
   if (it != prefetch_fits_.end()) return it->second;
@@ -218,6 +230,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   m.hbm_bytes = r.hbm_read_bytes + r.hbm_write_bytes;
   m.sram_bytes =
       r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
+  m.network_bytes = r.nic_tx_bytes;
   m.finish_ns = m.time_ns;
   add_roofline(op, m);
   double ttu_busy = 0, tvp_busy = 0;
@@ -246,6 +259,16 @@ void OpExecutor::add_roofline(const Operator& op, OpMeasurement& m) const {
   m.compute_ns = m.flops / peak * 1e9;
   m.memory_ns = must_move / hbm_peak_gbps(chip_.hbm);
   m.roofline_ns = std::max(m.compute_ns, m.memory_ns);
+  if (const auto* col = std::get_if<CollectiveShape>(&op.shape)) {
+    // Each peer gets an equal share over its own port group, so the slowest group bounds it.
+    const std::int64_t peers = col->ranks - 1;
+    for (std::int64_t p = 0; p < peers; ++p)
+      m.network_ports += static_cast<int>(chip_.nic.tray_links[static_cast<std::size_t>(p)]);
+    const double group = tray_group_gbytes_per_s(chip_, peers);
+    m.network_ns =
+        group > 0 ? static_cast<double>(c.network_bytes) / static_cast<double>(peers) / group : 0.0;
+    m.roofline_ns = std::max(m.roofline_ns, m.network_ns);
+  }
 }
 
 bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes) {
@@ -284,6 +307,11 @@ IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
 
 MergedWindow OpExecutor::plan_window(const OperatorGraph& graph, std::size_t begin,
                                      std::size_t end) const {
+  // Collectives keep a phase of their own: nothing is reordered across them.
+  for (std::size_t i = begin; i < end; ++i)
+    if (std::holds_alternative<CollectiveShape>(graph.ops[i].shape))
+      throw InputError(fmt::format("window: {} is a collective and runs in a phase of its own",
+                                   graph.ops[i].name));
   const auto tsram = static_cast<std::uint64_t>(chip_.tile.tsram.bytes);
   const auto csram = static_cast<std::uint64_t>(chip_.cluster.csram.bytes);
   constexpr std::uint64_t kSramAlign = 4096;

@@ -355,6 +355,10 @@ std::vector<Knob> build_knobs() {
   k.push_back(real_knob("nic.latency_ns", "ns", 0, 1e6, P::kSecondHand,
                         "one-way memory-to-memory latency to a tray peer", "< 1 us",
                         [](ChipConfig& c) -> double& { return c.nic.latency_ns; }));
+  k.push_back(int_knob("nic.dma_chunk_bytes", "B", 64, 1 << 30, P::kAssumption,
+                       "NIC DMA transfer granularity: each chunk goes out on one tray port",
+                       "4 RoCE MTUs of 4 KiB",
+                       [](ChipConfig& c) -> std::int64_t& { return c.nic.dma_chunk_bytes; }));
   return k;
 }
 

@@ -14,6 +14,8 @@ std::string Location::text() const {
       return fmt::format("c{}", cluster);
     case Kind::kHost:
       return "host";
+    case Kind::kNic:
+      return "nic";
   }
   return "?";
 }
@@ -48,6 +50,8 @@ std::string_view engine_kind_name(EngineKind k) {
       return "dma";
     case EngineKind::kHostCommand:
       return "cmd";
+    case EngineKind::kNicDma:
+      return "dma";
   }
   return "?";
 }
@@ -71,7 +75,8 @@ std::string_view opcode_name(OpCode op) {
 }
 
 std::string engine_name(const Location& loc, EngineKind k, int channel) {
-  if (k == EngineKind::kClusterDma) return fmt::format("{}.dma{}", loc.text(), channel);
+  if (k == EngineKind::kClusterDma || k == EngineKind::kNicDma)
+    return fmt::format("{}.dma{}", loc.text(), channel);
   return loc.text() + "." + std::string(engine_kind_name(k));
 }
 
@@ -79,6 +84,7 @@ std::optional<EngineName> parse_engine_name(const std::string& text) {
   static const std::regex tile_re(R"(c(\d{1,6})\.t(\d{1,6})\.(ttu|tvp|dma|tcp))");
   static const std::regex cluster_re(R"(c(\d{1,6})\.dma(\d{0,3}))");
   static const std::regex host_re(R"(host\.(dma|cmd))");
+  static const std::regex nic_re(R"(nic\.dma(\d{1,3}))");
   std::smatch m;
   if (std::regex_match(text, m, tile_re)) {
     Location loc{Location::Kind::kTile, std::stoi(m[1]), std::stoi(m[2])};
@@ -96,6 +102,8 @@ std::optional<EngineName> parse_engine_name(const std::string& text) {
   if (std::regex_match(text, m, host_re))
     return EngineName{{Location::Kind::kHost, -1, -1},
                       m[1] == "dma" ? EngineKind::kHostDma : EngineKind::kHostCommand};
+  if (std::regex_match(text, m, nic_re))
+    return EngineName{{Location::Kind::kNic, -1, -1}, EngineKind::kNicDma, std::stoi(m[1])};
   return std::nullopt;
 }
 

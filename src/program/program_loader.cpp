@@ -27,10 +27,17 @@ DType read_dtype(JsonReader& r, const std::string& key, DType fallback) {
   return *parse_dtype(r.choice(key, kDtypes));
 }
 
+// Whether the NIC has ports wired to tray peer `peer`.
+bool tray_peer_wired(const ChipConfig& chip, int peer) {
+  return peer >= 0 && static_cast<std::size_t>(peer) < chip.nic.tray_links.size() &&
+         chip.nic.tray_links[static_cast<std::size_t>(peer)] > 0;
+}
+
 Location parse_location(const std::string& text, const ChipConfig& chip, JsonReader& r,
                         const std::string& key) {
-  // Accepts "c<i>.t<j>" for a tile, "c<i>" for a cluster, "host".
+  // Accepts "c<i>.t<j>" for a tile, "c<i>" for a cluster, "host", "nic".
   if (text == "host") return {Location::Kind::kHost, -1, -1};
+  if (text == "nic") return {Location::Kind::kNic, -1, -1};
   int c = -1, t = -1;
   char rest = 0;
   if (std::sscanf(text.c_str(), "c%d.t%d%c", &c, &t, &rest) == 2) {
@@ -45,7 +52,7 @@ Location parse_location(const std::string& text, const ChipConfig& chip, JsonRea
              fmt::format("cluster '{}' does not exist (clusters 0..{})", text, chip.clusters - 1));
     return {Location::Kind::kCluster, c, -1};
   }
-  r.fail(key, "must name a tile 'c<i>.t<j>', a cluster 'c<i>' or 'host'");
+  r.fail(key, "must name a tile 'c<i>.t<j>', a cluster 'c<i>', 'host' or 'nic'");
 }
 
 class Parser {
@@ -206,15 +213,20 @@ class Parser {
     const auto en = parse_engine_name(q.name);
     if (!en)
       r.fail("engine",
-             "must name an engine: c<i>.t<j>.{ttu,tvp,dma,tcp}, c<i>.dma<q>, host.dma or host.cmd");
+             "must name an engine: c<i>.t<j>.{ttu,tvp,dma,tcp}, c<i>.dma<q>, host.dma, host.cmd "
+             "or nic.dma<peer>");
     q.location = en->location;
     q.engine = en->engine;
     q.channel = en->channel;
     if (q.engine == EngineKind::kClusterDma && q.channel >= chip_.cluster.dma_queues)
       r.fail("engine", fmt::format("cluster DMA queue does not exist (queues 0..{})",
                                    chip_.cluster.dma_queues - 1));
+    if (q.engine == EngineKind::kNicDma && !tray_peer_wired(chip_, q.channel))
+      r.fail("engine", fmt::format("NIC DMA peer {} has no tray links (nic.tray_links has {} "
+                                   "groups)",
+                                   q.channel, chip_.nic.tray_links.size()));
     q.name = engine_name(q.location, q.engine, q.channel);
-    if (q.location.kind != Location::Kind::kHost) {
+    if (q.location.kind == Location::Kind::kTile || q.location.kind == Location::Kind::kCluster) {
       if (q.location.cluster >= chip_.clusters)
         r.fail("engine",
                fmt::format("cluster does not exist (clusters 0..{})", chip_.clusters - 1));
@@ -417,6 +429,13 @@ void validate_copy(const Program& p, const Instruction& in, const Queue& q) {
       need(s.space, d.space, at, at);
       break;
     }
+    case EngineKind::kNicDma:
+      // Sends src to tray peer `channel`; the peer's mirrored send lands in dst (both in HBM).
+      if (s.space != MemorySpace::kHbm || d.space != MemorySpace::kHbm)
+        fail(in.where, fmt::format("NIC DMA copies hbm -> (tray peer) -> hbm, got {} -> {}",
+                                   memory_space_name(s.space), memory_space_name(d.space)));
+      need(s.space, d.space, at, at);
+      break;
     case EngineKind::kHostDma: {
       const bool ok = (s.space == MemorySpace::kHost && d.space == MemorySpace::kHbm) ||
                       (s.space == MemorySpace::kHbm && d.space == MemorySpace::kHost);
@@ -483,6 +502,9 @@ void validate_program(const Program& p, const ChipConfig& chip) {
   }
   // Instructions: op fits the engine, operands fit their buffers.
   for (const auto& q : p.queues) {
+    if (q.engine == EngineKind::kNicDma && !tray_peer_wired(chip, q.channel))
+      throw InputError(fmt::format("{}: queue {}: tray peer {} has no links in nic.tray_links",
+                                   p.source, q.name, q.channel));
     for (const auto& in : q.instructions) {
       auto require_engine = [&](EngineKind k) {
         if (q.engine != k)

@@ -39,6 +39,7 @@ const std::vector<MetricRule>& metric_rules() {
       {"phases.*.mean_iteration_ms", kLow, false, "mean iteration time per phase"},
       {"phases.*", kNone, false, "iterations and tokens per phase"},
       {"memory.*", kNone, false, "HBM footprint and capacity"},
+      {"parallelism.*", kNone, false, "tensor-parallel group and its NIC bytes per iteration"},
       {"serving.queueing_delay_ms.*", kLow, false, "arrival to first scheduled"},
       {"serving.inter_token_ms.*", kLow, false, "gaps between tokens"},
       {"serving.preempt*", kLow, false, "preemptions"},

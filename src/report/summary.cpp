@@ -1,5 +1,6 @@
 #include "maia/report/summary.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -61,6 +62,7 @@ Json summary_json(const RunSummary& s) {
   }
   const double sim_s = s.simulated_ns / 1e9;
   const auto per_s = [&](double tokens) { return sim_s > 0 ? tokens / sim_s : 0.0; };
+  const auto chips = static_cast<double>(std::max<std::int64_t>(s.tensor_parallel, 1));
 
   Json j;
   j["model"] = s.model;
@@ -79,7 +81,18 @@ Json summary_json(const RunSummary& s) {
       {"output_tokens", output_tokens},
       {"total_tokens", prompt_tokens + output_tokens},
       {"output_tokens_per_s", per_s(static_cast<double>(output_tokens))},
-      {"total_tokens_per_s", per_s(static_cast<double>(prompt_tokens + output_tokens))}};
+      {"total_tokens_per_s", per_s(static_cast<double>(prompt_tokens + output_tokens))},
+      {"output_tokens_per_s_per_chip", per_s(static_cast<double>(output_tokens)) / chips}};
+  // The group and what its NIC sent (measured) in each representative iteration.
+  Json network = Json::object();
+  for (const auto& p : s.op_phases) {
+    double bytes = 0;
+    for (const auto& m : p.ops) bytes += m.network_bytes;
+    network[p.phase] = bytes;
+  }
+  j["parallelism"] = {{"tensor_parallel", s.tensor_parallel},
+                      {"chips", s.tensor_parallel},
+                      {"nic_tx_bytes_per_iteration", network}};
   Json phases = Json::object();
   for (const auto& p : s.phases)
     phases[p.name] = {

@@ -31,7 +31,8 @@ namespace {
 // Bytes and FLOPs summed over modules (cumulative counters), to diff around a phase.
 struct LevelTotals {
   double hbm_read = 0, hbm_write = 0, csram_read = 0, csram_write = 0, tsram_read = 0,
-         tsram_write = 0, noc = 0, pcie_h2d = 0, pcie_d2h = 0, ttu_flops = 0, tvp_flops = 0;
+         tsram_write = 0, noc = 0, pcie_h2d = 0, pcie_d2h = 0, ttu_flops = 0, tvp_flops = 0,
+         nic_tx = 0, nic_rx = 0;
 };
 
 LevelTotals level_totals(const std::vector<StatGroup>& m, bool builtin_hbm) {
@@ -52,6 +53,8 @@ LevelTotals level_totals(const std::vector<StatGroup>& m, bool builtin_hbm) {
   t.pcie_d2h = sum_stat(m, "chip.host", "d2h_payload_bytes");
   t.ttu_flops = sum_stat(m, ".ttu", "flops");
   t.tvp_flops = sum_stat(m, ".tvp", "flops");
+  t.nic_tx = sum_stat(m, "chip.nic", "tx_bytes");
+  t.nic_rx = sum_stat(m, "chip.nic", "rx_bytes");
   return t;
 }
 
@@ -123,6 +126,8 @@ ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   r.pcie_d2h_bytes = after.pcie_d2h - before.pcie_d2h;
   r.ttu_flops = after.ttu_flops - before.ttu_flops;
   r.tvp_flops = after.tvp_flops - before.tvp_flops;
+  r.nic_tx_bytes = after.nic_tx - before.nic_tx;
+  r.nic_rx_bytes = after.nic_rx - before.nic_rx;
   if (timeline_) record_program_activity(*timeline_, program, chip, start);
   chip.unload();
   if (!opt.include_module_stats) r.modules.clear();

@@ -15,13 +15,15 @@ namespace {
 
 // Display order of the processes.
 constexpr int kRequestsOrder = 1, kServingOrder = 2, kClusterOrder = 10, kHostOrder = 30,
-              kHbmOrder = 40;
+              kNicOrder = 35, kHbmOrder = 40;
 
 std::uint32_t engine_track(Timeline& t, const Queue& q) {
   const Location& at = q.location;
   if (at.kind == Location::Kind::kHost)
     return t.track("host", kHostOrder, engine_name(at, q.engine, q.channel),
                    static_cast<int>(q.engine));
+  if (at.kind == Location::Kind::kNic)
+    return t.track("nic", kNicOrder, engine_name(at, q.engine, q.channel), q.channel);
   const std::string process = fmt::format("cluster {}", at.cluster);
   const int order = kClusterOrder + at.cluster;
   if (at.kind == Location::Kind::kCluster)

@@ -9,6 +9,7 @@ std::vector<MetricInfo> build_table() {
   std::vector<std::pair<std::string, std::string>> names = {
       {"output_tokens_per_s", "throughput.output_tokens_per_s"},
       {"total_tokens_per_s", "throughput.total_tokens_per_s"},
+      {"output_tokens_per_s_per_chip", "throughput.output_tokens_per_s_per_chip"},
       // Derived by maia-sim sweep when the point has a tdp_w parameter (docs/sweeps.md).
       {"output_tokens_per_s_per_w", "throughput.output_tokens_per_s_per_w"},
   };

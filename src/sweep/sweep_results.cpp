@@ -1,5 +1,7 @@
 #include "maia/sweep/sweep_results.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -46,9 +48,14 @@ OJson sweep_row(const SweepPoint& p, const std::string& status, const OJson& met
 
 OJson point_metrics(const nlohmann::json& summary, const OJson& params, double chip_tdp_w) {
   OJson m = summary_key_metrics(summary);
-  const double tdp_w = params.contains("tdp_w") && params["tdp_w"].is_number()
-                           ? params["tdp_w"].get<double>()
-                           : chip_tdp_w;
+  // The power of the chips that served the point: a tensor-parallel group of N draws N TDPs.
+  const nlohmann::json::json_pointer chips_at("/parallelism/chips");
+  const double chips = summary.contains(chips_at) && summary.at(chips_at).is_number()
+                           ? std::max(1.0, summary.at(chips_at).get<double>())
+                           : 1.0;
+  const double tdp_w = chips * (params.contains("tdp_w") && params["tdp_w"].is_number()
+                                    ? params["tdp_w"].get<double>()
+                                    : chip_tdp_w);
   // Keep table order: rebuild with the derived metric in its place.
   if (tdp_w > 0 && m.contains("output_tokens_per_s")) {
     OJson ordered;

@@ -18,7 +18,7 @@ double gb(std::uint64_t bytes) { return static_cast<double>(bytes) / 1e9; }
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch) {
   std::uint64_t per_layer = 0;
   for (const auto& s : batch)
-    per_layer += 2 * dtype_bytes(kv, u(s.cached_tokens + s.new_tokens) * u(m.kv_dim()));
+    per_layer += 2 * dtype_bytes(kv, u(s.cached_tokens + s.new_tokens) * u(m.kv_dim_per_chip()));
   return per_layer * u(m.num_layers);
 }
 
@@ -32,8 +32,8 @@ MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
   // QKV, or normed input with gate, up, SwiGLU output and the routed copies), plus the logits.
   const std::int64_t k = m.is_moe() ? m.experts_per_token : 1;
   const std::int64_t h = m.hidden_size;
-  const std::int64_t per_token =
-      h + std::max(h + m.q_dim() + 2 * m.kv_dim(), h + k * (3 * m.intermediate_size + h));
+  const std::int64_t per_token = h + std::max(h + m.q_dim_per_chip() + 2 * m.kv_dim_per_chip(),
+                                              h + k * (3 * m.intermediate_per_chip() + h));
   f.workspace_bytes = dtype_bytes(q.activations, u(total_new_tokens(batch)) * u(per_token)) +
                       dtype_bytes(q.activations, u(emitting_sequences(batch)) * u(m.vocab_size));
   return f;

@@ -42,6 +42,11 @@ OJson shape_json(const OpShape& shape) {
     j = {{"heads", a->heads},   {"kv_heads", a->kv_heads},     {"head_dim", a->head_dim},
          {"window", a->window}, {"q_dtype", name(a->q_dtype)}, {"kv_dtype", name(a->kv_dtype)},
          {"sequences", seqs}};
+  } else if (const auto* c = std::get_if<CollectiveShape>(&shape)) {
+    j = {{"kind", std::string(collective_kind_name(c->kind))},
+         {"elements", c->elements},
+         {"ranks", c->ranks},
+         {"dtype", name(c->dtype)}};
   } else {
     const auto& v = std::get<VectorShape>(shape);
     j = {{"function", v.function},
@@ -97,6 +102,20 @@ OpShape read_vector(JsonReader r) {
   return v;
 }
 
+OpShape read_collective(JsonReader r) {
+  CollectiveShape c;
+  c.kind = r.choice("kind", {"all_reduce", "all_gather"}) == "all_reduce"
+               ? CollectiveKind::kAllReduce
+               : CollectiveKind::kAllGather;
+  c.elements = r.integer("elements", 1, kMaxDim);
+  c.ranks = r.integer("ranks", 2, 64);
+  if (c.elements % c.ranks != 0)
+    r.fail("elements", fmt::format("must divide by ranks ({}), got {}", c.ranks, c.elements));
+  c.dtype = read_dtype(r, "dtype");
+  r.reject_unknown_keys();
+  return c;
+}
+
 std::vector<int> read_deps(JsonReader& r, int index) {
   std::vector<int> deps;
   if (!r.has("deps")) {
@@ -128,7 +147,7 @@ Operator read_operator(JsonReader& r, int index) {
   op.layer = static_cast<int>(r.integer_or("layer", -1, -1, INT32_MAX));
   op.deps = read_deps(r, index);
 
-  const std::vector<std::string> kinds = {"gemm", "attention", "vector"};
+  const std::vector<std::string> kinds = {"gemm", "attention", "vector", "collective"};
   std::string kind;
   for (const auto& k : kinds) {
     if (!r.has(k)) continue;
@@ -136,12 +155,14 @@ Operator read_operator(JsonReader& r, int index) {
       r.fail(k, fmt::format("an operator has one shape, it already has '{}'", kind));
     kind = k;
   }
-  if (kind.empty()) r.fail_here("an operator needs one shape: 'gemm', 'attention' or 'vector'");
+  if (kind.empty())
+    r.fail_here("an operator needs one shape: 'gemm', 'attention', 'vector' or 'collective'");
   if (kind == "gemm") op.shape = read_gemm(r.object("gemm"));
   if (kind == "attention") op.shape = read_attention(r.object("attention"));
   if (kind == "vector") op.shape = read_vector(r.object("vector"));
+  if (kind == "collective") op.shape = read_collective(r.object("collective"));
 
-  const std::string engine = r.choice_or("engine", "", {"ttu", "tvp", "ttu+tvp"});
+  const std::string engine = r.choice_or("engine", "", {"ttu", "tvp", "ttu+tvp", "nic"});
   if (!engine.empty() && engine != engine_class_name(op.engine()))
     r.fail("engine",
            fmt::format("must be '{}' for a {} operator", engine_class_name(op.engine()), kind));
@@ -154,6 +175,7 @@ Operator read_operator(JsonReader& r, int index) {
       read_count(r, "activation_write_bytes", g.activation_write_bytes);
   op.cost.kv_read_bytes = read_count(r, "kv_read_bytes", g.kv_read_bytes);
   op.cost.kv_write_bytes = read_count(r, "kv_write_bytes", g.kv_write_bytes);
+  op.cost.network_bytes = read_count(r, "network_bytes", g.network_bytes);
   op.signature = r.string_or("signature", op_signature(op.name, op.shape));
   r.reject_unknown_keys();
   return op;
@@ -176,6 +198,7 @@ OJson op_trace_to_json(const OperatorGraph& g) {
     j["activation_write_bytes"] = op.cost.activation_write_bytes;
     j["kv_read_bytes"] = op.cost.kv_read_bytes;
     j["kv_write_bytes"] = op.cost.kv_write_bytes;
+    if (op.cost.network_bytes > 0) j["network_bytes"] = op.cost.network_bytes;
     j["signature"] = op.signature;
     ops.push_back(std::move(j));
   }

@@ -33,6 +33,7 @@ OpCost& OpCost::operator+=(const OpCost& o) {
   activation_write_bytes += o.activation_write_bytes;
   kv_read_bytes += o.kv_read_bytes;
   kv_write_bytes += o.kv_write_bytes;
+  network_bytes += o.network_bytes;
   return *this;
 }
 
@@ -44,19 +45,27 @@ std::string_view engine_class_name(EngineClass e) {
       return "tvp";
     case EngineClass::kTtuTvp:
       return "ttu+tvp";
+    case EngineClass::kNic:
+      return "nic";
   }
   return "?";
+}
+
+std::string_view collective_kind_name(CollectiveKind k) {
+  return k == CollectiveKind::kAllReduce ? "all_reduce" : "all_gather";
 }
 
 std::string_view Operator::kind() const {
   if (std::holds_alternative<GemmShape>(shape)) return "gemm";
   if (std::holds_alternative<AttentionShape>(shape)) return "attention";
+  if (std::holds_alternative<CollectiveShape>(shape)) return "collective";
   return "vector";
 }
 
 EngineClass Operator::engine() const {
   if (std::holds_alternative<GemmShape>(shape)) return EngineClass::kTtu;
   if (std::holds_alternative<AttentionShape>(shape)) return EngineClass::kTtuTvp;
+  if (std::holds_alternative<CollectiveShape>(shape)) return EngineClass::kNic;
   return EngineClass::kTvp;
 }
 
@@ -97,6 +106,8 @@ OpCost generic_cost(const OpShape& shape) {
               static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
     c.activation_read_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->head_dim));
     c.activation_write_bytes = c.activation_read_bytes;
+  } else if (const auto* col = std::get_if<CollectiveShape>(&shape)) {
+    c = collective_cost(*col);
   } else {
     const auto& v = std::get<VectorShape>(shape);
     const VectorFunction* f = find_vector_function(v.function);
@@ -133,9 +144,33 @@ std::string op_signature(const std::string& name, const OpShape& shape) {
                        a->kv_heads, a->head_dim, a->window, dtype_name(a->q_dtype),
                        dtype_name(a->kv_dtype), seqs);
   }
+  if (const auto* c = std::get_if<CollectiveShape>(&shape))
+    return fmt::format("{} collective {} elements={} ranks={} {}", role,
+                       collective_kind_name(c->kind), c->elements, c->ranks, dtype_name(c->dtype));
   const auto& v = std::get<VectorShape>(shape);
   return fmt::format("{} {} elements={} rows={} {}", role, v.function, v.elements, v.rows,
                      dtype_name(v.dtype));
+}
+
+OpCost collective_cost(const CollectiveShape& c) {
+  OpCost cost;
+  if (c.ranks < 2 || c.elements <= 0) return cost;
+  const std::uint64_t n = u(c.ranks);
+  const std::uint64_t shard = dtype_bytes(c.dtype, u(c.elements) / n);
+  const std::uint64_t peers = (n - 1) * shard;  // to (or from) the other ranks, one shard each
+  if (c.kind == CollectiveKind::kAllGather) {
+    cost.activation_read_bytes = peers;
+    cost.activation_write_bytes = peers;
+    cost.network_bytes = peers;
+    return cost;
+  }
+  // Reduce-scatter: send N - 1 shards, receive N - 1; the TVP sums N shards into one. All-gather:
+  // send the reduced shard to N - 1 peers, receive theirs.
+  cost.flops = (n - 1) * (u(c.elements) / n);
+  cost.activation_read_bytes = peers + n * shard + peers;
+  cost.activation_write_bytes = peers + shard + peers;
+  cost.network_bytes = 2 * peers;
+  return cost;
 }
 
 }  // namespace maia

@@ -34,8 +34,13 @@ class GraphBuilder {
 
     const int norm = add_norm("final_norm", -1, x);
     if (emitting > 0) {
-      // Only the last token of each emitting sequence goes through the LM head.
-      add_gemm("lm_head", -1, emitting, m_.vocab_size, h, {norm}, false);
+      // Only the last token of each emitting sequence goes through the LM head. Under tensor
+      // parallelism each chip computes its vocabulary shard and the logits are all-gathered, so
+      // that every chip samples the same token.
+      add_gemm("lm_head", -1, emitting, m_.vocab_per_chip(), h, {norm}, false);
+      if (tp() > 1)
+        add_collective("logits_all_gather", -1, CollectiveKind::kAllGather,
+                       emitting * m_.vocab_per_chip() * tp(), last());
       Operator& s =
           add_op("sampling", -1, VectorShape{"softmax", emitting * m_.vocab_size, emitting, act()},
                  {last()});
@@ -46,6 +51,7 @@ class GraphBuilder {
 
  private:
   DType act() const { return q_.activations; }
+  std::int64_t tp() const { return m_.tensor_parallel; }
   int last() const { return static_cast<int>(g_.ops.size()) - 1; }
 
   Operator& add_op(std::string name, int layer, OpShape shape, std::vector<int> deps) {
@@ -80,49 +86,68 @@ class GraphBuilder {
     return last();
   }
 
+  // A collective over the tensor-parallel group, in the activation datatype.
+  int add_collective(std::string name, int layer, CollectiveKind kind, std::int64_t elements,
+                     int input) {
+    add_op(std::move(name), layer, CollectiveShape{kind, elements, tp(), act()}, {input});
+    return last();
+  }
+
+  // The partial sums of a row-parallel GEMM (o_proj, down) summed over the group; unchanged
+  // with one chip.
+  int all_reduce(std::string name, int layer, int input) {
+    if (tp() == 1) return input;
+    return add_collective(std::move(name), layer, CollectiveKind::kAllReduce,
+                          tokens_ * m_.hidden_size, input);
+  }
+
   int add_residual(std::string name, int layer, int a, int b) {
     add_op(std::move(name), layer, VectorShape{"add", tokens_ * m_.hidden_size, tokens_, act()},
            {a, b});
     return last();
   }
 
+  // One decoder layer on one chip of the tensor-parallel group (heads, KV heads and intermediate
+  // columns are the chip's share; with one chip, the whole layer).
   int add_layer(int layer, int input) {
     const std::int64_t t = tokens_, d = m_.head_dim;
+    const std::int64_t heads = m_.heads_per_chip(), kv_heads = m_.kv_heads_per_chip();
+    const std::int64_t q_dim = m_.q_dim_per_chip(), kv_dim = m_.kv_dim_per_chip();
     const int norm = add_norm("attn_norm", layer, input);
-    const int qkv = add_gemm("qkv_proj", layer, t, m_.q_dim() + 2 * m_.kv_dim(), m_.hidden_size,
-                             {norm}, m_.qkv_bias);
+    const int qkv =
+        add_gemm("qkv_proj", layer, t, q_dim + 2 * kv_dim, m_.hidden_size, {norm}, m_.qkv_bias);
 
     // RoPE rotates Q and K, writes Q for attention and K, V into the KV cache.
     Operator& rope =
-        add_op("rope", layer,
-               VectorShape{"rope", t * (m_.num_heads + m_.num_kv_heads) * d, t, act()}, {qkv});
-    rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (m_.q_dim() + 2 * m_.kv_dim())));
-    rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.q_dim()));
-    rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * m_.kv_dim()));
+        add_op("rope", layer, VectorShape{"rope", t * (heads + kv_heads) * d, t, act()}, {qkv});
+    rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (q_dim + 2 * kv_dim)));
+    rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * q_dim));
+    rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * kv_dim));
     const int rope_i = last();
 
     AttentionShape attn;
     for (const auto& s : batch_)
       if (s.new_tokens > 0)
         attn.sequences.push_back({s.new_tokens, s.cached_tokens + s.new_tokens});
-    attn.heads = m_.num_heads;
-    attn.kv_heads = m_.num_kv_heads;
+    attn.heads = heads;
+    attn.kv_heads = kv_heads;
     attn.head_dim = d;
     attn.window = m_.sliding_window;
     attn.q_dtype = act();
     attn.kv_dtype = q_.kv_cache;
     add_op("attention", layer, std::move(attn), {rope_i});
-    const int o = add_gemm("o_proj", layer, t, m_.hidden_size, m_.q_dim(), {last()}, m_.o_bias);
-    const int res1 = add_residual("attn_residual", layer, input, o);
+    const int o = add_gemm("o_proj", layer, t, m_.hidden_size, q_dim, {last()}, m_.o_bias);
+    const int res1 =
+        add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
 
     const int norm2 = add_norm("mlp_norm", layer, res1);
     const int mlp = m_.is_moe() ? add_moe(layer, norm2) : add_mlp("", layer, t, {norm2});
-    return add_residual("mlp_residual", layer, res1, mlp);
+    return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
   }
 
   // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens; returns the down GEMM.
   int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps) {
-    const std::int64_t i = m_.intermediate_size, h = m_.hidden_size;
+    const std::int64_t i = m_.intermediate_per_chip(), h = m_.hidden_size;
     const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, m_.mlp_bias);
     const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
     add_op(prefix + "swiglu", layer, VectorShape{"swiglu", t * i, t, act()}, {gate, up});

@@ -31,8 +31,11 @@ ParameterCount count_parameters(const ModelConfig& m) {
 }
 
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
-  const std::uint64_t h = u(m.hidden_size), i = u(m.intermediate_size), v = u(m.vocab_size);
-  const std::uint64_t q = u(m.q_dim()), qkv = u(m.q_dim() + 2 * m.kv_dim());
+  // One chip's share under tensor parallelism (the whole model with one chip): column- and
+  // row-parallel matrices are split, embedding, norms, router and row-parallel biases replicated.
+  const std::uint64_t h = u(m.hidden_size), i = u(m.intermediate_per_chip()), v = u(m.vocab_size);
+  const std::uint64_t q = u(m.q_dim_per_chip()),
+                      qkv = u(m.q_dim_per_chip() + 2 * m.kv_dim_per_chip());
   const auto w = [weights](std::uint64_t n) { return dtype_bytes(weights, n); };
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
 
@@ -44,7 +47,7 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
   layer += m.is_moe() ? u(m.num_experts) * expert + w(h * u(m.num_experts)) : expert;
 
   std::uint64_t total = w(v * h) + u(m.num_layers) * layer + bf16(h);
-  if (!m.tie_word_embeddings) total += w(h * v);
+  if (!m.tie_word_embeddings) total += w(h * u(m.vocab_per_chip()));
   return total;
 }
 

@@ -16,10 +16,29 @@ cat >"$tmp/typo.json" <<'JSON'
 JSON
 expect 2 "axes\[0\].path: 'hbm.stakcs' is not a chip knob \(did you mean 'hbm.stacks'\?\)" \
   "$sim" sweep "$tmp/typo.json" --out "$tmp/typo"
+# A tensor-parallel axis: each point runs on its group; a degree the model refuses is a bad spec.
 cat >"$tmp/tp.json" <<'JSON'
-{"base": {"model": "llama-3.1-8b"}, "axes": [{"option": "tp", "values": [1, 2]}]}
+{"base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 16, "gen": 2}},
+ "axes": [{"option": "tp", "values": [1, 2, 4]}]}
 JSON
-expect 2 "'tp' is not an option of maia-sim run" "$sim" sweep "$tmp/tp.json" --out "$tmp/tp"
+expect 0 "3 points: 3 ok, 0 failed" "$sim" sweep "$tmp/tp.json" --jobs 2 --out "$tmp/tp"
+python3 - "$tmp/tp/results.jsonl" <<'PY' && ok || bad "tp sweep rows"
+import json, sys
+rows = {r["tp"]: r for r in map(json.loads, open(sys.argv[1]))}
+assert sorted(rows) == [1, 2, 4], rows
+for tp, r in rows.items():
+    # Per watt of the group: tp chips' TDP.
+    assert abs(r["output_tokens_per_s_per_w"] * 750 * tp - r["output_tokens_per_s"]) < 1e-6 * r["output_tokens_per_s"], r
+    assert abs(r["output_tokens_per_s_per_chip"] * tp - r["output_tokens_per_s"]) < 1e-6 * r["output_tokens_per_s"], r
+assert rows[4]["tpot_ms_mean"] < rows[2]["tpot_ms_mean"] < rows[1]["tpot_ms_mean"], rows
+PY
+cat >"$tmp/tp3.json" <<'JSON'
+{"base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 16, "gen": 2}},
+ "axes": [{"option": "tp", "values": [2, 3]}]}
+JSON
+expect 3 "1 ok, 1 failed" "$sim" sweep "$tmp/tp3.json" --jobs 2 --out "$tmp/tp3"
+grep -q '"status":"failed".*--tp 3: llama-3.1-8b.s num_attention_heads (32) must divide' \
+  "$tmp/tp3/results.jsonl" && ok || bad "tp 3 row lacks the error: $(cat "$tmp/tp3/results.jsonl")"
 cat >"$tmp/badval.json" <<'JSON'
 {"base": {"model": "llama-3.1-8b"}, "axes": [{"option": "batch", "values": ["eight"]}]}
 JSON

@@ -36,16 +36,19 @@ Program lower_operator(const ChipConfig& chip, const Operator& op);
 struct OpMeasurement {
   std::string name;
   int layer = -1;
-  std::string kind;  // gemm, attention, vector
+  std::string kind;  // gemm, attention, vector, collective
   std::string signature;
-  double time_ns = 0;      // simulated
-  double flops = 0;        // from the operator's cost
-  double hbm_bytes = 0;    // measured on the model (read + write)
-  double sram_bytes = 0;   // measured CSRAM + TSRAM traffic
-  double compute_ns = 0;   // flops at the engine's peak
-  double memory_ns = 0;    // the operator's HBM bytes at peak HBM bandwidth
-  double roofline_ns = 0;  // max(compute_ns, memory_ns): no result may beat it
-  // The resource busiest relative to its peak: compute (TTU), vector (TVP), hbm or sram.
+  double time_ns = 0;        // simulated
+  double flops = 0;          // from the operator's cost
+  double hbm_bytes = 0;      // measured on the model (read + write)
+  double sram_bytes = 0;     // measured CSRAM + TSRAM traffic
+  double compute_ns = 0;     // flops at the engine's peak
+  double memory_ns = 0;      // the operator's HBM bytes at peak HBM bandwidth
+  double network_ns = 0;     // collectives: bytes to each peer at its port group's bandwidth
+  double roofline_ns = 0;    // max(compute_ns, memory_ns, network_ns): no result may beat it
+  double network_bytes = 0;  // measured NIC tx bytes (collectives)
+  int network_ports = 0;     // tray ports its collective uses (for the network bound)
+  // The resource busiest relative to its peak: compute (TTU), vector (TVP), hbm, sram or network.
   std::string bound;
   double bound_utilisation = 0;  // that resource's busy fraction during the operator
   bool reused = false;

@@ -112,6 +112,7 @@ struct NicConfig {
   std::vector<std::int64_t> tray_links = {6, 7, 7};  // ports wired to each tray peer
   std::int64_t scaleout_ports = 8;
   double latency_ns = 900;
+  std::int64_t dma_chunk_bytes = 16384;  // NIC DMA transfer granularity (one port at a time)
 };
 
 struct ChipConfig {

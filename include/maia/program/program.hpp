@@ -14,9 +14,9 @@ namespace maia {
 
 inline constexpr std::size_t kMaxSemaphoreOps = 3;
 
-// Where something lives on the chip: a tile, a cluster, or the host side of PCIe.
+// Where something lives on the chip: a tile, a cluster, the host side of PCIe, or the NIC.
 struct Location {
-  enum class Kind { kTile, kCluster, kHost } kind = Kind::kHost;
+  enum class Kind { kTile, kCluster, kHost, kNic } kind = Kind::kHost;
   int cluster = -1;
   int tile = -1;  // enabled-tile index within the cluster
   std::string text() const;
@@ -53,7 +53,8 @@ struct SemaphoreOp {
   std::int64_t count = 1;
 };
 
-enum class EngineKind { kTtu, kTvp, kTileDma, kTcp, kClusterDma, kHostDma, kHostCommand };
+// kNicDma: the NIC's DMA towards one tray peer (nic.dma<peer>); see maia/hw/nic/nic_dma.hpp.
+enum class EngineKind { kTtu, kTvp, kTileDma, kTcp, kClusterDma, kHostDma, kHostCommand, kNicDma };
 std::string_view engine_kind_name(EngineKind k);
 
 enum class OpCode { kGemm, kVector, kCopy, kMulticast, kScalar, kCommand };
@@ -96,7 +97,7 @@ struct Instruction {
 struct Queue {
   Location location;
   EngineKind engine = EngineKind::kTcp;
-  int channel = 0;   // cluster DMA queue index (c<i>.dma<channel>)
+  int channel = 0;   // cluster DMA queue index (c<i>.dma<channel>), NIC DMA peer (nic.dma<peer>)
   std::string name;  // "c0.t3.ttu"
   std::vector<Instruction> instructions;
 };

@@ -54,6 +54,9 @@ struct RunSummary {
   MemoryFootprint memory;
   std::uint64_t hbm_capacity_bytes = 0;
   std::vector<OpPhase> op_phases;
+  // Chips of the tensor-parallel group serving the run: latency and throughput are the group's
+  // (every chip runs the same per-chip graph), memory and op figures one chip's.
+  std::int64_t tensor_parallel = 1;
 };
 
 // summary.json as an ordered object (keys in a fixed order; only simulation.wall_s varies

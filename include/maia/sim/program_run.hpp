@@ -33,7 +33,7 @@ struct ProgramResult {
   // Bytes moved per memory level and FLOPs, summed over modules.
   double hbm_read_bytes = 0, hbm_write_bytes = 0, csram_read_bytes = 0, csram_write_bytes = 0,
          tsram_read_bytes = 0, tsram_write_bytes = 0, noc_link_bytes = 0, pcie_h2d_bytes = 0,
-         pcie_d2h_bytes = 0, ttu_flops = 0, tvp_flops = 0;
+         pcie_d2h_bytes = 0, ttu_flops = 0, tvp_flops = 0, nic_tx_bytes = 0, nic_rx_bytes = 0;
   std::vector<StatGroup> modules;
   Json to_json(bool include_modules) const;
 };

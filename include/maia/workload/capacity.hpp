@@ -1,5 +1,6 @@
 #pragma once
-// Does a model with a batch fit in HBM? Weights + KV cache + an activation workspace estimate.
+// Does a model with a batch fit in HBM? Weights + KV cache + an activation workspace estimate,
+// all per chip: with tensor parallelism (ModelConfig::tensor_parallel) each chip's share.
 #include <cstdint>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct MemoryFootprint {
   std::uint64_t total() const { return weight_bytes + kv_cache_bytes + workspace_bytes; }
 };
 
-// K and V of every layer for cached + new tokens of every sequence.
+// K and V of every layer for cached + new tokens of every sequence (the chip's KV heads).
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch);
 
 MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,

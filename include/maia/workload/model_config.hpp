@@ -30,10 +30,27 @@ struct ModelConfig {
   bool qkv_bias = false;  // bias on the Q, K, V projections (Qwen2, attention_bias)
   bool o_bias = false;    // bias on the output projection (attention_bias)
   bool mlp_bias = false;  // bias on gate/up/down (mlp_bias)
+  // Tensor parallelism: the chips of a tray the model is sharded over (Megatron style, see
+  // maia/workload/tensor_parallel.hpp, which sets it after checking it). Every per-chip figure
+  // (the iteration graph, weight and KV-cache bytes, capacity) follows it; 1: one chip.
+  std::int64_t tensor_parallel = 1;
 
   bool is_moe() const { return num_experts > 0; }
   std::int64_t q_dim() const { return num_heads * head_dim; }
   std::int64_t kv_dim() const { return num_kv_heads * head_dim; }
+  // One chip's share under tensor parallelism: attention heads, KV heads (split when they divide
+  // by the degree, otherwise one replicated head per chip), MLP (or expert) intermediate columns
+  // and LM-head vocabulary rows (rounded up: the last shard is padded).
+  std::int64_t heads_per_chip() const { return num_heads / tensor_parallel; }
+  std::int64_t kv_heads_per_chip() const {
+    return num_kv_heads % tensor_parallel == 0 ? num_kv_heads / tensor_parallel : 1;
+  }
+  std::int64_t intermediate_per_chip() const { return intermediate_size / tensor_parallel; }
+  std::int64_t vocab_per_chip() const {
+    return (vocab_size + tensor_parallel - 1) / tensor_parallel;
+  }
+  std::int64_t q_dim_per_chip() const { return heads_per_chip() * head_dim; }
+  std::int64_t kv_dim_per_chip() const { return kv_heads_per_chip() * head_dim; }
 };
 
 // Fields read without effect on performance (token ids, numerics, training options). Any field

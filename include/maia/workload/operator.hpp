@@ -1,7 +1,8 @@
 #pragma once
-// One operator of an iteration: its shape (a GEMM, an attention over a batch of sequences or an
-// elementwise/row-wise TVP function), dependencies on earlier operators, and its cost: FLOPs and
-// the bytes it moves per memory class. `signature` (shape and datatypes, no layer index) is equal
+// One operator of an iteration: its shape (a GEMM, an attention over a batch of sequences, an
+// elementwise/row-wise TVP function or a collective over the chips of a tensor-parallel group),
+// dependencies on earlier operators, and its cost: FLOPs and the bytes it moves per memory class
+// and over the network. `signature` (shape and datatypes, no layer index) is equal
 // for operators with equal cost, so identical layers are recognised and compiled once.
 #include <cstdint>
 #include <string>
@@ -13,8 +14,8 @@
 
 namespace maia {
 
-enum class EngineClass { kTtu, kTvp, kTtuTvp };
-std::string_view engine_class_name(EngineClass e);  // "ttu", "tvp", "ttu+tvp"
+enum class EngineClass { kTtu, kTvp, kTtuTvp, kNic };
+std::string_view engine_class_name(EngineClass e);  // "ttu", "tvp", "ttu+tvp", "nic"
 
 // out[m x n] = a[m x k] * b[k x n]; b is the weight matrix.
 struct GemmShape {
@@ -47,7 +48,22 @@ struct VectorShape {
   bool operator==(const VectorShape&) const = default;
 };
 
-using OpShape = std::variant<GemmShape, AttentionShape, VectorShape>;
+// A collective over `ranks` chips of a tray (tensor parallelism), each holding `elements` values
+// of `dtype`. all_reduce: every chip ends with the elementwise sum of all chips' buffers
+// (reduce-scatter, then all-gather); all_gather: every chip holds elements / ranks of the result
+// and ends with all of it. `elements` must divide by `ranks`.
+enum class CollectiveKind { kAllReduce, kAllGather };
+std::string_view collective_kind_name(CollectiveKind k);  // "all_reduce", "all_gather"
+
+struct CollectiveShape {
+  CollectiveKind kind = CollectiveKind::kAllReduce;
+  std::int64_t elements = 0;
+  std::int64_t ranks = 2;
+  DType dtype = DType::kBf16;
+  bool operator==(const CollectiveShape&) const = default;
+};
+
+using OpShape = std::variant<GemmShape, AttentionShape, VectorShape, CollectiveShape>;
 
 struct OpCost {
   std::uint64_t flops = 0;
@@ -56,6 +72,7 @@ struct OpCost {
   std::uint64_t activation_write_bytes = 0;
   std::uint64_t kv_read_bytes = 0;
   std::uint64_t kv_write_bytes = 0;
+  std::uint64_t network_bytes = 0;  // sent by this chip to its tray peers (collectives)
   OpCost& operator+=(const OpCost& o);
   bool operator==(const OpCost&) const = default;
 };
@@ -68,7 +85,7 @@ struct Operator {
   OpCost cost;
   std::string signature;
 
-  std::string_view kind() const;  // "gemm", "attention", "vector"
+  std::string_view kind() const;  // "gemm", "attention", "vector", "collective"
   EngineClass engine() const;
   bool operator==(const Operator&) const = default;
 };
@@ -79,10 +96,17 @@ std::int64_t attention_pairs(const AttentionSequence& s, std::int64_t window);
 std::int64_t attention_kv_span(const AttentionSequence& s, std::int64_t window);
 
 // Cost by the generic rules (GEMM: b is weights; attention: K and V from the KV cache; vector:
-// reads `arity` inputs of `elements`, writes `elements`). The graph builder refines it per role.
+// reads `arity` inputs of `elements`, writes `elements`; collective: see collective_cost). The
+// graph builder refines it per role.
 OpCost generic_cost(const OpShape& shape);
 
 // The signature: the role with any expert index removed, then shape and datatypes.
 std::string op_signature(const std::string& name, const OpShape& shape);
+
+// A collective's cost on one chip of N fully connected tray peers (B = the buffer's bytes):
+// all_reduce sends and receives 2 (N - 1) / N B (reduce-scatter then all-gather), and the TVP
+// adds the N shards of B / N it owns; all_gather sends and receives (N - 1) / N B. HBM bytes are
+// what the NIC DMA reads and writes plus the TVP's reads and writes.
+OpCost collective_cost(const CollectiveShape& c);
 
 }  // namespace maia

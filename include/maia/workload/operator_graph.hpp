@@ -24,6 +24,10 @@ struct OperatorGraph {
 // Embedding, per layer (RMSNorm, QKV, RoPE, attention, O projection, residual add, RMSNorm,
 // SwiGLU MLP or router + routed experts + combine, residual add), final norm, LM head and
 // sampling for the sequences that emit a token. InputError for an invalid batch.
+// With model.tensor_parallel = N > 1 it is one chip's graph of the group: the chip's share of
+// heads, KV heads, intermediate columns and vocabulary, an all-reduce after the O projection and
+// after the MLP (each residual add depends on it) and an all-gather of the logits before
+// sampling. With N = 1 there is no collective and the graph is the single-chip one.
 OperatorGraph build_iteration_graph(const ModelConfig& model, const Quantization& quant,
                                     const std::vector<Sequence>& batch,
                                     const MoeRouting& routing = {});

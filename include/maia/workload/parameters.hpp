@@ -18,10 +18,13 @@ struct ParameterCount {
   std::int64_t active = 0;  // with only experts_per_token experts per layer
 };
 
+// The whole model's parameters (tensor parallelism does not change them).
 ParameterCount count_parameters(const ModelConfig& m);
 
-// Bytes of all weights: matrices (embedding, projections, experts, router, LM head) in `weights`,
-// norm weights and biases in BF16.
+// Bytes of all weights one chip holds: matrices (embedding, projections, experts, router, LM
+// head) in `weights`, norm weights and biases in BF16. With m.tensor_parallel = N the chip's
+// share: attention, MLP / expert and LM-head matrices (and their column biases) / N, embedding,
+// norms, router and row-parallel biases replicated; N = 1: the whole model.
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights);
 
 }  // namespace maia

@@ -48,6 +48,19 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& cfg, ChipOptions opti
                                         *hbm_path_, pcie_endpoint_, hbm_peak_gbps());
   host_dma_->memory_socket.bind(memory_router_->in);
   host_cmd_ = std::make_unique<HostCommand>("host_cmd", *sync_, *host_);
+  for (std::size_t peer = 0; peer < cfg.nic.tray_links.size(); ++peer) {
+    if (cfg.nic.tray_links[peer] <= 0) {
+      nic_dmas_.push_back(nullptr);
+      continue;
+    }
+    DmaConfig dma = cfg.cluster.dma;
+    dma.chunk_bytes = cfg.nic.dma_chunk_bytes;
+    dma.max_outstanding = nic_dma_outstanding(cfg, peer);
+    nic_dmas_.push_back(std::make_unique<NicDma>(fmt::format("nic_dma{}", peer).c_str(), *sync_,
+                                                 dma, cfg.clock_ghz, *nic_, peer, *hbm_path_,
+                                                 nic_endpoint_, hbm_peak_gbps()));
+    nic_dmas_.back()->memory_socket.bind(memory_router_->in);
+  }
 }
 
 void Chip::bind_memory(tlm::tlm_target_socket<>& memory) {
@@ -65,6 +78,12 @@ QueueEngine& Chip::engine_for(const Queue& q) {
       return *host_dma_;
     case EngineKind::kHostCommand:
       return *host_cmd_;
+    case EngineKind::kNicDma: {
+      const auto peer = static_cast<std::size_t>(q.channel);
+      if (peer >= nic_dmas_.size() || !nic_dmas_[peer])
+        throw InputError(fmt::format("{}: the NIC has no links to tray peer {}", q.name, peer));
+      return *nic_dmas_[peer];
+    }
     case EngineKind::kClusterDma:
       return cluster(q.location.cluster).dma(q.channel);
     default:
@@ -93,9 +112,9 @@ Picos Chip::signal_latency(const Location& from, const Location& home, Picos at)
       static_cast<double>(cfg_.gnoc.router_latency_cycles + cfg_.gnoc.link_latency_cycles),
       cfg_.gnoc.clock_ghz);
   auto endpoint = [&](const Location& l) {
-    return l.kind == Location::Kind::kHost
-               ? pcie_endpoint_
-               : paths_.cluster_endpoints[static_cast<std::size_t>(l.cluster)];
+    if (l.kind == Location::Kind::kHost) return pcie_endpoint_;
+    if (l.kind == Location::Kind::kNic) return nic_endpoint_;
+    return paths_.cluster_endpoints[static_cast<std::size_t>(l.cluster)];
   };
   Picos t = at;
   // host.dma and host.cmd complete on the device side of PCIe (the DMA engine and the control
@@ -137,6 +156,8 @@ std::vector<StatGroup> Chip::stats() const {
   host_dma_->collect_stats(out);
   host_cmd_->collect_stats(out);
   nic_->collect_stats(out);
+  for (const auto& d : nic_dmas_)
+    if (d) d->collect_stats(out);
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One Maia 200 chip, wired from a ChipConfig: clusters of tiles, the GNOC, the HBM3e subsystem
-// behind the memory-side TLM interconnect, the PCIe host interface and the NIC, plus the
-// hardware semaphores. Nothing is global, so several Chips can live in one simulation.
+// behind the memory-side TLM interconnect, the PCIe host interface and the NIC with one DMA queue
+// per tray peer, plus the hardware semaphores. Nothing is global, so several Chips can live in one
+// simulation.
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "maia/hw/memory/hbm_noc_path.hpp"
 #include "maia/hw/memory/memory_router.hpp"
 #include "maia/hw/nic/nic.hpp"
+#include "maia/hw/nic/nic_dma.hpp"
 #include "maia/hw/noc/gnoc.hpp"
 #include "maia/hw/sync/semaphore_fabric.hpp"
 #include "maia/program/program.hpp"
@@ -79,6 +81,7 @@ class Chip : public sc_core::sc_module {
   std::vector<std::unique_ptr<Cluster>> clusters_;
   std::unique_ptr<HostDma> host_dma_;
   std::unique_ptr<HostCommand> host_cmd_;
+  std::vector<std::unique_ptr<NicDma>> nic_dmas_;  // one per tray peer (nullptr: no links)
   std::vector<int> stack_endpoints_;
   int pcie_endpoint_ = -1, nic_endpoint_ = -1;
   std::vector<QueueEngine*> loaded_;
