@@ -216,6 +216,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   const Program& program = lowered.program;
   RunOptions opt;
   opt.include_module_stats = false;
+  opt.canonical_start = true;  // memoised measurements must not depend on what ran before
   const ProgramResult r = session_.run(program, opt);
   ++simulated_;
   OpMeasurement m;
@@ -412,6 +413,7 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
   const MergedWindow w = plan_window(graph, begin, end);
   RunOptions opt;
   opt.include_module_stats = false;
+  opt.canonical_start = true;  // memoised measurements must not depend on what ran before
   const ProgramResult r = session_.run(w.program, opt);
   simulated_ += end - begin;
   const std::size_t n = end - begin;

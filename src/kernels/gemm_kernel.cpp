@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/hw/hbm/hbm_timing.hpp"
 #include "maia/hw/tile/ttu.hpp"
 #include "maia/program/program_builder.hpp"
 #include "maia/program/program_loader.hpp"
@@ -57,13 +58,35 @@ std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const R
   return worst;
 }
 
+// HBM bytes a block order moves (an estimate for planning): each cluster region loads its B
+// columns once per band of block rows and its A rows once per wave of block columns.
+double planned_hbm_bytes(const GemmSpec& s, std::int64_t block_rows, std::int64_t block_cols,
+                         const RegionGrid& g, std::int64_t tiles) {
+  const std::int64_t band =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(tiles))));
+  const std::int64_t region_rows = ceil_div(block_rows, g.rows);
+  const std::int64_t region_cols = ceil_div(block_cols, g.cols);
+  const double a =
+      static_cast<double>(dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(s.m * s.k)));
+  const double b =
+      static_cast<double>(dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(s.k * s.n)));
+  const double c =
+      static_cast<double>(dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(s.m * s.n)));
+  const std::int64_t wave_cols = std::max<std::int64_t>(1, tiles / std::min(band, region_rows));
+  return b * static_cast<double>(g.rows * ceil_div(region_rows, band)) +
+         a * static_cast<double>(g.cols * ceil_div(region_cols, wave_cols)) + c;
+}
+
 // Chooses block sizes. Candidates are multiples of the TTU tile up to 512 whose double-buffered
-// FP32 accumulators and operand slots fit TSRAM, with at least 60% of the area of the largest
-// square block that fits (smaller blocks re-read operands too often; decode-shaped GEMMs with
-// fewer than 4 operand tiles of rows are exempt); each is scored by the TTU
-// cycles per K step of the busiest cluster (waves x operand tiles per block), which charges both
-// partial blocks and idle tiles in the last wave. Larger blocks win ties. Then the deepest K
-// chunk that fits what is left of TSRAM.
+// FP32 accumulators and operand slots fit TSRAM. Each (block, cluster grid) is scored by its
+// estimated time: the busiest cluster's TTU cycles (waves x operand tiles per block x K steps,
+// which charges partial blocks and idle tiles in the last wave) or the HBM time of the operand
+// traffic its block order causes, whichever is longer; ties go to fewer TTU cycles, then larger
+// blocks, then the squarer grid. Clearly compute-bound GEMMs also need at least 60% of the area
+// of the largest square block that fits (smaller blocks re-read operands through the SRAMs, which
+// the estimate leaves out); the others may take any block, so that their weights stream from HBM
+// once. Decode-shaped GEMMs (fewer than 4 operand tiles of rows) keep all rows in one block.
+// Then the deepest K chunk that fits what is left of TSRAM.
 GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
   const TtuConfig& ttu = chip.tile.ttu;
   const GemmCost unit = gemm_cost(ttu, 1, 1, 1, s.a_dtype, s.b_dtype);
@@ -79,7 +102,22 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
   for (std::int64_t b = ttu.tile_m * ceil_div(512, ttu.tile_m); b >= ttu.tile_m && largest == 0;
        b -= ttu.tile_m)
     if (operands_fit(std::min(b, s.m), std::min(b, s.n), unit.k_step)) largest = b;
+  // Roofline of the ideal traffic (every operand once). Clearly compute-bound GEMMs (compute at
+  // least twice the memory time) keep large blocks; the rest may take any block, so that their
+  // weights stream once and every tile gets work.
+  const double hbm_bytes_per_ns = hbm_peak_gbps(chip.hbm);
+  const auto ideal_bytes =
+      static_cast<double>(dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(s.m * s.k)) +
+                          dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(s.k * s.n)) +
+                          dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(s.m * s.n)));
+  const double peak_macs_per_ns = static_cast<double>(unit.macs_per_cycle) * chip.clock_ghz *
+                                  static_cast<double>(chip.enabled_tiles());
+  const bool compute_bound = static_cast<double>(s.m) * static_cast<double>(s.n) *
+                                 static_cast<double>(s.k) / peak_macs_per_ns >=
+                             2.0 * ideal_bytes / hbm_bytes_per_ns;
+  const std::int64_t k_steps = ceil_div(s.k, unit.k_step);
   GemmPlan best;
+  double best_ns = 0;
   std::int64_t best_cost = 0;
   for (std::int64_t bm = ttu.tile_m * ceil_div(512, ttu.tile_m); bm >= ttu.tile_m;
        bm -= ttu.tile_m) {
@@ -90,36 +128,49 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
         continue;  // one size covers small M
       if (n != bn && bn != ttu.tile_n * ceil_div(s.n, ttu.tile_n)) continue;
       if (!operands_fit(m, n, unit.k_step)) continue;
-      // Small blocks re-read operands; that matters only when there are rows to reuse B over.
-      // Decode-shaped GEMMs (few rows) stream B once whatever the block, and need enough blocks
+      // Decode-shaped GEMMs (few rows) stream B once in one block row, and need enough blocks
       // to keep every tile streaming.
       const bool decode_shaped = s.m < 4 * ttu.tile_m;
       if (decode_shaped && m < s.m) continue;  // all rows in one block: B is streamed once
-      if (!decode_shaped && 10 * m * n < 6 * std::min(largest, s.m) * std::min(largest, s.n))
+      if (!decode_shaped && compute_bound &&
+          10 * m * n < 6 * std::min(largest, s.m) * std::min(largest, s.n))
         continue;
       const std::int64_t rows = ceil_div(s.m, m), cols = ceil_div(s.n, n);
       for (const RegionGrid& grid : region_grids(chip.clusters)) {
-        // Compute-bound: TTU cycles per K step of the busiest cluster. Decode-shaped (streaming
-        // B): fewest waves first, then the most tiles streaming in a wave.
+        // TTU cycles per K step of the busiest cluster. Decode-shaped (streaming B): fewest
+        // waves first, then the most tiles streaming in a wave.
         const std::int64_t waves = max_waves(rows, cols, grid, chip.enabled_tiles_per_cluster);
         const std::int64_t cost =
             decode_shaped
                 ? waves * 1000 - std::min<std::int64_t>(ceil_div(rows * cols, chip.clusters),
                                                         chip.enabled_tiles_per_cluster)
                 : waves * ceil_div(m, ttu.tile_m) * ceil_div(n, ttu.tile_n);
-        // Ties: larger blocks (more reuse), then the squarer cluster grid (shorter panels).
+        const double compute_ns = static_cast<double>(waves * ceil_div(m, ttu.tile_m) *
+                                                      ceil_div(n, ttu.tile_n) * k_steps) /
+                                  chip.clock_ghz;
+        const double memory_ns =
+            planned_hbm_bytes(s, rows, cols, grid, chip.enabled_tiles_per_cluster) /
+            hbm_bytes_per_ns;
+        const double est_ns = std::max(compute_ns, memory_ns);
+        // Ties: fewer TTU cycles, larger blocks (more reuse), then the squarer cluster grid
+        // (shorter panels).
         const auto squareness = [](std::int64_t r, std::int64_t c) { return std::abs(r - c); };
-        const bool tie =
-            cost == best_cost && m * n == best.bm * best.bn &&
-            squareness(grid.rows, grid.cols) < squareness(best.region_rows, best.region_cols);
-        if (best.bm == 0 || cost < best_cost || (cost == best_cost && m * n > best.bm * best.bn) ||
-            tie) {
+        const bool better =
+            best.bm == 0 || est_ns < best_ns ||
+            (est_ns == best_ns &&
+             (cost < best_cost ||
+              (cost == best_cost && (m * n > best.bm * best.bn ||
+                                     (m * n == best.bm * best.bn &&
+                                      squareness(grid.rows, grid.cols) <
+                                          squareness(best.region_rows, best.region_cols))))));
+        if (better) {
           best.bm = m;
           best.bn = n;
           best.block_rows = rows;
           best.block_cols = cols;
           best.region_rows = grid.rows;
           best.region_cols = grid.cols;
+          best_ns = est_ns;
           best_cost = cost;
         }
       }

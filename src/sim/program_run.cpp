@@ -75,6 +75,14 @@ void ChipSession::set_timeline(Timeline* timeline) {
 ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   Chip& chip = *chip_;
   const bool builtin = chip.hbm() != nullptr;
+  if (opt.canonical_start && builtin) {
+    const Picos period = chip.hbm()->timing().tREFI;
+    const Picos now = now_ps();
+    const Picos aligned = (now + 2 * period - 1) / period * period;  // at least one interval idle
+    if (aligned > now)
+      sc_core::sc_start(sc_core::sc_time(static_cast<double>(aligned - now), sc_core::SC_PS));
+    chip.hbm()->precharge_all(aligned);
+  }
   const LevelTotals before = level_totals(chip.stats(), builtin);
   const Picos start = now_ps();
   chip.load(program);

@@ -115,6 +115,35 @@ TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {
   EXPECT_EQ(exec.simulated() + exec.reused(), g.ops.size());
 }
 
+// Operator phases start from a canonical chip state (aligned to the HBM refresh interval, rows
+// closed), so an operator measures the same whatever ran before it: memoised measurements are
+// then reusable anywhere. A mutation that drops the canonical start fails this (the attention
+// reads rows the previous operators left open or closed, and refresh falls elsewhere).
+TEST(OpExecutor, MeasurementDoesNotDependOnWhatRanBefore) {
+  const ChipConfig cfg;
+  const ModelConfig model =
+      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
+  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
+  const OperatorGraph g =
+      build_iteration_graph(model, q, std::vector<Sequence>(8, Sequence{4000, 1, true}));
+  const auto find = [&](const std::string& name) {
+    for (const auto& op : g.ops)
+      if (op.name == name) return op;
+    throw std::logic_error("no " + name);
+  };
+  const Operator attention = find("attention"), gate = find("gate"), norm = find("attn_norm");
+  ChipSession session(cfg);
+  OpExecutor exec(session, cfg, /*memoize=*/false);
+  const double first = exec.run(attention).time_ns;
+  exec.run(gate);
+  const double after_gemm = exec.run(attention).time_ns;
+  exec.run(norm);
+  exec.run(norm);
+  const double after_norms = exec.run(attention).time_ns;
+  EXPECT_EQ(after_gemm, first);
+  EXPECT_EQ(after_norms, first);
+}
+
 // Weight prefetch moves the first weight panels of a GEMM into the previous operator's phase:
 // the same bytes cross HBM (conservation), prefetched GEMMs read less in their own phase, and
 // every operator still respects its roofline.

@@ -17,6 +17,11 @@ namespace maia {
 struct RunOptions {
   double max_sim_time_ms = 0;  // 0: no limit
   bool include_module_stats = true;
+  // Start from a canonical state instead of where the previous phase left the chip: idle for at
+  // least one HBM refresh interval (tREFI), up to a multiple of it, every HBM row closed and
+  // every refresh due issued. Measurements that are memoised and reused (operator phases) then
+  // do not depend on what ran before.
+  bool canonical_start = false;
 };
 
 struct EngineSummary {

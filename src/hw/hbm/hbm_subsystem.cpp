@@ -185,4 +185,8 @@ void HbmSubsystem::collect_stats(std::vector<StatGroup>& out) const {
     emit(std::string(name()) + ".stack" + std::to_string(st), stacks[st], per_stack);
 }
 
+void HbmSubsystem::precharge_all(Picos now) {
+  for (auto& pc : pcs_) pc.precharge_all(now);
+}
+
 }  // namespace maia

@@ -102,4 +102,22 @@ std::uint64_t PseudoChannel::refreshes_through(Picos t) const {
   return n;
 }
 
+void PseudoChannel::precharge_all(Picos now) {
+  const Picos tREFI = t_->tREFI;
+  // Refreshes due by now were issued while the channel idled (none stays postponed).
+  const auto settle = [&](Picos& next) {
+    if (next > now) return;
+    const Picos n = (now - next) / tREFI + 1;
+    next += n * tREFI;
+    stats_.refreshes += static_cast<std::uint64_t>(n);
+  };
+  settle(next_ref_all_);
+  for (Bank& b : banks_) {
+    if (t_->refresh != HbmRefreshMode::kAllBank) settle(b.next_ref);
+    if (b.open_row < 0) continue;
+    b.open_row = -1;
+    b.act_ok = std::max(b.act_ok, std::max(b.pre_ok, now) + t_->tRP);
+  }
+}
+
 }  // namespace maia

@@ -51,6 +51,8 @@ class HbmSubsystem : public sc_core::sc_module, public StatsSource {
   }
 
   void collect_stats(std::vector<StatGroup>& out) const override;
+  // Closes every open row of every pseudo-channel at `now`.
+  void precharge_all(Picos now);
 
   // Timelines: from now on, log (or stop logging) each channel's data-bus busy intervals,
   // merging bursts less than `merge_gap` apart (off by default: one check per access).

@@ -85,6 +85,9 @@ class PseudoChannel {
                             Picos arrival);
 
   PseudoChannelStats stats() const;
+  // The state after idling until `now`: every row closed (a precharge-all: each bank may
+  // activate again tRP after its row could be closed), every refresh due by then issued.
+  void precharge_all(Picos now);
   // Refreshes issued plus those due by `t` that no request has evaluated yet.
   std::uint64_t refreshes_through(Picos t) const;
   Picos last_activate() const { return last_act_; }
