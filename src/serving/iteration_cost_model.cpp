@@ -10,6 +10,19 @@ namespace maia {
 namespace {
 
 constexpr std::int64_t kExactBelow = 16;
+// Beyond this many cached tokens an iteration's time is affine in the context: attention reads
+// every cached key once per query block, and the attention kernel's KV partitions no longer grow
+// with the context (src/kernels/attention_kernel.cpp). Longer contexts are extrapolated from the
+// grid points at half and all of it instead of simulated.
+constexpr double kAffineContext = 16384;
+
+// f(context), extrapolated linearly beyond kAffineContext.
+template <typename F>
+double affine_beyond(double context, F f) {
+  if (context <= kAffineContext) return f(context);
+  const double hi = f(kAffineContext), lo = f(kAffineContext / 2);
+  return hi + (context - kAffineContext) * (hi - lo) / (kAffineContext / 2);
+}
 
 double lerp(double x, double x0, double x1, double y0, double y1) {
   return x1 == x0 ? y0 : y0 + (x - x0) / (x1 - x0) * (y1 - y0);
@@ -69,11 +82,13 @@ double IterationCostModel::interpolate(
 }
 
 double IterationCostModel::decode_ns(double sequences, double context) {
-  return sequences <= 0 ? fixed_ns(true) : interpolate(decode_, sequences, context, true);
+  if (sequences <= 0) return fixed_ns(true);
+  return affine_beyond(context, [&](double c) { return interpolate(decode_, sequences, c, true); });
 }
 
 double IterationCostModel::chunk_ns(double cached, double tokens) {
-  return tokens <= 0 ? 0.0 : interpolate(chunk_, cached, tokens, false);
+  if (tokens <= 0) return 0.0;
+  return affine_beyond(cached, [&](double c) { return interpolate(chunk_, c, tokens, false); });
 }
 
 double IterationCostModel::time_ns(const std::vector<Sequence>& batch) {

@@ -110,7 +110,9 @@ double stat(const ServingResult& r, bool ttft, int p) {
 
 TEST(ServingRun, MemoisedAgreesWithExact) {
   // A few hundred requests with varied prompts and outputs, enough decodes in flight that
-  // batches mix decodes of different contexts with prefill chunks.
+  // batches mix decodes of different contexts with prefill chunks. Each run gets a fresh
+  // OpExecutor, so neither reuses a measurement the other made (and operator phases start from
+  // a canonical chip state, so the exact run does not depend on what ran before it).
   const ModelConfig model = llama8b();
   std::vector<Request> reqs;
   for (int i = 0; i < 240; ++i) {
@@ -124,23 +126,23 @@ TEST(ServingRun, MemoisedAgreesWithExact) {
   ServingOptions o;
   o.max_num_seqs = 48;
   o.max_batched_tokens = 2048;
-  const ServingResult memo = run_serving(rig().session, rig().exec, model, kFp8, reqs, o);
+  OpExecutor memo_exec(rig().session, chip());
+  const ServingResult memo = run_serving(rig().session, memo_exec, model, kFp8, reqs, o);
   o.exact = true;
-  const ServingResult exact = run_serving(rig().session, rig().exec, model, kFp8, reqs, o);
+  OpExecutor exact_exec(rig().session, chip());
+  const ServingResult exact = run_serving(rig().session, exact_exec, model, kFp8, reqs, o);
   EXPECT_EQ(exact.reused_iterations, 0);
   EXPECT_EQ(exact.simulated_iterations, exact.iterations);
   EXPECT_LT(memo.simulated_iterations, memo.iterations / 2);  // the model does reuse
-  // The bounds documented in docs/serving.md ("Iteration cost model"): means within 3%, p99
-  // within 8%. The issue asks for 2%; the cost model does not reach it yet (mixed prefill +
-  // decode iterations whose total tokens cross a GEMM blocking step are priced low), so the
-  // measured errors are printed for the record.
+  // Mean and p99 TTFT and TPOT within 2% (docs/serving.md, "Iteration cost model", has these
+  // figures and those at 100 requests/s).
   for (bool ttft : {true, false})
     for (int p : {0, 99}) {
       const double m = stat(memo, ttft, p), e = stat(exact, ttft, p);
       EXPECT_GT(e, 0);
       const char* what = ttft ? (p ? "TTFT p99" : "TTFT mean") : (p ? "TPOT p99" : "TPOT mean");
       std::printf("cost model vs exact, %s: %+.2f%%\n", what, 100.0 * (m - e) / e);
-      EXPECT_NEAR(m, e, (p ? 0.08 : 0.03) * e) << what;
+      EXPECT_NEAR(m, e, 0.02 * e) << what;
     }
 }
 
@@ -189,6 +191,35 @@ TEST(ServingRun, CostModelMatchesTheWholeGraphOnGridPoints) {
   EXPECT_GT(cost.decode_ns(8, 4096), cost.decode_ns(8, 256));
   EXPECT_GT(cost.chunk_ns(0, 1024), cost.chunk_ns(0, 128));
   EXPECT_GT(cost.chunk_ns(2048, 256), cost.chunk_ns(0, 256));
+}
+
+TEST(ServingRun, CostModelExtrapolatesLongContextsLinearly) {
+  // Beyond 16k cached tokens nothing new is simulated: both parts are affine in the context,
+  // and the extrapolation stays close to the whole graph measured there.
+  const ModelConfig model = llama8b();
+  IterationCostModel cost(rig().exec, model, kFp8);
+  const double c16 = cost.chunk_ns(16384, 256), c24 = cost.chunk_ns(24576, 256);
+  const double d16 = cost.decode_ns(8, 16384), d24 = cost.decode_ns(8, 24576);
+  const std::int64_t points = cost.points_simulated();
+  const double c32 = cost.chunk_ns(32768, 256), d32 = cost.decode_ns(8, 32768);
+  EXPECT_EQ(cost.points_simulated(), points);
+  EXPECT_NEAR(c32 - c24, c24 - c16, 1e-6 * c32);
+  EXPECT_NEAR(d32 - d24, d24 - d16, 1e-6 * d32);
+  EXPECT_GT(c32, c16);
+  EXPECT_GT(d32, d16);
+  const double fixed = cost.fixed_ns(true);
+  const double whole_c =
+      run_iteration(rig().exec, build_iteration_graph(model, kFp8, {Sequence{32768, 256, true}}))
+          .time_ns;
+  // The line follows the trend, not every context: decode attention's HBM efficiency on the
+  // chip model swings with the context (8 decodes: 5.36 ms at 32k, 15.6 ms at 36k; see
+  // docs/serving.md), so the comparison allows 10%.
+  EXPECT_NEAR(c32 + fixed, whole_c, 0.10 * whole_c);
+  const double whole_d =
+      run_iteration(rig().exec,
+                    build_iteration_graph(model, kFp8, std::vector<Sequence>(8, {32768, 1, true})))
+          .time_ns;
+  EXPECT_NEAR(d32, whole_d, 0.10 * whole_d);
 }
 
 TEST(ServingRun, HostTransfersAreCountedAndTimed) {

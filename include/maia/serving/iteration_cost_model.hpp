@@ -10,7 +10,9 @@
 // tokens after c cached ones, less that fixed cost. Every measurement is run_iteration on the
 // serving run's OpExecutor (the same ChipSession, operator overlap and memoisation as an exact
 // iteration), at grid points: every integer below 16, then 8 per octave of each argument; values in
-// between are interpolated bilinearly.
+// between are interpolated bilinearly. Beyond 16,384 cached tokens both parts are extrapolated
+// linearly in the context (attention work is affine in it there), so long prompts cost no more
+// simulation than 16k ones.
 #include <cstdint>
 #include <map>
 #include <optional>
