@@ -46,6 +46,7 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
   c.max_batched_tokens = options.max_batched_tokens;
   c.block_tokens = options.block_tokens;
   c.prefix_caching = options.prefix_caching;
+  c.max_model_len = model.max_position_embeddings;
   c.kv_blocks = 1;  // validated below with the real count
   validate_scheduler_config(c);
   // Workspace at its largest: max_batched_tokens new tokens over max_num_seqs sampling sequences.

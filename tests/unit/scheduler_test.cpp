@@ -407,6 +407,17 @@ TEST(Scheduler, RejectsRequestsThatCanNeverRun) {
   EXPECT_FALSE(s.submit(make_request(0, 0.0, 1025, 1)));
   EXPECT_NE(s.record(0).reject_reason.find("max_batched_tokens"), std::string::npos);
   EXPECT_THROW(s.submit(make_request(0, 0.0, 10, 1)), InputError);  // duplicate id
+
+  // Longer than the model's positions (a Mooncake prompt of 134,773 tokens on a 131,072-token
+  // model): rejected at submission, not failed mid-run; exactly at the limit it runs.
+  SchedulerConfig positions = config_with(10000);
+  positions.max_model_len = 1000;
+  Scheduler p(positions);
+  EXPECT_TRUE(p.submit(make_request(0, 0.0, 990, 11)));   // 1000 positions
+  EXPECT_FALSE(p.submit(make_request(1, 0.0, 990, 12)));  // 1001
+  EXPECT_NE(p.record(1).reject_reason.find("needs 1001 positions"), std::string::npos)
+      << p.record(1).reject_reason;
+  EXPECT_NE(p.record(1).reject_reason.find("max_position_embeddings"), std::string::npos);
 }
 
 TEST(Scheduler, OverloadGrowsQueueingDelayWithoutFailing) {

@@ -30,6 +30,11 @@ std::optional<std::string> Scheduler::rejection(const Request& r) const {
     return fmt::format("output_tokens must be >= 1, got {}", r.output_tokens);
   // At its last step a sequence holds the KV of every token but the last one it emits.
   const std::int64_t peak_tokens = r.input_tokens + r.output_tokens - 1;
+  if (config_.max_model_len > 0 && peak_tokens > config_.max_model_len)
+    return fmt::format(
+        "needs {} positions ({} prompt + {} output tokens - 1) but the model holds {} "
+        "(max_position_embeddings)",
+        peak_tokens, r.input_tokens, r.output_tokens, config_.max_model_len);
   const std::int64_t blocks = kv_.blocks_for(peak_tokens);
   if (blocks > config_.kv_blocks)
     return fmt::format(

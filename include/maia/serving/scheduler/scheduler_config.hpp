@@ -14,6 +14,9 @@ struct SchedulerConfig {
   bool chunked_prefill = true;             // a prompt may be split across iterations
   bool prefix_caching = true;              // reuse the KV of shared prompt prefixes
   std::int64_t prefix_block_tokens = 512;  // tokens per Request::prefix_blocks hash id
+  // Positions a sequence may reach (prompt + output - 1: the model's max_position_embeddings,
+  // vLLM's max_model_len); 0: no limit.
+  std::int64_t max_model_len = 0;
 
   // KV blocks that one prefix block (hash id) spans.
   std::int64_t kv_blocks_per_prefix_block() const { return prefix_block_tokens / block_tokens; }
