@@ -23,6 +23,14 @@
 namespace maia {
 namespace {
 
+// A Llama-3.1-8B FP8 decode iteration of `n` sequences after `context` cached tokens each.
+OperatorGraph llama8b_decode(std::size_t n, std::int64_t context) {
+  const ModelConfig model =
+      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
+  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
+  return build_iteration_graph(model, q, std::vector<Sequence>(n, Sequence{context, 1, true}));
+}
+
 TEST(VectorKernel, MovesEveryByteOnceAndComputesEveryElement) {
   const ChipConfig cfg;
   const VectorSpec spec{"swiglu", 64 * 14336, 64, 2, DType::kBf16, DType::kBf16, {}};
@@ -96,11 +104,7 @@ TEST(AttentionKernel, LongerContextTakesLonger) {
 // than its roofline, and identical layers are simulated once.
 TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {
   const ChipConfig cfg;
-  const ModelConfig model =
-      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
-  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
-  const OperatorGraph g =
-      build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{512, 1, true}));
+  const OperatorGraph g = llama8b_decode(4, 512);
   ChipSession session(cfg);
   OpExecutor exec(session, cfg);
   exec.set_overlap(false);  // one phase per operator: each has its own time to compare
@@ -121,11 +125,7 @@ TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {
 // reads rows the previous operators left open or closed, and refresh falls elsewhere).
 TEST(OpExecutor, MeasurementDoesNotDependOnWhatRanBefore) {
   const ChipConfig cfg;
-  const ModelConfig model =
-      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
-  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
-  const OperatorGraph g =
-      build_iteration_graph(model, q, std::vector<Sequence>(8, Sequence{4000, 1, true}));
+  const OperatorGraph g = llama8b_decode(8, 4000);
   const auto find = [&](const std::string& name) {
     for (const auto& op : g.ops)
       if (op.name == name) return op;
@@ -149,11 +149,7 @@ TEST(OpExecutor, MeasurementDoesNotDependOnWhatRanBefore) {
 // every operator still respects its roofline.
 TEST(OpExecutor, WeightPrefetchMovesBytesIntoThePreviousOperator) {
   const ChipConfig cfg;
-  const ModelConfig model =
-      load_model("llama-3.1-8b", std::string(MAIA_SOURCE_DIR) + "/configs/models");
-  const Quantization q{DType::kFp8, DType::kFp8, DType::kFp8};
-  const OperatorGraph g =
-      build_iteration_graph(model, q, std::vector<Sequence>(4, Sequence{512, 1, true}));
+  const OperatorGraph g = llama8b_decode(4, 512);
   ChipSession session(cfg);
   OpExecutor plain(session, cfg, /*memoize=*/false, /*prefetch=*/false);
   plain.set_overlap(false);

@@ -8,6 +8,7 @@
 
 #include <systemc>
 
+#include "graph_checks.hpp"
 #include "maia/core/error.hpp"
 #include "maia/kernels/collective_kernel.hpp"
 #include "maia/program/program_loader.hpp"
@@ -25,6 +26,8 @@ using test::chip;
 using test::kFp8;
 using test::rig;
 using Json = nlohmann::json;
+using test::find_op;
+using test::input_error;
 
 ModelConfig model(const std::string& name) {
   return load_model(name, test::kSource + "/configs/models");
@@ -34,24 +37,6 @@ ModelConfig sharded(const std::string& name, std::int64_t tp) {
   ModelConfig m = model(name);
   apply_tensor_parallel(m, tp, tensor_parallel_limit(chip()));
   return m;
-}
-
-template <typename F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-const Operator& find_op(const OperatorGraph& g, const std::string& name, int layer) {
-  for (const auto& op : g.ops)
-    if (op.name == name && op.layer == layer) return op;
-  ADD_FAILURE() << "no operator " << name << " in layer " << layer;
-  static const Operator none;
-  return none;
 }
 
 std::vector<Sequence> decode_batch(std::int64_t batch, std::int64_t context) {

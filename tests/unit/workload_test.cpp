@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "graph_checks.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
 #include "maia/program/vector_functions.hpp"
@@ -26,6 +27,8 @@ namespace maia {
 namespace {
 
 using Json = nlohmann::json;
+using test::find_op;
+using test::input_error;
 
 const std::string kModels = std::string(MAIA_SOURCE_DIR) + "/configs/models";
 // Published configs kept beside the repository; tests that need them skip when it is absent.
@@ -33,25 +36,6 @@ const std::string kShared = "/work/shared/models";
 bool have_shared() { return std::ifstream(kShared + "/DeepSeek-V3.json").good(); }
 
 ModelConfig model(const std::string& name) { return load_model(name, kModels); }
-
-// The message of the InputError `f` throws ("" when it throws none).
-template <typename F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-const Operator& find_op(const OperatorGraph& g, const std::string& name, int layer) {
-  for (const auto& op : g.ops)
-    if (op.name == name && op.layer == layer) return op;
-  ADD_FAILURE() << "no operator " << name << " in layer " << layer;
-  static const Operator none;
-  return none;
-}
 
 int count_ops(const OperatorGraph& g, const std::string& name) {
   int n = 0;
