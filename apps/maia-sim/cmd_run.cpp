@@ -246,6 +246,10 @@ po::options_description run_options(RunArgs& a) {
       "block-tokens", po::value(&serving.block_tokens)->default_value(serving.block_tokens),
       "trace: tokens per KV cache block")("no-prefix-cache", "trace: disable prefix caching")(
       "skip-bad-rows", "trace: count malformed rows instead of stopping at the first")(
+      "cost-points-per-octave",
+      po::value(&serving.cost_points_per_octave)->default_value(serving.cost_points_per_octave),
+      "trace: iteration cost model grid points per octave (fewer: faster, coarser; "
+      "docs/serving.md)")(
       "rate", po::value(&trace.synthetic.rate),
       "serve a synthetic trace of R requests/s instead of a file (docs/traces.md)")(
       "arrival", po::value(&trace.synthetic.arrival)->default_value(trace.synthetic.arrival),

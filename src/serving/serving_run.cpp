@@ -93,8 +93,9 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
   r.slo_ttft_ms = options.slo_ttft_ms;
   r.slo_tpot_ms = options.slo_tpot_ms;
   if (options.cost_points_per_octave < 1)
-    throw InputError(fmt::format("serving: cost points per octave must be >= 1, got {}",
-                                 options.cost_points_per_octave));
+    throw InputError(fmt::format(
+        "serving: cost_points_per_octave (--cost-points-per-octave) must be >= 1, got {}",
+        options.cost_points_per_octave));
 
   Scheduler sched(r.config);
   IterationCostModel cost(exec, model, quant, options.cost_points_per_octave);

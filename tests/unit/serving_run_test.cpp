@@ -15,6 +15,7 @@
 #include <systemc>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/core/error.hpp"
 #include "maia/serving/host_io.hpp"
 #include "maia/serving/iteration_cost_model.hpp"
 #include "maia/serving/serving_run.hpp"
@@ -220,6 +221,22 @@ TEST(ServingRun, CostModelExtrapolatesLongContextsLinearly) {
                     build_iteration_graph(model, kFp8, std::vector<Sequence>(8, {32768, 1, true})))
           .time_ns;
   EXPECT_NEAR(d32, whole_d, 0.10 * whole_d);
+}
+
+TEST(ServingRun, CoarserCostGridMeasuresFewerPoints) {
+  // --cost-points-per-octave trades accuracy for speed: the same requests on a grid of 2
+  // points per octave need fewer simulated grid points than on 8, and complete the same way.
+  const ModelConfig model = llama8b();
+  const auto reqs = requests(30, 200.0);
+  ServingOptions fine = options(false), coarse = options(false);
+  coarse.cost_points_per_octave = 2;
+  const ServingResult f = run_serving(rig().session, rig().exec, model, kFp8, reqs, fine);
+  const ServingResult c = run_serving(rig().session, rig().exec, model, kFp8, reqs, coarse);
+  EXPECT_EQ(f.stats.completed, 30);
+  EXPECT_EQ(c.stats.completed, 30);
+  EXPECT_LT(c.cost_points_simulated, f.cost_points_simulated);
+  coarse.cost_points_per_octave = 0;
+  EXPECT_THROW(run_serving(rig().session, rig().exec, model, kFp8, reqs, coarse), InputError);
 }
 
 TEST(ServingRun, HostTransfersAreCountedAndTimed) {
