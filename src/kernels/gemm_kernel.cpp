@@ -23,6 +23,13 @@ struct Block {
   std::int64_t row, col;  // block coordinates in C
 };
 
+// Block rows per band of a cluster's wave order: about sqrt(tiles), so that a wave of `tiles`
+// blocks is a near-square patch sharing A panels along rows and B panels along columns.
+std::int64_t band_rows(std::int64_t tiles) {
+  return std::max<std::int64_t>(1,
+                                static_cast<std::int64_t>(std::sqrt(static_cast<double>(tiles))));
+}
+
 // Blocks of one cluster's region in wave order: bands of `band` rows, column by column.
 std::vector<Block> region_order(std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
                                 std::int64_t band) {
@@ -62,8 +69,7 @@ std::int64_t max_waves(std::int64_t block_rows, std::int64_t block_cols, const R
 // columns once per band of block rows and its A rows once per wave of block columns.
 double planned_hbm_bytes(const GemmSpec& s, std::int64_t block_rows, std::int64_t block_cols,
                          const RegionGrid& g, std::int64_t tiles) {
-  const std::int64_t band =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(tiles))));
+  const std::int64_t band = band_rows(tiles);
   const std::int64_t region_rows = ceil_div(block_rows, g.rows);
   const std::int64_t region_cols = ceil_div(block_cols, g.cols);
   const double a =
@@ -204,8 +210,7 @@ GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
                     chip.cluster.dma_queues));
   GemmPlan plan = plan_blocks(chip, s);
   const std::int64_t T = chip.enabled_tiles_per_cluster;
-  const std::int64_t band =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(std::sqrt(static_cast<double>(T))));
+  const std::int64_t band = band_rows(T);
   const auto a_block = dtype_bytes(s.a_dtype, static_cast<std::uint64_t>(plan.bm * plan.bk));
   const auto b_block = dtype_bytes(s.b_dtype, static_cast<std::uint64_t>(plan.bk * plan.bn));
   const auto c_block = dtype_bytes(s.out_dtype, static_cast<std::uint64_t>(plan.bm * plan.bn));

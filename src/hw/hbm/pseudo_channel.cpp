@@ -111,9 +111,10 @@ void PseudoChannel::precharge_all(Picos now) {
     next += n * tREFI;
     stats_.refreshes += static_cast<std::uint64_t>(n);
   };
-  settle(next_ref_all_);
+  const bool all_bank = t_->refresh == HbmRefreshMode::kAllBank;
+  if (all_bank) settle(next_ref_all_);
   for (Bank& b : banks_) {
-    if (t_->refresh != HbmRefreshMode::kAllBank) settle(b.next_ref);
+    if (!all_bank) settle(b.next_ref);
     if (b.open_row < 0) continue;
     b.open_row = -1;
     b.act_ok = std::max(b.act_ok, std::max(b.pre_ok, now) + t_->tRP);
