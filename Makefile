@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 APT_PACKAGES = cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libfmt-dev \
                libspdlog-dev libboost-program-options-dev libgtest-dev libbenchmark-dev \
-               libopenmpi-dev openmpi-bin
+               libopenmpi-dev openmpi-bin ccache libxxhash-dev
 
 .PHONY: all deps configure build run microbench test bench format clean
 

@@ -6,16 +6,18 @@
 #include <boost/program_options.hpp>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/core/exit_codes.hpp"
 
 namespace maia::cli {
 
 namespace po = boost::program_options;
 
-// Exit codes: 0 ok, 1 internal error (a bug: please report), 2 bad input, 3 simulation error
-// (deadlock, time limit).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitSimError = 3;
+// Exit codes: see maia/core/exit_codes.hpp.
+using maia::kExitBadInput;
+using maia::kExitInternal;
+using maia::kExitOk;
+using maia::kExitRegression;
+using maia::kExitSimError;
 
 struct ChipOptions {
   std::string chip_file;

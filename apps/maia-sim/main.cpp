@@ -60,7 +60,7 @@ int sc_main(int argc, char** argv) {
     return maia::cli::kExitSimError;
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";
-    return 1;
+    return maia::cli::kExitInternal;
   }
 }
 

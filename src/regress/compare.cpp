@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/exit_codes.hpp"
 
 namespace maia::regress {
 
@@ -151,7 +152,9 @@ bool Comparison::errored() const {
   return false;
 }
 
-int Comparison::exit_code() const { return errored() ? 2 : failed() ? 1 : 0; }
+int Comparison::exit_code() const {
+  return errored() ? kExitBadInput : failed() ? kExitRegression : kExitOk;
+}
 
 std::string Comparison::verdict() const { return errored() ? "error" : failed() ? "fail" : "pass"; }
 

@@ -12,12 +12,12 @@ s4="$base/static-llama8b-b4-fp4"
 expect_all 0 "pass: [0-9]+ metrics within tolerance" "latency.ttft_ms.p99" "simulation.wall_s .* info" \
   -- "$sim" compare "$s8" "$s8"
 expect_all 0 "pass" -- "$sim" compare "$s8/summary.json" "$s8/summary.json"
-expect_all 1 "FAIL" "REGRESSED|IMPROVED" "why it moved" "engine" -- "$sim" compare "$s8" "$s4"
+expect_all 4 "FAIL" "REGRESSED|IMPROVED" "why it moved" "engine" -- "$sim" compare "$s8" "$s4"
 expect_all 0 "" -- "$sim" compare "$s8" "$s4" --tolerance 1000% --metric-tolerance 'memory.*=info' \
   --metric-tolerance 'phases.*=info' --metric-tolerance 'throughput.*=info' \
   --metric-tolerance 'requests.*=info' --metric-tolerance 'latency.*=info'
-expect_all 1 '"verdict": "fail"' '"operators"' -- "$sim" compare "$s8" "$s4" --json
-expect_all 1 '^### ' '\| metric \| baseline \| candidate' '<details>' -- "$sim" compare "$s8" "$s4" --markdown
+expect_all 4 '"verdict": "fail"' '"operators"' -- "$sim" compare "$s8" "$s4" --json
+expect_all 4 '^### ' '\| metric \| baseline \| candidate' '<details>' -- "$sim" compare "$s8" "$s4" --markdown
 expect_all 0 "gemm-fp8-512" "pass" -- "$sim" compare "$base" "$base" --changed
 expect_all 2 "no such file or directory" -- "$sim" compare "$s8" "$tmp/nothing"
 expect_all 2 "two results are required" -- "$sim" compare "$s8"
@@ -31,7 +31,7 @@ expect_all 2 "invalid JSON" -- "$sim" compare "$tmp/bad.json" "$s8"
 "$sim" microbench gemm --m 256 --n 256 --k 256 --json >"$tmp/g1.json"
 "$sim" microbench gemm --m 256 --n 256 --k 512 --json >"$tmp/g2.json"
 expect_all 0 "achieved_tflops" -- "$sim" compare "$tmp/g1.json" "$tmp/g1.json"
-expect_all 1 "time_us" "note: k: 256 -> 512" -- "$sim" compare "$tmp/g1.json" "$tmp/g2.json"
+expect_all 4 "time_us" "note: k: 256 -> 512" -- "$sim" compare "$tmp/g1.json" "$tmp/g2.json"
 # make bench's Google Benchmark JSON: wall time is informational, so a slower run passes.
 cat >"$tmp/bench1.json" <<'EOF'
 {"context": {"num_cpus": 2}, "benchmarks": [
@@ -50,7 +50,7 @@ cat >"$tmp/knob.json" <<EOF
             "chip": "$src/configs/maia200.json", "set": {"hbm.pin_rate_gbps": 6.0},
             "workload": {"batch": 2, "prompt": 128, "gen": 16}}]}
 EOF
-expect_all 1 "static-llama8b-b2 +FAIL" "latency.tpot_ms.mean .*REGRESSED" \
+expect_all 4 "static-llama8b-b2 +FAIL" "latency.tpot_ms.mean .*REGRESSED" \
   "throughput.output_tokens_per_s .*REGRESSED" "why it moved" "(prefill|decode) +(down|gate|up) " \
   "HBM " -- "$sim" regress "$tmp/knob.json" --markdown-file "$tmp/pr.md"
 grep -q "Why it moved" "$tmp/pr.md" && ok || bad "--markdown-file lacks the attribution"
@@ -69,8 +69,8 @@ expect_all 0 "gemm +created" "hbm +created" "2 created" -- "$sim" regress "$tmp/
 expect_all 0 "pass: 0 of 2 cases" -- "$sim" regress "$tmp/own.json" --jobs 1
 expect_all 0 "gemm +unchanged" "0 updated, 0 created, 2 unchanged" -- "$sim" regress "$tmp/own.json" --update
 sed 's/"bytes": "8Mi"/"bytes": "8Mi", "pattern": "random"/' "$tmp/own.json" >"$tmp/own2.json"
-expect_all 1 "hbm +FAIL" "achieved_gbps .*REGRESSED" -- "$sim" regress "$tmp/own2.json"
-expect_all 1 "hbm +FAIL" -- "$sim" regress "$tmp/own2.json" --case 'hb*'
+expect_all 4 "hbm +FAIL" "achieved_gbps .*REGRESSED" -- "$sim" regress "$tmp/own2.json"
+expect_all 4 "hbm +FAIL" -- "$sim" regress "$tmp/own2.json" --case 'hb*'
 expect_all 0 "hbm +updated: [0-9]+ metrics? changed" "== hbm: what changed" "achieved_gbps" \
   -- "$sim" regress "$tmp/own2.json" --update --case hbm
 expect_all 0 "pass" -- "$sim" regress "$tmp/own2.json"
@@ -86,7 +86,7 @@ EOF
 expect_all 0 "prefill +created" -- "$sim" regress "$tmp/ops.json" --update
 [ -f "$tmp/ops-baselines/prefill/ops.csv" ] && ok || bad "ops case left no ops.csv baseline"
 sed 's/"workload"/"set": {"hbm.pin_rate_gbps": 6.0}, "workload"/' "$tmp/ops.json" >"$tmp/ops2.json"
-expect_all 1 "time_us .*REGRESSED" "trace +(down|gate|up|qkv_proj|o_proj) " -- "$sim" regress "$tmp/ops2.json"
+expect_all 4 "time_us .*REGRESSED" "trace +(down|gate|up|qkv_proj|o_proj) " -- "$sim" regress "$tmp/ops2.json"
 
 # Bad input: a case that cannot run, a malformed suite.
 cat >"$tmp/broken.json" <<EOF

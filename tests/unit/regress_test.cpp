@@ -272,7 +272,7 @@ TEST(RegressResults, DirectoriesOfCasesMatchByName) {
   EXPECT_EQ(c.cases[0].status, "pass");
   EXPECT_EQ(c.cases[1].status, "fail");  // two: missing in the candidate
   EXPECT_EQ(c.cases[2].status, "new");   // three: no baseline
-  EXPECT_EQ(c.exit_code(), 1);
+  EXPECT_EQ(c.exit_code(), 4);
   EXPECT_NE(error_of([&] { load_results(t.path.string()); }).find("no summary.json"),
             std::string::npos);
 }
@@ -332,7 +332,7 @@ TEST(RegressRender, TableJsonAndMarkdownNameTheMetricsAndOperators) {
         std::string(kOpsHeader) + "prefill,down,0,gemm,12,100,1000,0,0,0,5,0.5,hbm,false\n");
   const Comparison c = compare_sets(load_results((t.path / "a").string()),
                                     load_results((t.path / "b").string()), options());
-  EXPECT_EQ(c.exit_code(), 1);
+  EXPECT_EQ(c.exit_code(), 4);
   RenderOptions all;
   const std::string text = render_text(c, all);
   EXPECT_NE(text.find("latency.ttft_ms.mean"), std::string::npos);
@@ -345,7 +345,7 @@ TEST(RegressRender, TableJsonAndMarkdownNameTheMetricsAndOperators) {
   EXPECT_EQ(render_text(c, changed).find("simulation.wall_s"), std::string::npos);
   const Json j = render_json(c);
   EXPECT_EQ(j["verdict"], "fail");
-  EXPECT_EQ(j["exit_code"], 1);
+  EXPECT_EQ(j["exit_code"], 4);
   EXPECT_EQ(j["cases"][0]["attribution"]["operators"][0]["operator"], "down");
   EXPECT_EQ(j["cases"][0]["metrics"][0]["direction"], "lower");
   const std::string md = render_markdown(c, all);
