@@ -1,10 +1,13 @@
+#include <cmath>
 #include <filesystem>
+#include <typeinfo>
 
 #include <fmt/format.h>
 
 #include "cli.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia::cli {
 
@@ -39,6 +42,35 @@ std::vector<std::string> chip_args(const ChipOptions& o) {
   return out;
 }
 
+namespace {
+
+bool is_unsigned(const std::type_info& t) {
+  return t == typeid(unsigned) || t == typeid(unsigned long) || t == typeid(unsigned long long);
+}
+
+// Boost reads "nan" and "inf" as doubles and wraps "-1" into an unsigned: refused here, once,
+// for every option of every command.
+void check_numbers(const std::string& command, const po::parsed_options& parsed,
+                   const po::variables_map& vm) {
+  const auto refuse = [&](const std::string& name, const std::string& rule,
+                          const std::string& value) {
+    throw InputError(
+        fmt::format("maia-sim {}: --{}: {}, got {}", command, name, rule, brief_text(value)));
+  };
+  for (const auto& o : parsed.options) {
+    if (o.string_key.empty() || !vm.count(o.string_key)) continue;
+    const auto& type = vm[o.string_key].value().type();
+    for (const auto& token : o.value) {
+      if (is_unsigned(type) && token.find('-') != std::string::npos)
+        refuse(o.string_key, "must be a whole number >= 0", token);
+      if (type == typeid(double) && !std::isfinite(vm[o.string_key].as<double>()))
+        refuse(o.string_key, "must be a finite number", token);
+    }
+  }
+}
+
+}  // namespace
+
 po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
                         const po::options_description& desc,
                         const po::positional_options_description* pos) {
@@ -46,7 +78,18 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
   try {
     auto parser = po::command_line_parser(args).options(desc);
     if (pos) parser.positional(*pos);
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    // A word that is no option's value ("run ... trace.csv" without --trace) would be dropped
+    // silently by Boost when the command takes no positional arguments.
+    for (const auto& o : parsed.options)
+      if (o.position_key >= 0 && o.string_key.empty())
+        throw InputError(fmt::format(
+            "maia-sim {}: unexpected argument {}: every value needs its option (see maia-sim {} "
+            "--help)",
+            command, brief_text(o.original_tokens.empty() ? "" : o.original_tokens.front()),
+            command));
+    po::store(parsed, vm);
+    check_numbers(command, parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw InputError(

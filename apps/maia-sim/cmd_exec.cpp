@@ -6,8 +6,10 @@
 
 #include "cli.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/time.hpp"
 #include "maia/program/program_loader.hpp"
 #include "maia/sim/program_run.hpp"
+#include "output_paths.hpp"
 #include "timeline_options.hpp"
 
 namespace maia::cli {
@@ -33,6 +35,12 @@ int cmd_exec(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (program_file.empty()) throw InputError("maia-sim exec: a PROGRAM.json argument is required");
+  const double max_limit_ms = ps_to_seconds(kNever) * 1e3;
+  if (!(max_ms >= 0 && max_ms <= max_limit_ms))
+    throw InputError(fmt::format(
+        "maia-sim exec: --max-sim-time-ms: must be in [0, {:.0f}] (0: no limit), got {}",
+        max_limit_ms, max_ms));
+  if (!out_file.empty()) check_output_file(out_file, "--out");
   const ChipConfig cfg = load_chip(chip);
   const Program program = load_program(program_file, cfg);
   RunOptions opt;

@@ -1,15 +1,20 @@
 // maia-sim microbench: gemm | hbm | noc | pcie | all. One simulation per process (SystemC), so
 // `all` runs each benchmark as a child process of this executable and gathers their JSON.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 #include <systemc>
 
 #include "cli.hpp"
+#include "maia/core/decimal.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/microbench/microbench.hpp"
 
 namespace maia::cli {
@@ -39,13 +44,11 @@ std::string run_self(const std::vector<std::string>& args) {
 std::uint64_t parse_bytes(const std::string& text) {
   // Accepts plain integers and K/M/G/Ki/Mi/Gi suffixes.
   std::size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    throw InputError(
-        fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got \"{}\"", text));
-  }
+  const auto parsed = parse_decimal(text, &pos);
+  if (!parsed)
+    throw InputError(fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got {}",
+                                 brief_text(text)));
+  const double v = *parsed;
   const std::string unit = text.substr(pos);
   double mult = 1;
   if (unit == "K")
@@ -63,8 +66,13 @@ std::uint64_t parse_bytes(const std::string& text) {
   else if (!unit.empty())
     throw InputError(fmt::format(
         "--bytes: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"", unit, text));
-  if (!(v > 0)) throw InputError(fmt::format("--bytes: must be > 0, got \"{}\"", text));
-  return static_cast<std::uint64_t>(v * mult);
+  // Bounded so that the product is exact and the simulation finishes (1 TiB: ~4 M DMA chunks).
+  constexpr double kMaxBytes = 1099511627776.0;
+  const double total = v * mult;
+  if (!(total >= 1 && total <= kMaxBytes) || total != std::floor(total))
+    throw InputError(fmt::format("--bytes: must be a whole number of bytes in [1, 1Ti], got \"{}\"",
+                                 brief_plain(text)));
+  return static_cast<std::uint64_t>(total);
 }
 
 DType parse_dtype_option(const std::string& s) {
@@ -72,6 +80,29 @@ DType parse_dtype_option(const std::string& s) {
   if (!d || (*d != DType::kFp4 && *d != DType::kFp8 && *d != DType::kBf16))
     throw InputError(fmt::format("--dtype: must be bf16, fp8 or fp4, got \"{}\"", s));
   return *d;
+}
+
+// An option the chosen benchmark does not read is refused rather than ignored.
+void check_benchmark_options(const po::variables_map& vm, const std::string& which) {
+  const std::map<std::string, std::vector<std::string>> reads = {
+      {"gemm", {"dtype", "m", "n", "k"}},
+      {"hbm", {"pattern", "bytes", "write-fraction", "access-bytes"}},
+      {"noc", {"test"}},
+      {"pcie", {"bytes"}},
+      {"all", {}}};
+  const auto it = reads.find(which);
+  if (it == reads.end()) return;  // an unknown benchmark is reported by name below
+  for (const auto& [name, options] : reads)
+    for (const auto& option : options) {
+      if (!vm.count(option) ||
+          std::find(it->second.begin(), it->second.end(), option) != it->second.end())
+        continue;
+      std::string users;
+      for (const auto& [other, other_options] : reads)
+        if (std::find(other_options.begin(), other_options.end(), option) != other_options.end())
+          users += (users.empty() ? "" : " and ") + other;
+      throw InputError(fmt::format("microbench {}: --{} applies only to {}", which, option, users));
+    }
 }
 
 int run_all(const ChipOptions& chip, bool json) {
@@ -148,6 +179,7 @@ int cmd_microbench(const std::vector<std::string>& args) {
     return vm.count("help") ? kExitOk : kExitBadInput;
   }
   const bool json = vm.count("json") > 0;
+  check_benchmark_options(vm, which);
   if (which == "all") return run_all(chip, json);
   const ChipConfig cfg = load_chip(chip);
   const auto wall0 = std::chrono::steady_clock::now();

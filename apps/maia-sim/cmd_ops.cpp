@@ -12,6 +12,7 @@
 #include "maia/report/summary.hpp"
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/op_trace.hpp"
+#include "output_paths.hpp"
 
 namespace maia::cli {
 
@@ -34,6 +35,7 @@ int cmd_ops(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (trace_file.empty()) throw InputError("maia-sim ops: a TRACE.json argument is required");
+  if (!out_dir.empty()) check_output_dir(out_dir, "--out");
   const bool memoize = vm.count("no-memo") == 0;
   const ChipConfig cfg = load_chip(chip);
   const OperatorGraph graph = read_op_trace(trace_file);

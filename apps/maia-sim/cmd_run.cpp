@@ -21,6 +21,7 @@
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
 #include "maia/workload/tensor_parallel.hpp"
+#include "output_paths.hpp"
 #include "progress.hpp"
 #include "timeline_options.hpp"
 
@@ -275,6 +276,31 @@ po::options_description run_options(RunArgs& a) {
   return desc;
 }
 
+// Options that only one mode reads: given in another mode they would be ignored silently, so
+// they are refused, naming the mode they belong to.
+void check_run_mode_options(const po::variables_map& vm, bool trace_file, bool synthetic) {
+  const auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+  const auto refuse_all = [&](std::initializer_list<const char*> names, const char* needs) {
+    for (const char* n : names)
+      if (given(n)) throw InputError(fmt::format("maia-sim run: --{} applies only {}", n, needs));
+  };
+  const bool serving = trace_file || synthetic;
+  if (serving)
+    refuse_all({"batch", "prompt", "gen", "decode-stride", "emit-ops"},
+               "to a static batch (without --trace or --rate)");
+  else
+    refuse_all({"max-requests", "duration", "time-scale", "max-num-seqs", "max-batched-tokens",
+                "block-tokens", "no-prefix-cache", "skip-bad-rows", "cost-points-per-octave",
+                "slo-ttft-ms", "slo-tpot-ms"},
+               "when serving a trace (--trace FILE or --rate R)");
+  if (!synthetic)
+    refuse_all({"arrival", "gamma-shape", "input-tokens", "output-tokens", "length-table", "seed"},
+               "to a synthetic trace (--rate R)");
+  if (synthetic) refuse_all({"skip-bad-rows"}, "to a trace file (--trace FILE)");
+  if (given("gamma-shape") && vm["arrival"].as<std::string>() != "gamma")
+    throw InputError("maia-sim run: --gamma-shape applies only to --arrival gamma");
+}
+
 }  // namespace
 
 std::vector<RunOptionName> run_option_names() {
@@ -331,6 +357,9 @@ int cmd_run(const std::vector<std::string>& args) {
   const bool synthetic = vm.count("rate") > 0;
   if (synthetic && !trace.file.empty())
     throw InputError("maia-sim run: --rate (synthetic trace) and --trace FILE exclude each other");
+  check_run_mode_options(vm, !trace.file.empty(), synthetic);
+  if (!out_dir.empty()) check_output_dir(out_dir, "--out");
+  if (!emit_ops.empty()) check_output_file(emit_ops, "--emit-ops");
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
   const ChipConfig cfg = load_chip(chip);

@@ -1,5 +1,6 @@
 // maia-sim: command-line front end. Each sub-command is a thin shell over the library.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ int sc_main(int argc, char** argv) {
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;
   } catch (const maia::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return maia::cli::kExitBadInput;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave cannot be read or written (missing, not a directory, too long, no
+    // permission): their input, not our bug.
     std::cerr << "error: " << e.what() << "\n";
     return maia::cli::kExitBadInput;
   } catch (const maia::SimulationError& e) {

@@ -171,7 +171,10 @@ bool OpExecutor::can_prefetch(const Operator& op, bool prefetched_in, const Oper
   return fits;
 }
 
-OpMeasurement OpExecutor::run(const Operator& op) { return run_placed(op, nullptr, false, 0); }
+OpMeasurement OpExecutor::run(const Operator& op) {
+  check_operator_scale(op.shape, fmt::format("operator {}", op.name));
+  return run_placed(op, nullptr, false, 0);
+}
 
 OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, bool prefetched_in,
                                      int parity) {
@@ -277,6 +280,9 @@ bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes) {
 }
 
 IterationResult OpExecutor::run_graph(const OperatorGraph& graph) {
+  // Refuse work beyond the limits before any of it is simulated.
+  for (const auto& op : graph.ops)
+    check_operator_scale(op.shape, fmt::format("{}: operator {}", graph.name, op.name));
   IterationResult r;
   r.ops.reserve(graph.ops.size());
   if (overlap_ && !weights_resident_) {

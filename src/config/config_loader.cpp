@@ -1,6 +1,7 @@
 #include "maia/config/config_loader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -12,6 +13,7 @@
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia {
 namespace {
@@ -22,7 +24,7 @@ namespace fs = std::filesystem;
 // Keys that describe a config file rather than configure the chip.
 const std::set<std::string> kMetaKeys = {"extends", "description", "$schema"};
 
-std::string value_text(const Json& v) { return v.dump(); }
+std::string value_text(const Json& v) { return brief_json(v); }
 
 [[noreturn]] void fail(const std::string& where, const std::string& path, const std::string& rule,
                        const Json& value) {
@@ -75,20 +77,6 @@ std::vector<std::string> all_paths() {
   out.push_back("name");
   for (const auto& k : chip_knobs()) out.push_back(k.path);
   return out;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 void check_leaf(const Knob& k, const Json& v, const std::string& where) {
@@ -202,29 +190,6 @@ void set_path(Json& root, const std::string& dotted, const Json& value) {
 
 }  // namespace
 
-std::string nearest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    // Compare against the full path and against its last component, so that a misspelt leaf
-    // in the right group and a right leaf in the wrong group are both found.
-    std::size_t d = edit_distance(word, c);
-    const auto dot = word.rfind('.');
-    const auto cdot = c.rfind('.');
-    if (dot != std::string::npos || cdot != std::string::npos) {
-      const std::string wl = dot == std::string::npos ? word : word.substr(dot + 1);
-      const std::string cl = cdot == std::string::npos ? c : c.substr(cdot + 1);
-      if (wl == cl) d = std::min<std::size_t>(d, 1);
-    }
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  const std::size_t limit = std::max<std::size_t>(3, word.size() / 3);
-  return best_d <= limit ? best : "";
-}
-
 ConfigOverride parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
@@ -241,18 +206,23 @@ ChipConfig load_chip_config(const std::string& file, const std::vector<ConfigOve
     tree = load_with_extends(file, chain, sources);
   }
   for (const auto& o : overrides) {
-    Json v;
-    try {
-      v = Json::parse(o.value);
-    } catch (const Json::parse_error&) {
-      v = o.value;  // bare word: a string value
-    }
-    const std::string where = fmt::format("--set {}={}", o.path, o.value);
-    if (!find_knob(o.path) && o.path != "name") {
+    const std::string where = fmt::format("--set {}={}", brief_plain(o.path), brief_plain(o.value));
+    const Knob* knob = find_knob(o.path);
+    if (!knob && o.path != "name") {
       const std::string hint = nearest_match(o.path, all_paths());
       throw InputError(fmt::format("{}: {}: unknown key{}", where, o.path,
                                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
     }
+    // A string knob takes the text as it is (or a quoted JSON string), and so does any bare
+    // word (for other knobs the type check then says "must be an integer, got \"six\"");
+    // anything else is JSON, and malformed JSON ("[1,2", "1e400") is an error, never a string.
+    const bool string_knob = !knob || knob->type == KnobType::kString;
+    const bool bare_word = !o.value.empty() &&
+                           std::isalpha(static_cast<unsigned char>(o.value[0])) &&
+                           o.value != "true" && o.value != "false" && o.value != "null";
+    const Json v = (string_knob && (o.value.empty() || o.value[0] != '"')) || bare_word
+                       ? Json(o.value)
+                       : parse_json_text<Json>(o.value, where);
     set_path(tree, o.path, v);
     sources[o.path] = where;
   }
@@ -269,7 +239,40 @@ void validate_chip_config(const ChipConfig& c, const std::string& where) {
   rule(c.enabled_tiles_per_cluster <= c.tiles_per_cluster, "enabled_tiles_per_cluster",
        fmt::format("must be <= tiles_per_cluster ({})", c.tiles_per_cluster),
        c.enabled_tiles_per_cluster);
+  // Whole-chip limits: each knob may be in range while their product is a chip the simulator
+  // cannot build (SystemC processes, bank state and semaphores grow with it). Refused here, so
+  // `config --check` and every simulating command agree.
+  const std::int64_t tiles = c.clusters * c.tiles_per_cluster;
+  rule(tiles <= kMaxTiles, "tiles_per_cluster",
+       fmt::format("clusters ({}) x tiles_per_cluster must be <= {} tiles (the simulator's limit)",
+                   c.clusters, kMaxTiles),
+       c.tiles_per_cluster);
+  const std::int64_t semaphores = tiles * c.tile.semaphores + c.clusters * c.cluster.semaphores;
+  rule(
+      semaphores <= kMaxSemaphores, "tile.semaphores",
+      fmt::format("tiles ({}) x tile.semaphores + clusters x cluster.semaphores ({}) must be <= {} "
+                  "(the simulator's limit)",
+                  tiles, c.cluster.semaphores, kMaxSemaphores),
+      c.tile.semaphores);
   const auto& h = c.hbm;
+  const std::int64_t pcs = h.stacks * h.channels_per_stack * h.pseudo_channels;
+  rule(pcs <= kMaxPseudoChannels, "hbm.pseudo_channels",
+       fmt::format("stacks ({}) x channels_per_stack ({}) x pseudo_channels must be <= {} "
+                   "pseudo-channels (the simulator's limit)",
+                   h.stacks, h.channels_per_stack, kMaxPseudoChannels),
+       h.pseudo_channels);
+  const std::int64_t banks = pcs * h.sids * h.bank_groups * h.banks_per_group;
+  rule(banks <= kMaxBanks, "hbm.banks_per_group",
+       fmt::format("pseudo-channels ({}) x sids ({}) x bank_groups ({}) x banks_per_group must be "
+                   "<= {} banks (the simulator's limit)",
+                   pcs, h.sids, h.bank_groups, kMaxBanks),
+       h.banks_per_group);
+  const long double capacity = static_cast<long double>(banks) * h.rows_per_bank * h.row_bytes;
+  rule(capacity <= kMaxHbmBytes, "hbm.rows_per_bank",
+       fmt::format("banks ({}) x rows_per_bank x row_bytes ({}) must be <= {} bytes of HBM (the "
+                   "simulator's limit)",
+                   banks, h.row_bytes, kMaxHbmBytes),
+       h.rows_per_bank);
   rule(h.row_bytes % h.burst_bytes == 0, "hbm.row_bytes",
        fmt::format("must be a multiple of hbm.burst_bytes ({})", h.burst_bytes), h.row_bytes);
   rule(h.interleave_bytes % h.burst_bytes == 0 && h.row_bytes % h.interleave_bytes == 0,

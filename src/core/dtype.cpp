@@ -1,5 +1,7 @@
 #include "maia/core/dtype.hpp"
 
+#include "maia/core/checked_math.hpp"
+
 namespace maia {
 
 std::string_view dtype_name(DType t) {
@@ -40,7 +42,9 @@ int dtype_bits(DType t) {
 }
 
 std::uint64_t dtype_bytes(DType t, std::uint64_t elements) {
-  const std::uint64_t payload = (elements * static_cast<std::uint64_t>(dtype_bits(t)) + 7) / 8;
+  const std::uint64_t bits =
+      checked_mul(elements, static_cast<std::uint64_t>(dtype_bits(t)), "tensor size in bits");
+  const std::uint64_t payload = bits / 8 + (bits % 8 != 0 ? 1 : 0);
   if (t != DType::kFp4) return payload;
   const std::uint64_t blocks = (elements + kMxBlockElements - 1) / kMxBlockElements;
   return payload + blocks;  // one E8M0 scale byte per block

@@ -1,12 +1,10 @@
 #include "maia/core/json_reader.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
-#include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
+#include "maia/core/nearest_match.hpp"
 
 namespace maia {
 
@@ -20,27 +18,7 @@ JsonReader::JsonReader(const Json& node, std::string file, std::string path)
 JsonReader::JsonReader(const Json& node, std::string file, std::string path, AnyType)
     : node_(node), file_(std::move(file)), path_(std::move(path)) {}
 
-Json JsonReader::parse_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(fmt::format("{}: cannot open file", file));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", file, line, col, e.what()));
-  }
-}
+Json JsonReader::parse_file(const std::string& file) { return parse_json_file(file); }
 
 std::string JsonReader::key_path(const std::string& key) const {
   if (path_.empty()) return key;
@@ -48,13 +26,12 @@ std::string JsonReader::key_path(const std::string& key) const {
 }
 
 void JsonReader::fail(const std::string& key, const std::string& rule) const {
-  const std::string value = node_.contains(key) ? node_[key].dump() : std::string("nothing");
+  const std::string value = node_.contains(key) ? brief_json(node_[key]) : std::string("nothing");
   throw InputError(fmt::format("{}: {}: {}, got {}", file_, key_path(key), rule, value));
 }
 
 void JsonReader::fail_here(const std::string& rule) const {
-  std::string value = node_.dump();
-  if (value.size() > 80) value = value.substr(0, 77) + "...";
+  const std::string value = brief_json(node_);
   throw InputError(
       fmt::format("{}: {}: {}, got {}", file_, path_.empty() ? "(top level)" : path_, rule, value));
 }
@@ -158,7 +135,7 @@ void JsonReader::reject_unknown_keys() const {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (read_.count(it.key())) continue;
     const std::string hint = nearest_match(it.key(), known);
-    throw InputError(fmt::format("{}: {}: unknown key{}", file_, key_path(it.key()),
+    throw InputError(fmt::format("{}: {}: unknown key{}", file_, brief_plain(key_path(it.key())),
                                  hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   }
 }

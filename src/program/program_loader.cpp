@@ -9,6 +9,7 @@
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/program/vector_functions.hpp"
 
@@ -193,7 +194,7 @@ class Parser {
       e.reject_unknown_keys();
     } else {
       throw InputError(fmt::format("{}: {}: must be a buffer name or {{buffer, offset}}, got {}",
-                                   file_, path, v.dump()));
+                                   file_, path, brief_json(v)));
     }
     const auto it = buffer_index_.find(name);
     if (it == buffer_index_.end()) {

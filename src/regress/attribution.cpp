@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/decimal.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia::regress {
 namespace {
@@ -44,13 +46,9 @@ std::vector<std::string> split_csv(const std::string& line, const std::string& w
 }
 
 double number(const std::string& text, const std::string& where, const std::string& column) {
-  try {
-    std::size_t pos = 0;
-    const double v = std::stod(text, &pos);
-    if (pos == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(fmt::format("{}: {}: must be a number, got \"{}\"", where, column, text));
+  if (const auto v = parse_decimal(text)) return *v;
+  throw InputError(
+      fmt::format("{}: {}: must be a number, got \"{}\"", where, column, brief_plain(text)));
 }
 
 // Moved: more than rounding in ops.csv's 6 decimals.

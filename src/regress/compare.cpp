@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/decimal.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/exit_codes.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia::regress {
 
@@ -33,17 +35,12 @@ Tolerance parse_tolerance(const std::string& text, const std::string& what) {
   std::string number = text;
   const bool percent = !number.empty() && number.back() == '%';
   if (percent) number.pop_back();
-  double v = 0;
-  std::size_t pos = 0;
-  try {
-    v = std::stod(number, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  if (number.empty() || pos != number.size() || !std::isfinite(v) || v < 0)
+  const std::optional<double> parsed = parse_decimal(number);
+  const double v = parsed.value_or(-1);
+  if (!parsed || v < 0)
     throw InputError(fmt::format(
         "{}: must be a percentage like 2%, an absolute amount like 0.5, or info, got \"{}\"", what,
-        text));
+        brief_plain(text)));
   t.kind = percent ? Tolerance::Kind::kRelative : Tolerance::Kind::kAbsolute;
   t.value = percent ? v / 100 : v;
   return t;

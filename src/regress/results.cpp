@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia::regress {
 namespace fs = std::filesystem;
@@ -72,6 +73,15 @@ CaseResult single_case(const Json& j, const std::string& name, const std::string
   c.source = source;
   if (is_summary(j)) {
     c.format = "summary";
+    // The blocks maia-sim writes are objects; anything else is a damaged file whose metrics
+    // would silently vanish from the comparison (and a missing metric would then pass).
+    for (const char* block : {"latency", "throughput", "phases", "memory", "serving", "simulation",
+                              "workload", "quantization", "parallelism"})
+      if (j.contains(block) && !j[block].is_object())
+        throw InputError(
+            fmt::format("{}: {}: must be a JSON object (a maia-sim summary block), "
+                        "got {}",
+                        source, block, brief_json(j[block])));
     flatten(j, "", {"workload", "quantization"}, c);
   } else if (j.contains("benchmark") && j["benchmark"].is_string()) {
     c.format = "microbench";
@@ -92,7 +102,9 @@ CaseResult single_case(const Json& j, const std::string& name, const std::string
 }
 
 std::string microbench_label(const Json& b) {
-  std::string label = b.value("benchmark", std::string("benchmark"));
+  std::string label = b.contains("benchmark") && b["benchmark"].is_string()
+                          ? b["benchmark"].get<std::string>()
+                          : std::string("benchmark");
   for (const char* key : {"dtype", "pattern", "test"})
     if (b.contains(key) && b[key].is_string()) label += "-" + b[key].get<std::string>();
   return label;
@@ -126,14 +138,24 @@ ResultSet bench_results(const Json& j, const std::string& source) {
                                               "label",
                                               "error_occurred",
                                               "error_message"};
+  if (!j["benchmarks"].is_array())
+    throw InputError(fmt::format("{}: benchmarks: must be an array (Google Benchmark JSON), got {}",
+                                 source, brief_json(j["benchmarks"])));
   for (const auto& b : j["benchmarks"]) {
     if (!b.is_object() || !b.contains("name")) continue;
+    for (const char* key : {"name", "time_unit"})
+      if (b.contains(key) && !b[key].is_string())
+        throw InputError(fmt::format("{}: benchmarks[].{}: must be a string, got {}", source, key,
+                                     brief_json(b[key])));
     CaseResult c;
     c.name = b["name"].get<std::string>();
     c.source = source;
     c.format = "bench";
     c.all_informational = true;
     const std::string unit = b.value("time_unit", std::string("ns"));
+    if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s")
+      throw InputError(fmt::format("{}: benchmarks[].time_unit: must be ns, us, ms or s, got {}",
+                                   source, brief_text(unit)));
     if (b.contains("real_time") && b["real_time"].is_number())
       c.metrics.push_back({"real_time_ns", to_ns(b["real_time"].get<double>(), unit)});
     if (b.contains("cpu_time") && b["cpu_time"].is_number())
@@ -148,18 +170,6 @@ ResultSet bench_results(const Json& j, const std::string& source) {
     set.cases.push_back(std::move(c));
   }
   return set;
-}
-
-Json parse_json_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(fmt::format("{}: cannot open file", file));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return Json::parse(ss.str());
-  } catch (const Json::parse_error& e) {
-    throw InputError(fmt::format("{}: invalid JSON: {}", file, e.what()));
-  }
 }
 
 void require_metrics(const ResultSet& set) {

@@ -142,7 +142,7 @@ void write_run_outputs(const RunSummary& s, const std::string& dir) {
   const std::string summary = (std::filesystem::path(dir) / "summary.json").string();
   std::ofstream out(summary);
   if (!out) throw InputError(fmt::format("{}: cannot write file", summary));
-  out << summary_json(s).dump(2) << "\n";
+  out << summary_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw InputError(fmt::format("{}: write failed", summary));
   write_ops_csv(s.op_phases, (std::filesystem::path(dir) / "ops.csv").string());
 }

@@ -11,6 +11,7 @@
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/serving/csv_fields.hpp"
 #include "maia/serving/trace_order.hpp"
 
@@ -46,7 +47,7 @@ Request parse_record(const Json& node, const std::string& where, double& timesta
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (!ids[i].is_number_unsigned())
         throw InputError(fmt::format("{}: hash_ids[{}]: must be an integer >= 0, got {}", where, i,
-                                     ids[i].dump()));
+                                     brief_json(ids[i])));
       req.prefix_blocks.push_back(ids[i].get<std::uint64_t>());
     }
   }
@@ -67,9 +68,9 @@ LoadedTrace read_mooncake_trace(std::istream& in, const std::string& name, bool 
     const std::string where = fmt::format("{}:{}", name, line_no);
     Json node;
     try {
-      node = Json::parse(line);
-    } catch (const Json::parse_error& e) {
-      out.reject_row(fmt::format("{}: invalid JSON: {}", where, e.what()), skip_bad_rows);
+      node = parse_json_text<Json>(line, name, static_cast<std::size_t>(line_no));
+    } catch (const InputError& e) {
+      out.reject_row(e.what(), skip_bad_rows);
       continue;
     }
     try {

@@ -1,6 +1,7 @@
 #include "maia/serving/serving_run.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <tuple>
@@ -49,6 +50,12 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
   c.max_model_len = model.max_position_embeddings;
   c.kv_blocks = 1;  // validated below with the real count
   validate_scheduler_config(c);
+  // Goodput objectives: 0 means none; a negative or non-finite one is a mistake.
+  for (const auto& [name, v] : {std::pair{"slo_ttft_ms (--slo-ttft-ms)", options.slo_ttft_ms},
+                                std::pair{"slo_tpot_ms (--slo-tpot-ms)", options.slo_tpot_ms}})
+    if (!(v >= 0 && std::isfinite(v)))
+      throw InputError(fmt::format(
+          "serving: {} must be a finite number >= 0 (0: no objective), got {}", name, v));
   // Workspace at its largest: max_batched_tokens new tokens over max_num_seqs sampling sequences.
   std::vector<Sequence> worst(static_cast<std::size_t>(c.max_num_seqs), Sequence{0, 1, true});
   worst.front().new_tokens = c.max_batched_tokens - (c.max_num_seqs - 1);
@@ -92,9 +99,9 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
 
   r.slo_ttft_ms = options.slo_ttft_ms;
   r.slo_tpot_ms = options.slo_tpot_ms;
-  if (options.cost_points_per_octave < 1)
+  if (options.cost_points_per_octave < 1 || options.cost_points_per_octave > 64)
     throw InputError(fmt::format(
-        "serving: cost_points_per_octave (--cost-points-per-octave) must be >= 1, got {}",
+        "serving: cost_points_per_octave (--cost-points-per-octave) must be in [1, 64], got {}",
         options.cost_points_per_octave));
 
   Scheduler sched(r.config);
@@ -317,7 +324,8 @@ void write_serving_outputs(const RunSummary& s, const ServingResult& r, const st
   const std::string summary = (std::filesystem::path(dir) / "summary.json").string();
   std::ofstream out(summary);
   if (!out) throw InputError(fmt::format("{}: cannot write file", summary));
-  out << serving_summary_json(s, r).dump(2) << "\n";
+  out << serving_summary_json(s, r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+      << "\n";
   if (!out) throw InputError(fmt::format("{}: write failed", summary));
   write_requests_csv(r, (std::filesystem::path(dir) / "requests.csv").string());
 }

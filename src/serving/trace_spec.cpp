@@ -66,6 +66,14 @@ void apply_trace_options(std::vector<Request>& requests, const TraceSpec& spec) 
   if (spec.max_requests > 0 && keep > static_cast<std::size_t>(spec.max_requests))
     keep = static_cast<std::size_t>(spec.max_requests);
   requests.resize(keep);
+  // Arrivals are kept in seconds as doubles; a scale that pushes them beyond the simulator's
+  // time range (or to infinity) would report "inf s simulated", so it is refused.
+  for (const auto& r : requests)
+    if (!(r.arrival_s <= kMaxArrivalSeconds))
+      throw InputError(fmt::format(
+          "{}: request {} arrives at {:g} s after the first (time_scale {:g}): arrivals must be "
+          "within {:g} s (about a year) of the first",
+          where(spec), r.id, r.arrival_s, spec.time_scale, kMaxArrivalSeconds));
 }
 
 LoadedTrace load_trace(const TraceSpec& spec) {
@@ -81,6 +89,12 @@ LoadedTrace load_trace(const TraceSpec& spec) {
                                               spec.time_scale);
   }
   apply_trace_options(trace.requests, spec);
+  if (trace.requests.empty())
+    throw InputError(fmt::format("{}: no requests to serve{}", where(spec),
+                                 trace.skipped_rows > 0
+                                     ? fmt::format(" ({} malformed row(s) skipped; first: {})",
+                                                   trace.skipped_rows, trace.skipped.front())
+                                     : std::string(" (an empty trace, or the options kept none)")));
   return trace;
 }
 

@@ -54,7 +54,8 @@ std::optional<std::int64_t> parse_trace_timestamp_ns(std::string_view s, std::st
       return fail(why, "fraction must be '.' and 1-9 digits");
     for (std::size_t i = digits; i < 9; ++i) fraction_ns *= 10;
   }
-  if (year < 1900 || year > 2199) return fail(why, "year must be 1900-2199");
+  // From the epoch on, so that the difference of two timestamps in ns never overflows.
+  if (year < 1970 || year > 2199) return fail(why, "year must be 1970-2199");
   if (month < 1 || month > 12) return fail(why, "month must be 01-12");
   if (day < 1 || day > days_in_month(year, month)) return fail(why, "day must exist in the month");
   if (hour > 23) return fail(why, "hour must be 00-23");

@@ -1,5 +1,7 @@
 #include "maia/sim/program_run.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
@@ -86,16 +88,20 @@ ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   const LevelTotals before = level_totals(chip.stats(), builtin);
   const Picos start = now_ps();
   chip.load(program);
-  if (opt.max_sim_time_ms > 0)
-    sc_core::sc_start(sc_core::sc_time(opt.max_sim_time_ms, sc_core::SC_MS));
-  else
-    sc_core::sc_start();
+  // Never past kNever: a program whose times saturated there stops at the limit.
+  const double range_ms = ps_to_seconds(kNever - start) * 1e3;
+  const double limit_ms =
+      opt.max_sim_time_ms > 0 ? std::min(opt.max_sim_time_ms, range_ms) : range_ms;
+  sc_core::sc_start(sc_core::sc_time(limit_ms, sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
   if (!chip.finished()) {
     const auto stuck = chip.stuck_engines();
-    const bool limit = opt.max_sim_time_ms > 0 && sc_core::sc_pending_activity();
+    const bool limit = sc_core::sc_pending_activity();
     std::string msg =
-        limit ? fmt::format("{}: simulated-time limit of {} ms reached; unfinished queues:",
-                            program.source, opt.max_sim_time_ms)
+        limit ? fmt::format("{}: simulated-time limit of {:g} ms reached{}; unfinished queues:",
+                            program.source, limit_ms,
+                            limit_ms < opt.max_sim_time_ms || opt.max_sim_time_ms <= 0
+                                ? " (the simulator's time range)"
+                                : "")
               : fmt::format(
                     "{}: deadlock: {} queue(s) can never proceed (their semaphores "
                     "are never signalled enough):",

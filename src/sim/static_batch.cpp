@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/work_limits.hpp"
 #include "maia/sim/timeline_recording.hpp"
 #include "maia/workload/operator_graph.hpp"
 
@@ -37,6 +38,14 @@ void validate_static_batch(const StaticBatchSpec& spec) {
   positive(spec.prompt, "--prompt");
   positive(spec.gen, "--gen");
   positive(spec.decode_stride, "--decode-stride");
+  if (spec.batch > kMaxAttentionSequences)
+    throw InputError(fmt::format("--batch: must be <= {} (the simulator's limit), got {}",
+                                 kMaxAttentionSequences, spec.batch));
+  if (spec.prompt > kMaxSequenceTokens || spec.gen > kMaxSequenceTokens - spec.prompt)
+    throw InputError(
+        fmt::format("--prompt + --gen: must be <= {} tokens (the simulator's limit), "
+                    "got {} + {}",
+                    kMaxSequenceTokens, spec.prompt, spec.gen));
 }
 
 std::vector<Sequence> static_prefill_batch(const StaticBatchSpec& spec) {
@@ -52,6 +61,11 @@ std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int6
 MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
                                             const StaticBatchSpec& spec, std::uint64_t hbm_bytes) {
   validate_static_batch(spec);
+  if (spec.prompt + spec.gen - 1 > model.max_position_embeddings)
+    throw InputError(fmt::format(
+        "--prompt + --gen: {} + {} tokens reach position {}, beyond the model's "
+        "max_position_embeddings ({})",
+        spec.prompt, spec.gen, spec.prompt + spec.gen - 1, model.max_position_embeddings));
   // Prefill has the largest workspace; the last decode step the largest KV cache.
   MemoryFootprint worst = check_capacity(model, quant, static_prefill_batch(spec), hbm_bytes);
   if (spec.gen > 1) {

@@ -2,13 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/checked_math.hpp"
 #include "maia/core/error.hpp"
 
 namespace maia {
 
 std::int64_t total_new_tokens(const std::vector<Sequence>& batch) {
   std::int64_t n = 0;
-  for (const auto& s : batch) n += s.new_tokens;
+  for (const auto& s : batch) n = checked_add(n, s.new_tokens, "tokens in the batch");
   return n;
 }
 
@@ -25,6 +26,11 @@ void validate_batch(const std::vector<Sequence>& batch) {
       throw InputError(
           fmt::format("batch: sequence {}: token counts must be >= 0, got cached {} and new {}", i,
                       batch[i].cached_tokens, batch[i].new_tokens));
+    if (batch[i].cached_tokens > kMaxSequenceTokens - batch[i].new_tokens)
+      throw InputError(fmt::format(
+          "batch: sequence {}: cached + new tokens must be <= {} (the simulator's limit per "
+          "sequence), got {} + {}",
+          i, kMaxSequenceTokens, batch[i].cached_tokens, batch[i].new_tokens));
   }
 }
 

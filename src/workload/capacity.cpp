@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/checked_math.hpp"
 #include "maia/core/error.hpp"
 #include "maia/workload/parameters.hpp"
 
@@ -16,10 +17,14 @@ double gb(std::uint64_t bytes) { return static_cast<double>(bytes) / 1e9; }
 }  // namespace
 
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch) {
+  constexpr const char* what = "KV cache bytes";
   std::uint64_t per_layer = 0;
-  for (const auto& s : batch)
-    per_layer += 2 * dtype_bytes(kv, u(s.cached_tokens + s.new_tokens) * u(m.kv_dim_per_chip()));
-  return per_layer * u(m.num_layers);
+  for (const auto& s : batch) {
+    const std::uint64_t tokens = checked_add(u(s.cached_tokens), u(s.new_tokens), what);
+    const std::uint64_t bytes = dtype_bytes(kv, checked_mul(tokens, u(m.kv_dim_per_chip()), what));
+    per_layer = checked_add(per_layer, checked_mul(std::uint64_t{2}, bytes, what), what);
+  }
+  return checked_mul(per_layer, u(m.num_layers), what);
 }
 
 MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
@@ -34,14 +39,19 @@ MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
   const std::int64_t h = m.hidden_size;
   const std::int64_t per_token = h + std::max(h + m.q_dim_per_chip() + 2 * m.kv_dim_per_chip(),
                                               h + k * (3 * m.intermediate_per_chip() + h));
-  f.workspace_bytes = dtype_bytes(q.activations, u(total_new_tokens(batch)) * u(per_token)) +
-                      dtype_bytes(q.activations, u(emitting_sequences(batch)) * u(m.vocab_size));
+  constexpr const char* what = "workspace bytes";
+  f.workspace_bytes = checked_add(
+      dtype_bytes(q.activations, checked_mul(u(total_new_tokens(batch)), u(per_token), what)),
+      dtype_bytes(q.activations, checked_mul(u(emitting_sequences(batch)), u(m.vocab_size), what)),
+      what);
   return f;
 }
 
 MemoryFootprint check_capacity(const ModelConfig& m, const Quantization& q,
                                const std::vector<Sequence>& batch, std::uint64_t hbm_bytes) {
   const MemoryFootprint f = memory_footprint(m, q, batch);
+  checked_add(checked_add(f.weight_bytes, f.kv_cache_bytes, "HBM footprint"), f.workspace_bytes,
+              "HBM footprint");
   if (f.total() > hbm_bytes)
     throw InputError(fmt::format(
         "{} ({}): model does not fit: weights {:.2f} GB + KV {:.2f} GB + workspace {:.2f} GB "

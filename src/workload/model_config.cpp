@@ -11,6 +11,7 @@
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 
 namespace maia {
 namespace {
@@ -68,6 +69,24 @@ std::int64_t nullable_integer(JsonReader& r, const std::string& key, std::int64_
   return r.integer(key, min, INT32_MAX);
 }
 
+// Parameter counts, weight bytes and per-token sizes are 64-bit integers: a model beyond
+// kMaxModelParameters (estimated in long double, which cannot overflow here) is refused.
+constexpr long double kMaxModelParameters = 1LL << 46;  // ~70 trillion; the largest are ~2e12
+
+void check_model_scale(const ModelConfig& m, const std::string& file) {
+  const long double h = m.hidden_size, i = m.intermediate_size, l = m.num_layers, v = m.vocab_size,
+                    e = std::max<std::int64_t>(m.num_experts, 1),
+                    q = static_cast<long double>(m.num_heads) * m.head_dim,
+                    kv = static_cast<long double>(m.num_kv_heads) * m.head_dim;
+  const long double params = 2 * v * h + l * (h * (q + 2 * kv) + q * h + e * (3 * h * i + h));
+  if (params > kMaxModelParameters)
+    throw InputError(fmt::format(
+        "{}: the model has about {:.3g} parameters; maia-sim handles models up to {:.3g} "
+        "(hidden_size {}, intermediate_size {}, num_hidden_layers {}, vocab_size {}, experts {})",
+        file, static_cast<double>(params), static_cast<double>(kMaxModelParameters), m.hidden_size,
+        m.intermediate_size, m.num_layers, m.vocab_size, m.num_experts));
+}
+
 }  // namespace
 
 const std::vector<std::string>& ignored_model_fields() {
@@ -104,7 +123,7 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
   JsonReader r(doc, file, "");
   for (const auto& [field, reason] : kUnsupportedFields) {
     if (!r.has(field)) continue;
-    std::string value = doc[field].dump();
+    std::string value = brief_json(doc[field]);
     if (value.size() > 60) value = value.substr(0, 57) + "...";
     throw InputError(fmt::format("{}: {}: {}, got {}", file, field, reason, value));
   }
@@ -130,7 +149,7 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
     for (std::size_t i = 0; i < archs.size(); ++i)
       if (!archs[i].is_string() || archs[i].get<std::string>() != arch->second)
         throw InputError(fmt::format("{}: architectures[{}]: must be {} for model_type {}, got {}",
-                                     file, i, arch->second, m.model_type, archs[i].dump()));
+                                     file, i, arch->second, m.model_type, brief_json(archs[i])));
   }
 
   m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
@@ -175,6 +194,7 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
   for (const auto& f : ignored_model_fields())
     if (r.has(f)) r.child(f);
   r.reject_unknown_keys();
+  check_model_scale(m, file);
   return m;
 }
 
@@ -189,8 +209,10 @@ std::vector<std::string> list_models(const std::string& models_dir) {
 }
 
 ModelConfig load_model(const std::string& name_or_path, const std::string& models_dir) {
+  std::error_code ec;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos ||
-                               name_or_path.ends_with(".json") || fs::is_regular_file(name_or_path);
+                               name_or_path.ends_with(".json") ||
+                               fs::is_regular_file(name_or_path, ec);
   std::string file;
   if (looks_like_path) {
     file = name_or_path;
@@ -202,8 +224,9 @@ ModelConfig load_model(const std::string& name_or_path, const std::string& model
       std::string list;
       for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
       const std::string hint = nearest_match(lower(name_or_path), known);
-      throw InputError(fmt::format("unknown model '{}' (models in {}: {}){}", name_or_path,
-                                   models_dir, list.empty() ? "none" : list,
+      throw InputError(fmt::format("unknown model '{}' (models in {}: {}){}",
+                                   brief_plain(name_or_path), models_dir,
+                                   list.empty() ? "none" : list,
                                    hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
     }
   }

@@ -1,11 +1,13 @@
 #include "maia/workload/op_trace.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/program/vector_functions.hpp"
 
 namespace maia {
@@ -129,15 +131,18 @@ std::vector<int> read_deps(JsonReader& r, int index) {
     if (!d.is_number_integer() || d.get<std::int64_t>() < 0 || d.get<std::int64_t>() >= index)
       throw InputError(
           fmt::format("{}: {}[{}]: must be the index of an earlier operator (0..{}), got {}",
-                      r.file(), r.key_path("deps"), i, index - 1, d.dump()));
+                      r.file(), r.key_path("deps"), i, index - 1, brief_json(d)));
     deps.push_back(static_cast<int>(d.get<std::int64_t>()));
   }
   return deps;
 }
 
+// A cost field given in the trace overrides the shape's generic cost. Bounded to 2^53 so that it
+// is exact as a double (rooflines, reports) and any sum of them fits 64 bits.
 std::uint64_t read_count(JsonReader& r, const std::string& key, std::uint64_t fallback) {
-  return static_cast<std::uint64_t>(
-      r.integer_or(key, static_cast<std::int64_t>(fallback), 0, INT64_MAX));
+  constexpr std::int64_t kMaxCount = std::int64_t{1} << 53;
+  return static_cast<std::uint64_t>(r.integer_or(
+      key, static_cast<std::int64_t>(std::min<std::uint64_t>(fallback, kMaxCount)), 0, kMaxCount));
 }
 
 Operator read_operator(JsonReader& r, int index) {
@@ -167,6 +172,7 @@ Operator read_operator(JsonReader& r, int index) {
     r.fail("engine",
            fmt::format("must be '{}' for a {} operator", engine_class_name(op.engine()), kind));
 
+  check_operator_scale(op.shape, fmt::format("{}: {}", r.file(), r.path()));
   const OpCost g = generic_cost(op.shape);
   op.cost.flops = read_count(r, "flops", g.flops);
   op.cost.weight_bytes = read_count(r, "weight_bytes", g.weight_bytes);

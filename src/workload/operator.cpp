@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/error.hpp"
+#include "maia/core/work_limits.hpp"
 #include "maia/program/vector_functions.hpp"
 
 namespace maia {
@@ -82,6 +84,37 @@ std::int64_t attention_kv_span(const AttentionSequence& s, std::int64_t window) 
   if (window <= 0) return s.kv_tokens;
   const std::int64_t first_query = s.kv_tokens - s.q_tokens;
   return s.kv_tokens - std::max<std::int64_t>(0, first_query - window + 1);
+}
+
+void check_operator_scale(const OpShape& shape, const std::string& where) {
+  const auto refuse = [&](const std::string& what) {
+    throw InputError(fmt::format("{}: {} (the simulator's limit per operator)", where, what));
+  };
+  if (const auto* g = std::get_if<GemmShape>(&shape)) {
+    const long double macs = static_cast<long double>(g->m) * g->n * g->k;
+    if (macs > kMaxOperatorMacs)
+      refuse(fmt::format("GEMM {}x{}x{} is {:.3g} multiply-adds, more than {:.3g}", g->m, g->n,
+                         g->k, static_cast<double>(macs), static_cast<double>(kMaxOperatorMacs)));
+  } else if (const auto* a = std::get_if<AttentionShape>(&shape)) {
+    if (static_cast<std::int64_t>(a->sequences.size()) > kMaxAttentionSequences)
+      refuse(fmt::format("attention over {} sequences, more than {}", a->sequences.size(),
+                         kMaxAttentionSequences));
+    long double pairs = 0;  // query-key pairs, bounded above by q x kv per sequence
+    for (const auto& q : a->sequences)
+      pairs += static_cast<long double>(q.q_tokens) * static_cast<long double>(q.kv_tokens);
+    const long double macs = 2 * pairs * a->heads * a->head_dim;
+    if (macs > kMaxOperatorMacs)
+      refuse(fmt::format("attention of {:.3g} multiply-adds, more than {:.3g}",
+                         static_cast<double>(macs), static_cast<double>(kMaxOperatorMacs)));
+  } else if (const auto* v = std::get_if<VectorShape>(&shape)) {
+    if (v->elements > kMaxVectorElements)
+      refuse(fmt::format("vector operator of {} elements, more than {}", v->elements,
+                         kMaxVectorElements));
+  } else if (const auto* c = std::get_if<CollectiveShape>(&shape)) {
+    if (c->elements > kMaxVectorElements)
+      refuse(
+          fmt::format("collective of {} elements, more than {}", c->elements, kMaxVectorElements));
+  }
 }
 
 OpCost generic_cost(const OpShape& shape) {

@@ -504,7 +504,7 @@ TEST(SchedulerConfig, RejectsInvalidValuesNamingFieldRuleAndValue) {
   EXPECT_NE(message(SchedulerConfig{}).find("kv_blocks: must be >= 1"), std::string::npos);
   SchedulerConfig c = config_with(10);
   c.max_num_seqs = 0;
-  EXPECT_EQ(message(c), "scheduler config: max_num_seqs: must be >= 1, got 0");
+  EXPECT_EQ(message(c), "scheduler config: max_num_seqs: must be in [1, 4096], got 0");
   c = config_with(10);
   c.max_batched_tokens = 100;
   EXPECT_NE(message(c).find("max_batched_tokens: must be >= max_num_seqs (256)"),
@@ -512,7 +512,7 @@ TEST(SchedulerConfig, RejectsInvalidValuesNamingFieldRuleAndValue) {
   EXPECT_NE(message(c).find("got 100"), std::string::npos);
   c = config_with(10);
   c.block_tokens = 0;
-  EXPECT_NE(message(c).find("block_tokens: must be >= 1, got 0"), std::string::npos);
+  EXPECT_NE(message(c).find("block_tokens: must be in [1, 65536], got 0"), std::string::npos);
   c = config_with(10);
   c.block_tokens = 48;
   EXPECT_NE(message(c).find("prefix_block_tokens: must be a multiple of block_tokens (48)"),

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/core/nearest_match.hpp"
 
 namespace maia {
 
@@ -23,13 +24,18 @@ ConfigOverride parse_override(const std::string& text);
 ChipConfig load_chip_config(const std::string& file,
                             const std::vector<ConfigOverride>& overrides = {});
 
+// Whole-chip limits of the simulator (docs/limits.md): products of knobs beyond these would
+// exhaust memory or never finish elaborating, whatever each knob's own range.
+inline constexpr std::int64_t kMaxTiles = 1024;
+inline constexpr std::int64_t kMaxSemaphores = std::int64_t{1} << 22;
+inline constexpr std::int64_t kMaxPseudoChannels = 4096;
+inline constexpr std::int64_t kMaxBanks = std::int64_t{1} << 18;
+inline constexpr std::int64_t kMaxHbmBytes = std::int64_t{1} << 50;
+
 // Validates the cross-knob rules of an already typed config (also called by load_chip_config).
 void validate_chip_config(const ChipConfig& c, const std::string& where);
 
 // The config as a complete JSON document (every knob), e.g. to record what a run used.
 nlohmann::ordered_json chip_config_to_json(const ChipConfig& c);
-
-// Closest string to `word` among `candidates` by edit distance ("" when none is close).
-std::string nearest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace maia

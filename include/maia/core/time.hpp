@@ -14,20 +14,30 @@ using Picos = std::int64_t;
 inline constexpr Picos kPicosPerNs = 1000;
 inline constexpr Picos kPicosPerUs = 1000 * kPicosPerNs;
 inline constexpr Picos kPicosPerSecond = 1000 * 1000 * kPicosPerUs;
+// The simulated-time range (about 26.7 days): no instant or duration reaches it. Conversions
+// saturate at kNever instead of overflowing, and a run that would pass it stops with a
+// SimulationError ("simulated-time limit"), so a huge input can never wrap into a small time.
 inline constexpr Picos kNever = std::numeric_limits<Picos>::max() / 4;
 
+// Picoseconds (possibly fractional, huge or NaN) as Picos: rounded, NaN and beyond-range as kNever.
+inline Picos saturating_ps(double ps) {
+  if (!(ps < static_cast<double>(kNever))) return kNever;
+  return static_cast<Picos>(std::llround(ps));
+}
+
 // Nanoseconds (a config value) to picoseconds, rounded to the nearest ps.
-inline Picos ns_to_ps(double ns) { return static_cast<Picos>(std::llround(ns * 1000.0)); }
+inline Picos ns_to_ps(double ns) { return saturating_ps(ns * 1000.0); }
 
 // Duration of `cycles` clock cycles at `ghz`, rounded to the nearest ps.
 inline Picos cycles_to_ps(double cycles, double ghz) {
-  return static_cast<Picos>(std::llround(cycles * 1000.0 / ghz));
+  return saturating_ps(cycles * 1000.0 / ghz);
 }
 
 // Time to move `bytes` at `gbytes_per_s` (1 GB/s = 1e9 B/s), rounded up to a whole ps so that
 // a transfer never looks faster than its bandwidth allows.
 inline Picos transfer_ps(double bytes, double gbytes_per_s) {
-  return static_cast<Picos>(std::ceil(bytes * 1000.0 / gbytes_per_s));
+  const double ps = std::ceil(bytes * 1000.0 / gbytes_per_s);
+  return ps < static_cast<double>(kNever) ? static_cast<Picos>(ps) : kNever;
 }
 
 inline double ps_to_seconds(Picos ps) { return static_cast<double>(ps) / kPicosPerSecond; }

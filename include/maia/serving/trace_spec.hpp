@@ -12,6 +12,9 @@
 
 namespace maia {
 
+// Request arrivals must lie within this many seconds of the first one (after time_scale).
+inline constexpr double kMaxArrivalSeconds = 366.0 * 24 * 3600;
+
 struct TraceSpec {
   // "azure", "mooncake" or "synthetic"; empty: from the file's extension (.csv: azure,
   // .jsonl: mooncake).
@@ -30,7 +33,8 @@ std::string trace_kind(const TraceSpec& spec);
 // Applies time_scale, then duration_s, then max_requests to requests in arrival order.
 void apply_trace_options(std::vector<Request>& requests, const TraceSpec& spec);
 
-// Reads or generates the trace and applies the options; reports skipped rows.
+// Reads or generates the trace and applies the options; reports skipped rows. A trace left with
+// no request is an InputError.
 LoadedTrace load_trace(const TraceSpec& spec);
 
 // load_trace's requests; when malformed rows were skipped, writes one warning line to `log`.

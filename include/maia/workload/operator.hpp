@@ -95,6 +95,10 @@ std::int64_t attention_pairs(const AttentionSequence& s, std::int64_t window);
 // Keys read from the KV cache for one sequence (all keys any of its queries attends to).
 std::int64_t attention_kv_span(const AttentionSequence& s, std::int64_t window);
 
+// Refuses a shape beyond the simulator's work limits (core/work_limits.hpp) with its numbers;
+// `where` names the operator. Sizes derived from an accepted shape fit 64 bits.
+void check_operator_scale(const OpShape& shape, const std::string& where);
+
 // Cost by the generic rules (GEMM: b is weights; attention: K and V from the KV cache; vector:
 // reads `arity` inputs of `elements`, writes `elements`; collective: see collective_cost). The
 // graph builder refines it per role.

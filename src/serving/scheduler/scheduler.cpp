@@ -29,6 +29,11 @@ std::optional<std::string> Scheduler::rejection(const Request& r) const {
   if (r.output_tokens < 1)
     return fmt::format("output_tokens must be >= 1, got {}", r.output_tokens);
   // At its last step a sequence holds the KV of every token but the last one it emits.
+  if (r.input_tokens > kMaxSequenceTokens || r.output_tokens > kMaxSequenceTokens - r.input_tokens)
+    return fmt::format(
+        "input_tokens + output_tokens must be <= {} (the simulator's limit), got {} "
+        "+ {}",
+        kMaxSequenceTokens, r.input_tokens, r.output_tokens);
   const std::int64_t peak_tokens = r.input_tokens + r.output_tokens - 1;
   if (config_.max_model_len > 0 && peak_tokens > config_.max_model_len)
     return fmt::format(

@@ -17,15 +17,19 @@ namespace {
 }  // namespace
 
 void validate_scheduler_config(const SchedulerConfig& c) {
-  if (c.max_num_seqs < 1) fail("max_num_seqs", "must be >= 1", c.max_num_seqs);
-  if (c.max_batched_tokens < 1) fail("max_batched_tokens", "must be >= 1", c.max_batched_tokens);
+  if (c.max_num_seqs < 1 || c.max_num_seqs > kMaxNumSeqs)
+    fail("max_num_seqs", fmt::format("must be in [1, {}]", kMaxNumSeqs), c.max_num_seqs);
+  if (c.max_batched_tokens < 1 || c.max_batched_tokens > kMaxBatchedTokens)
+    fail("max_batched_tokens", fmt::format("must be in [1, {}]", kMaxBatchedTokens),
+         c.max_batched_tokens);
   // Every running decode must get its token each iteration, or the newest ones would starve.
   if (c.max_batched_tokens < c.max_num_seqs)
     fail("max_batched_tokens",
          fmt::format("must be >= max_num_seqs ({}) so every running sequence can decode",
                      c.max_num_seqs),
          c.max_batched_tokens);
-  if (c.block_tokens < 1) fail("block_tokens", "must be >= 1", c.block_tokens);
+  if (c.block_tokens < 1 || c.block_tokens > kMaxBlockTokens)
+    fail("block_tokens", fmt::format("must be in [1, {}]", kMaxBlockTokens), c.block_tokens);
   if (c.kv_blocks < 1)
     fail("kv_blocks", "must be >= 1 (KV cache capacity: HBM minus weights and workspace)",
          c.kv_blocks);

@@ -5,6 +5,11 @@
 
 namespace maia {
 
+// The simulator's limits on the budgets (memory it allocates grows with them).
+inline constexpr std::int64_t kMaxNumSeqs = 4096;  // = the attention operator's sequence limit
+inline constexpr std::int64_t kMaxBatchedTokens = 1 << 24;
+inline constexpr std::int64_t kMaxBlockTokens = 1 << 16;
+
 struct SchedulerConfig {
   std::int64_t max_num_seqs = 256;         // running (KV-resident) sequences at most
   std::int64_t max_batched_tokens = 8192;  // tokens computed per iteration at most
