@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "log_capture.hpp"
 #include "maia/core/error.hpp"
 #include "maia/serving/azure_trace.hpp"
 #include "maia/serving/length_table.hpp"
@@ -299,11 +300,11 @@ TEST(AzureTrace, FrontDoorReportsSkippedRows) {
   EXPECT_NE(error_of([&] { load_requests(spec); }).find(file + ":3: ContextTokens:"),
             std::string::npos);
   spec.skip_bad_rows = true;
-  std::ostringstream log;
-  const auto requests = load_requests(spec, log);
+  LogCapture log;
+  const auto requests = load_requests(spec);
   EXPECT_EQ(requests.size(), 2u);
-  EXPECT_EQ(log.str(), "warning: " + file + ": skipped 1 malformed row(s); first: " + file +
-                           ":3: ContextTokens: must be an integer >= 1, got \"x\"\n");
+  EXPECT_EQ(log.text(), "warning: " + file + ": skipped 1 malformed row(s); first: " + file +
+                            ":3: ContextTokens: must be an integer >= 1, got \"x\"\n");
   EXPECT_EQ(load_trace(spec).skipped_rows, 1);
   std::remove(file.c_str());
 }
