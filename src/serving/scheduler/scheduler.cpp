@@ -109,7 +109,7 @@ void Scheduler::preempt(std::uint64_t id, std::vector<Slot>& slots, std::int64_t
   rec.status = RequestStatus::kWaiting;
   ++rec.preemptions;
   ++preemptions_;
-  logger().debug("scheduler: request {} preempted (out of KV blocks; its preemption {})", id,
+  logger().debug("scheduler: request {} preempted: out of KV blocks ({} time(s) so far)", id,
                  rec.preemptions);
   // A victim already planned this iteration gives its tokens back.
   auto it = std::find_if(slots.begin(), slots.end(), [&](const Slot& x) { return x.id == id; });
