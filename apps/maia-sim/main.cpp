@@ -8,6 +8,7 @@
 #include <systemc>
 
 #include "cli.hpp"
+#include "log_options.hpp"
 #include "maia/core/error.hpp"
 
 namespace {
@@ -28,12 +29,22 @@ commands:
   compare      compare two results (run directories, summary.json, microbench or bench JSON):
                every metric's delta and verdict, and the operators that moved (docs/regression.md)
   regress      run a regression suite against its baselines; --update rewrites them (docs/ci.md)
+
+options of every command:
+  --log-level LEVEL   diagnostics on stderr: trace, debug, info, warn (default), error, off
+  -v, -vv             the same as --log-level info, --log-level debug
 )";
 
 }  // namespace
 
 int sc_main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    maia::cli::apply_log_options(args);
+  } catch (const maia::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return maia::cli::kExitBadInput;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? maia::cli::kExitBadInput : 0;

@@ -8,6 +8,7 @@
 
 #include "maia/compiler/program_footprint.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/log.hpp"
 #include "maia/hw/chip/peaks.hpp"
 #include "maia/kernels/attention_kernel.hpp"
 #include "maia/kernels/collective_kernel.hpp"
@@ -202,6 +203,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
     const auto it = memo_.find(key);
     if (it != memo_.end()) {
       ++reused_;
+      logger().debug("op executor: {} (layer {}): measurement reused ({})", op.name, op.layer, key);
       OpMeasurement m = it->second;
       m.name = op.name;
       m.layer = op.layer;
@@ -243,6 +245,8 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
     if (e.name.ends_with(".tvp")) tvp_busy += e.busy_ns;
   }
   set_bound(chip_, m, ttu_busy, tvp_busy, m.time_ns);
+  logger().debug("op executor: {} (layer {}): simulated, {:.3f} us ({})", op.name, op.layer,
+                 m.time_ns / 1e3, key);
   if (memoize_) memo_[key] = m;
   return m;
 }
@@ -413,6 +417,7 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
     const auto it = window_memo_.find(key);
     if (it != window_memo_.end()) {
       reused_ += end - begin;
+      logger().debug("op executor: merged window of operators {}..{} reused", begin, end - 1);
       return reused_measurements(it->second, graph, begin);
     }
   }
@@ -504,6 +509,7 @@ std::vector<OpMeasurement> OpExecutor::run_overlapped(const OperatorGraph& graph
     const auto it = schedule_memo_.find(key);
     if (it != schedule_memo_.end()) {
       reused_ += end - begin;
+      logger().debug("op executor: schedule of operators {}..{} reused", begin, end - 1);
       return reused_measurements(it->second, graph, begin);
     }
   }

@@ -8,42 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/csv.hpp"
 #include "maia/core/decimal.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_text.hpp"
 
 namespace maia::regress {
 namespace {
-
-// Splits one CSV record (RFC 4180 quoting; a quoted field does not span lines in ops.csv).
-std::vector<std::string> split_csv(const std::string& line, const std::string& where) {
-  std::vector<std::string> out;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(field);
-      field.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (quoted) throw InputError(fmt::format("{}: unterminated quoted field", where));
-  out.push_back(field);
-  return out;
-}
 
 double number(const std::string& text, const std::string& where, const std::string& column) {
   if (const auto v = parse_decimal(text)) return *v;
@@ -65,11 +36,12 @@ std::string engine_of_bound(const std::string& bound) {
 }
 
 std::vector<OpRow> read_ops_csv(const std::string& file) {
-  std::ifstream in(file);
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open file", file));
-  std::string line;
-  if (!std::getline(in, line)) throw InputError(fmt::format("{}: empty file", file));
-  const auto header = split_csv(line, file + ":1");
+  CsvReader csv(in, file);
+  CsvRecord header_record;
+  if (!csv.next(header_record)) throw InputError(fmt::format("{}: empty file", file));
+  const std::vector<std::string>& header = header_record.fields;
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const char* need : {"phase", "name", "time_us"})
@@ -77,12 +49,11 @@ std::vector<OpRow> read_ops_csv(const std::string& file) {
       throw InputError(
           fmt::format("{}:1: no '{}' column (an ops.csv: docs/outputs.md)", file, need));
   std::vector<OpRow> rows;
-  int n = 1;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line == "\r") continue;
-    const std::string where = fmt::format("{}:{}", file, n);
-    const auto f = split_csv(line, where);
+  CsvRecord record;
+  while (csv.next(record)) {
+    if (record.blank()) continue;
+    const std::string where = fmt::format("{}:{}", file, record.line);
+    const auto& f = record.fields;
     if (f.size() != header.size())
       throw InputError(
           fmt::format("{}: {} fields, the header has {}", where, f.size(), header.size()));

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/report/percentiles.hpp"
 
@@ -16,14 +17,6 @@ Json distribution_ms(const std::vector<double>& ns) {
   const Distribution d = distribution(ns);
   return Json{
       {"mean", d.mean / 1e6}, {"p50", d.p50 / 1e6}, {"p90", d.p90 / 1e6}, {"p99", d.p99 / 1e6}};
-}
-
-// A CSV field, quoted when it holds a separator, quote or line break (RFC 4180).
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -127,9 +120,9 @@ void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file) 
       const double t = m.time_ns;
       out << fmt::format(
           "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{},{},{:.6f}\n",
-          csv_field(p.phase), csv_field(m.name), m.layer, csv_field(m.kind), t / 1e3, m.flops,
+          csv_quote(p.phase), csv_quote(m.name), m.layer, csv_quote(m.kind), t / 1e3, m.flops,
           m.hbm_bytes, m.sram_bytes, t > 0 ? m.flops / t / 1e3 : 0.0, t > 0 ? m.hbm_bytes / t : 0.0,
-          m.roofline_ns / 1e3, t > 0 ? m.roofline_ns / t : 0.0, csv_field(m.bound),
+          m.roofline_ns / 1e3, t > 0 ? m.roofline_ns / t : 0.0, csv_quote(m.bound),
           m.reused ? "true" : "false", m.window, m.overlap_ns / 1e3);
     }
   if (!out) throw InputError(fmt::format("{}: write failed", file));

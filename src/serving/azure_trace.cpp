@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/serving/csv_fields.hpp"
 #include "maia/serving/trace_order.hpp"
@@ -20,15 +21,15 @@ constexpr std::array<const char*, 3> kColumns = {"TIMESTAMP", "ContextTokens", "
 constexpr const char* kHeader = "TIMESTAMP,ContextTokens,GeneratedTokens";
 
 // The header must name exactly the three columns, in order.
-void check_header(const std::string& header, const std::string& name) {
-  const auto fields = split_csv_fields(header);
+void check_header(const CsvRecord& header, const std::string& name) {
+  const auto& fields = header.fields;
   if (fields.size() != kColumns.size())
-    throw InputError(
-        fmt::format("{}:1: header: must be \"{}\", got {}", name, kHeader, quote_value(header)));
+    throw InputError(fmt::format("{}:1: header: must be \"{}\", got {}", name, kHeader,
+                                 quote_value(header.text)));
   const std::vector<std::string> names(kColumns.begin(), kColumns.end());
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
     if (fields[i] == kColumns[i]) continue;
-    const std::string near = nearest_match(std::string(fields[i]), names);
+    const std::string near = nearest_match(fields[i], names);
     throw InputError(fmt::format("{}:1: header: column {} must be \"{}\", got {}{}", name, i + 1,
                                  kColumns[i], quote_value(fields[i]),
                                  near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
@@ -39,23 +40,20 @@ void check_header(const std::string& header, const std::string& name) {
 
 LoadedTrace read_azure_trace(std::istream& in, const std::string& name, bool skip_bad_rows) {
   LoadedTrace out;
-  std::string line;
-  if (!std::getline(in, line))
+  CsvReader csv(in, name);
+  CsvRecord record;
+  if (!csv.next(record))
     throw InputError(fmt::format("{}:1: header: must be \"{}\", got an empty file", name, kHeader));
-  clean_csv_line(line, true);
-  check_header(line, name);
+  check_header(record, name);
 
   std::vector<std::int64_t> arrival_ns;  // absolute, parallel to out.requests
-  std::int64_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    clean_csv_line(line, false);
-    if (line.empty()) continue;  // blank lines (e.g. a final newline) are not rows
-    const std::string where = fmt::format("{}:{}", name, line_no);
-    const auto fields = split_csv_fields(line);
+  while (csv.next(record)) {
+    if (record.blank()) continue;  // blank lines (e.g. a final newline) are not rows
+    const std::string where = fmt::format("{}:{}", name, record.line);
+    const auto& fields = record.fields;
     if (fields.size() != kColumns.size()) {
       out.reject_row(fmt::format("{}: row: must have 3 comma-separated columns ({}), got {}: {}",
-                                 where, kHeader, fields.size(), quote_value(line)),
+                                 where, kHeader, fields.size(), quote_value(record.text)),
                      skip_bad_rows);
       continue;
     }
@@ -88,7 +86,7 @@ LoadedTrace read_azure_trace(std::istream& in, const std::string& name, bool ski
     out.requests.push_back(std::move(r));
     arrival_ns.push_back(*ns);
   }
-  if (in.bad()) throw InputError(fmt::format("{}:{}: read error", name, line_no + 1));
+  if (in.bad()) throw InputError(fmt::format("{}:{}: read error", name, csv.lines() + 1));
 
   // Exact integer differences to the earliest arrival, then one rounding to seconds.
   if (!arrival_ns.empty()) {

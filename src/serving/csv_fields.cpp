@@ -9,20 +9,6 @@ void clean_csv_line(std::string& line, bool first_line) {
   if (first_line && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
 }
 
-std::vector<std::string_view> split_csv_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    if (comma == std::string_view::npos) {
-      fields.push_back(line.substr(start));
-      return fields;
-    }
-    fields.push_back(line.substr(start, comma - start));
-    start = comma + 1;
-  }
-}
-
 std::optional<std::int64_t> parse_csv_integer(std::string_view text) {
   std::int64_t value = 0;
   const char* end = text.data() + text.size();

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "maia/core/log.hpp"
 #include "maia/workload/operator_graph.hpp"
 
 namespace maia {
@@ -69,6 +70,14 @@ double IterationCostModel::interpolate(
           decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a), Sequence{b, 1, true}))
                  : measure({Sequence{a, b, true}}) - fixed_ns(true);
       it = memo.emplace(std::make_pair(a, b), t).first;
+      if (decode)
+        logger().debug(
+            "cost model: grid point simulated: {} decodes after {} cached tokens: {:.3f} us", a, b,
+            t / 1e3);
+      else
+        logger().debug(
+            "cost model: grid point simulated: chunk of {} tokens after {} cached: {:.3f} us", b, a,
+            t / 1e3);
     }
     return it->second;
   };

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/serving/csv_fields.hpp"
 
@@ -16,19 +17,19 @@ namespace {
 constexpr const char* kPairs[][2] = {{"num_prefill_tokens", "num_decode_tokens"},
                                      {"ContextTokens", "GeneratedTokens"}};
 
-std::size_t column_of(const std::vector<std::string_view>& header, std::string_view column) {
+std::size_t column_of(const std::vector<std::string>& header, std::string_view column) {
   return static_cast<std::size_t>(std::find(header.begin(), header.end(), column) - header.begin());
 }
 
 }  // namespace
 
 std::vector<LengthSample> read_length_table(std::istream& in, const std::string& name) {
-  std::string header_line;
-  if (!std::getline(in, header_line))
+  CsvReader csv(in, name);
+  CsvRecord header_record;
+  if (!csv.next(header_record))
     throw InputError(
         fmt::format("{}:1: header: must name the length columns, got an empty file", name));
-  clean_csv_line(header_line, true);
-  const auto header = split_csv_fields(header_line);
+  const std::vector<std::string>& header = header_record.fields;
   std::size_t in_col = header.size(), out_col = header.size();
   for (const auto& pair : kPairs) {
     in_col = column_of(header, pair[0]);
@@ -39,19 +40,18 @@ std::vector<LengthSample> read_length_table(std::istream& in, const std::string&
     throw InputError(
         fmt::format("{}:1: header: must have columns num_prefill_tokens and num_decode_tokens (or "
                     "ContextTokens and GeneratedTokens), got {}",
-                    name, quote_value(header_line)));
+                    name, quote_value(header_record.text)));
 
   std::vector<LengthSample> table;
-  std::string line;
-  std::int64_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    clean_csv_line(line, false);
-    if (line.empty()) continue;
-    const auto fields = split_csv_fields(line);
+  CsvRecord record;
+  while (csv.next(record)) {
+    if (record.blank()) continue;
+    const std::int64_t line_no = record.line;
+    const auto& fields = record.fields;
     if (fields.size() != header.size())
       throw InputError(fmt::format("{}:{}: row: must have {} columns like the header, got {}: {}",
-                                   name, line_no, header.size(), fields.size(), quote_value(line)));
+                                   name, line_no, header.size(), fields.size(),
+                                   quote_value(record.text)));
     LengthSample s;
     const std::size_t cols[2] = {in_col, out_col};
     std::int64_t* dest[2] = {&s.input_tokens, &s.output_tokens};

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/hw/chip/chip.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
@@ -25,13 +26,6 @@ Json distribution_ms_s(const std::vector<double>& seconds) {
   const Distribution d = distribution(seconds);
   return Json{
       {"mean", d.mean * 1e3}, {"p50", d.p50 * 1e3}, {"p90", d.p90 * 1e3}, {"p99", d.p99 * 1e3}};
-}
-
-std::string csv_text(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string opt_s(const std::optional<double>& v) {
@@ -315,7 +309,7 @@ void write_requests_csv(const ServingResult& r, const std::string& file) {
     out << fmt::format("{},{:.9f},{},{},{},{},{},{},{}\n", rec.id, rec.arrival_s,
                        opt_s(rec.first_token_s), opt_s(rec.finish_s), rec.input_tokens,
                        rec.generated, rec.preemptions, to_string(rec.status),
-                       csv_text(rec.reject_reason));
+                       csv_quote(rec.reject_reason));
   if (!out) throw InputError(fmt::format("{}: write failed", file));
 }
 

@@ -6,6 +6,7 @@
 
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/log.hpp"
 #include "maia/serving/azure_trace.hpp"
 #include "maia/serving/mooncake_trace.hpp"
 
@@ -98,11 +99,11 @@ LoadedTrace load_trace(const TraceSpec& spec) {
   return trace;
 }
 
-std::vector<Request> load_requests(const TraceSpec& spec, std::ostream& log) {
+std::vector<Request> load_requests(const TraceSpec& spec) {
   LoadedTrace trace = load_trace(spec);
   if (trace.skipped_rows > 0)
-    log << fmt::format("warning: {}: skipped {} malformed row(s); first: {}\n", spec.file,
-                       trace.skipped_rows, trace.skipped.front());
+    logger().warn("{}: skipped {} malformed row(s); first: {}", spec.file, trace.skipped_rows,
+                  trace.skipped.front());
   return std::move(trace.requests);
 }
 

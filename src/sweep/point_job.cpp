@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/log.hpp"
 #include "maia/sweep/sweep_results.hpp"
 
 namespace maia {
@@ -55,6 +56,7 @@ PointJob::PointJob(const SweepPoint& p, const PointRunSettings& s)
   write_file_atomic((fs::path(dir_) / "command.txt").string(), cmd + "\n");
   child_ = std::make_unique<ChildProcess>(s.exe, args, (fs::path(dir_) / "stdout.txt").string(),
                                           (fs::path(dir_) / "stderr.txt").string());
+  logger().debug("sweep: point {} ({}) started: {}", p.index, p.id, cmd);
 }
 
 std::optional<OJson> PointJob::poll() {
@@ -83,6 +85,8 @@ OJson PointJob::result(const ChildExit& e) const {
       message = fmt::format("exit code 0 but no readable summary.json: {}", ex.what());
     }
   }
+  logger().debug("sweep: point {} ({}) finished in {:.2f} s: {}{}{}", point_.index, point_.id,
+                 e.wall_s, status, message.empty() ? "" : ": ", message);
   OJson doc;
   doc["input_hash"] = point_.input_hash;
   doc["row"] = sweep_row(point_, status, metrics, message);

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/sweep/key_metrics.hpp"
 
@@ -25,11 +26,7 @@ const std::set<std::string> kRowFixed = {"index", "id", "status", "message"};
 
 std::string csv_cell(const OJson& v) {
   if (v.is_null()) return "";
-  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  return csv_quote(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 }  // namespace
@@ -152,7 +149,7 @@ std::string results_csv(const std::vector<OJson>& rows) {
   std::string out;
   for (std::size_t i = 0; i < cols.size(); ++i) {
     if (i) out += ',';
-    out += cols[i];
+    out += csv_quote(cols[i]);
   }
   out += '\n';
   for (const auto& r : rows) {

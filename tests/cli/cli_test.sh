@@ -66,6 +66,26 @@ else
   bad "docs/config.md knob table is stale: regenerate with scripts/update-config-doc.sh"
 fi
 
+# Global logging flags (README "Diagnostics"): accepted by every command, anywhere; a bad level
+# is bad input naming the flag and the levels.
+expect 0 "ok" "$sim" --log-level debug config --check configs/maia200.json
+expect 0 "ok" "$sim" config --check configs/maia200.json -v
+expect 0 "ok" "$sim" config --log-level=off --check configs/maia200.json
+expect 2 "--log-level: must be one of trace, debug, info, warn, error, off, got \"loud\"" \
+  "$sim" config --check configs/maia200.json --log-level loud
+expect 2 "--log-level: needs a level" "$sim" run --log-level
+# The library's debug lines appear only when asked for, on stderr; stdout is unchanged.
+serve=(run --model llama-3.1-8b --rate 50 --max-requests 3 --input-tokens 64 --output-tokens 2)
+"$sim" "${serve[@]}" >"$tmp/quiet.out" 2>"$tmp/quiet.err"
+"$sim" "${serve[@]}" -vv >"$tmp/debug.out" 2>"$tmp/debug.err"
+grep -q "^debug: scheduler: t=.* request 0 admitted" "$tmp/debug.err" && ok || bad "-vv lacks scheduler admissions"
+grep -q "^debug: cost model: grid point simulated" "$tmp/debug.err" && ok || bad "-vv lacks cost-model grid points"
+grep -q "^debug: op executor: .* reused" "$tmp/debug.err" && ok || bad "-vv lacks reused measurements"
+grep -q "^debug:" "$tmp/quiet.err" && bad "debug lines at the default level" || ok
+sed 's/[0-9.]* s wall.*//' "$tmp/quiet.out" >"$tmp/quiet.cmp"
+sed 's/[0-9.]* s wall.*//' "$tmp/debug.out" >"$tmp/debug.cmp"
+cmp -s "$tmp/quiet.cmp" "$tmp/debug.cmp" && ok || bad "-vv changed stdout"
+
 # Determinism: the same run twice gives byte-identical JSON.
 "$sim" microbench gemm --m 1024 --n 1024 --k 1024 --json >"$tmp/a.json"
 "$sim" microbench gemm --m 1024 --n 1024 --k 1024 --json >"$tmp/b.json"

@@ -272,7 +272,8 @@ TEST(Gnoc, FlowsSharingALinkSerialize) {
   const std::int64_t bottom = (g.mesh_rows - 1) * g.mesh_cols;
   const int c = noc.add_endpoint("c", bottom), d = noc.add_endpoint("d", bottom + 2);
   const std::uint64_t bytes = 4 << 20;
-  const Picos dur = transfer_ps(static_cast<double>(bytes), noc_link_gbps(g));
+  const Picos dur = transfer_ps(static_cast<double>(bytes),
+                                static_cast<double>(g.data_link_bytes_per_cycle) * g.clock_ghz);
   const Picos hop = cycles_to_ps(
       static_cast<double>(g.router_latency_cycles + g.link_latency_cycles), g.clock_ghz);
   const Flow f1 = noc.transfer(a, b, bytes, {0, 0});
@@ -328,9 +329,9 @@ TEST(HostInterface, LinkTransferPaysHeadersAndLatency) {
   const std::uint64_t wire =
       bytes + (bytes + mps - 1) / mps * static_cast<std::uint64_t>(p.tlp_overhead_bytes);
   const Flow f = host.link_transfer(PcieDirection::kHostToDevice, bytes, {0, 0});
-  EXPECT_EQ(f.last,
-            transfer_ps(static_cast<double>(wire), host.raw_gbps() * p.encoding_efficiency) +
-                host.latency());
+  EXPECT_EQ(f.last, transfer_ps(static_cast<double>(wire),
+                                p.lanes * p.gtps_per_lane / 8.0 * p.encoding_efficiency) +
+                        host.latency());
   // The achieved payload rate never beats the payload ceiling.
   EXPECT_LE(gbytes_per_s(static_cast<double>(bytes), f.last - host.latency()),
             host.payload_gbps() * (1 + 1e-12));
@@ -348,8 +349,8 @@ TEST(HostInterface, CommandIsLinkLatencyAndFirmware) {
   HostInterface host("host_cmd", p, ghz);
   const std::uint64_t bytes = 64;
   const std::uint64_t wire = bytes + static_cast<std::uint64_t>(p.tlp_overhead_bytes);
-  const Picos link =
-      transfer_ps(static_cast<double>(wire), host.raw_gbps() * p.encoding_efficiency);
+  const Picos link = transfer_ps(static_cast<double>(wire),
+                                 p.lanes * p.gtps_per_lane / 8.0 * p.encoding_efficiency);
   const Picos fw = cycles_to_ps(static_cast<double>(p.command_processing_cycles), ghz);
   const Picos done = host.command(bytes, 500);
   EXPECT_EQ(done, 500 + link + host.latency() + fw);

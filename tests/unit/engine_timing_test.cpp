@@ -106,6 +106,23 @@ Program finish(PB& pb, const ChipConfig& chip) {
 
 constexpr std::int64_t kDim = 256;
 
+// TTU cycles worked out by hand from configs/maia200.json (ChipConfig's defaults), independent
+// of gemm_cost(): 32x32 output tiles; a tile advances MACs-per-cycle / (32*32) steps of k per
+// cycle (fp4 65536 -> 64, fp8 32768 -> 32, bf16 8192 -> 8; mixed types at the slower one); plus
+// 64 pipeline cycles. Cycles = ceil(m/32) * ceil(n/32) * ceil(k/k_step) + 64.
+void expect_maia200_ttu(const TtuConfig& ttu) {
+  ASSERT_EQ(ttu.tile_m, 32);
+  ASSERT_EQ(ttu.tile_n, 32);
+  ASSERT_EQ(ttu.macs_per_cycle_fp4, 65536);
+  ASSERT_EQ(ttu.macs_per_cycle_fp8, 32768);
+  ASSERT_EQ(ttu.macs_per_cycle_bf16, 8192);
+  ASSERT_EQ(ttu.pipeline_cycles, 64);
+}
+// 256^3: 8 * 8 output tiles; k steps 256/64 = 4, 256/32 = 8, 256/8 = 32.
+constexpr std::int64_t kCycles256Fp4 = 8 * 8 * 4 + 64;    // 320
+constexpr std::int64_t kCycles256Fp8 = 8 * 8 * 8 + 64;    // 576
+constexpr std::int64_t kCycles256Bf16 = 8 * 8 * 32 + 64;  // 2112
+
 // Gemm on c0.t0 with A, B in `dtype` and C in bf16, operands in TSRAM.
 Instruction gemm_on_tile(std::int64_t m, std::int64_t n, std::int64_t k, DType dtype, int a, int b,
                          int c) {
@@ -116,6 +133,7 @@ Instruction gemm_on_tile(std::int64_t m, std::int64_t n, std::int64_t k, DType d
 
 TEST(TtuTiming, GemmSpanIsComputeCyclesWhenTsramKeepsUp) {
   const ChipConfig chip;
+  expect_maia200_ttu(chip.tile.ttu);
   PB pb("ttu");
   const auto t = PB::tile(0, 0);
   const std::uint64_t ab = dtype_bytes(DType::kBf16, kDim * kDim);  // the widest operand type
@@ -127,10 +145,10 @@ TEST(TtuTiming, GemmSpanIsComputeCyclesWhenTsramKeepsUp) {
     pb.append(pb.queue(t, EngineKind::kTtu), gemm_on_tile(kDim, kDim, kDim, d, a, b, c));
   const ProgramResult r = run_program(chip, finish(pb, chip));
 
+  const std::vector<std::int64_t> by_hand = {kCycles256Fp4, kCycles256Fp8, kCycles256Bf16};
   std::vector<Picos> excess;
   for (std::size_t i = 0; i < types.size(); ++i) {
-    const GemmCost cost = gemm_cost(chip.tile.ttu, kDim, kDim, kDim, types[i], types[i]);
-    const Picos compute = cycles(chip, cost.compute_cycles);
+    const Picos compute = cycles(chip, by_hand[i]);
     const std::uint64_t bytes =
         2 * dtype_bytes(types[i], kDim * kDim) + dtype_bytes(DType::kBf16, kDim * kDim);
     // Precondition: all of A, B and C fit through TSRAM well within the compute time.
@@ -156,11 +174,12 @@ TEST(TtuTiming, LowerPrecisionIsFaster) {
   for (DType d : types)
     pb.append(pb.queue(t, EngineKind::kTtu), gemm_on_tile(kDim, kDim, kDim, d, a, b, c));
   const ProgramResult r = run_program(chip, finish(pb, chip));
+  expect_maia200_ttu(chip.tile.ttu);
   const Picos lat = cycles(chip, chip.tile.tsram.latency_cycles);
+  const std::vector<std::int64_t> by_hand = {kCycles256Fp4, kCycles256Fp8, kCycles256Bf16};
   std::vector<Picos> s;
   for (std::size_t i = 0; i < types.size(); ++i) {
-    const Picos compute =
-        cycles(chip, gemm_cost(chip.tile.ttu, kDim, kDim, kDim, types[i], types[i]).compute_cycles);
+    const Picos compute = cycles(chip, by_hand[i]);
     s.push_back(span(r, "c0.t0.ttu", i).length());
     EXPECT_GE(s.back(), compute) << dtype_name(types[i]);
     EXPECT_LE(s.back(), compute + lat) << dtype_name(types[i]);
@@ -176,7 +195,9 @@ TEST(TtuTiming, LowerPrecisionIsFaster) {
   EXPECT_LT(s[1], s[2]);
   // Mixed operand types run at the slower type's rate.
   EXPECT_EQ(gemm_cost(chip.tile.ttu, kDim, kDim, kDim, DType::kFp4, DType::kBf16).compute_cycles,
-            gemm_cost(chip.tile.ttu, kDim, kDim, kDim, DType::kBf16, DType::kBf16).compute_cycles);
+            kCycles256Bf16);
+  EXPECT_EQ(gemm_cost(chip.tile.ttu, kDim, kDim, kDim, DType::kFp8, DType::kFp4).compute_cycles,
+            kCycles256Fp8);
 }
 
 TEST(TtuTiming, TimeScalesLinearlyInK) {
@@ -191,20 +212,17 @@ TEST(TtuTiming, TimeScalesLinearlyInK) {
   pb.append(pb.queue(t, EngineKind::kTtu), gemm_on_tile(kDim, kDim, k1, DType::kFp8, a, b, c));
   pb.append(pb.queue(t, EngineKind::kTtu), gemm_on_tile(kDim, kDim, k2, DType::kFp8, a, b, c));
   const ProgramResult r = run_program(chip, finish(pb, chip));
-  const GemmCost c1 = gemm_cost(chip.tile.ttu, kDim, kDim, k1, DType::kFp8, DType::kFp8);
-  const GemmCost c2 = gemm_cost(chip.tile.ttu, kDim, kDim, k2, DType::kFp8, DType::kFp8);
+  expect_maia200_ttu(chip.tile.ttu);
+  // By hand (fp8, k_step 32, 8 * 8 output tiles): k 1024 -> 64 * 32 + 64, k 2048 -> 64 * 64 + 64.
+  const std::int64_t cycles1 = 2112, cycles2 = 4160;
   const Picos lat = cycles(chip, chip.tile.tsram.latency_cycles);
   const Picos s1 = span(r, "c0.t0.ttu", 0).length(), s2 = span(r, "c0.t0.ttu", 1).length();
-  EXPECT_GE(s1, cycles(chip, c1.compute_cycles));
-  EXPECT_LE(s1, cycles(chip, c1.compute_cycles) + lat);
-  EXPECT_GE(s2, cycles(chip, c2.compute_cycles));
-  EXPECT_LE(s2, cycles(chip, c2.compute_cycles) + lat);
-  // The k-dependent part doubles: operand tiles per output tile grow with k / k_step.
-  const std::int64_t tiles = ((kDim + chip.tile.ttu.tile_m - 1) / chip.tile.ttu.tile_m) *
-                             ((kDim + chip.tile.ttu.tile_n - 1) / chip.tile.ttu.tile_n);
-  EXPECT_EQ(c2.compute_cycles - c1.compute_cycles, tiles * (k2 - k1) / c1.k_step);
-  EXPECT_NEAR(static_cast<double>(s2 - s1),
-              static_cast<double>(cycles(chip, tiles * (k2 - k1) / c1.k_step)),
+  EXPECT_GE(s1, cycles(chip, cycles1));
+  EXPECT_LE(s1, cycles(chip, cycles1) + lat);
+  EXPECT_GE(s2, cycles(chip, cycles2));
+  EXPECT_LE(s2, cycles(chip, cycles2) + lat);
+  // The k-dependent part doubles: 64 tiles x 1024 more k / 32 per cycle = 2048 cycles.
+  EXPECT_NEAR(static_cast<double>(s2 - s1), static_cast<double>(cycles(chip, 2048)),
               static_cast<double>(lat));
   const double ratio = static_cast<double>(s2) / static_cast<double>(s1);
   EXPECT_GT(ratio, 1.9);
@@ -223,8 +241,8 @@ TEST(TtuTiming, NarrowTsramMakesGemmMemoryBound) {
   const int c = pb.add_buffer(tsram("C", {t}, 2 * ab, cb));
   pb.append(pb.queue(t, EngineKind::kTtu), gemm_on_tile(kDim, kDim, kDim, DType::kFp8, a, b, c));
   const ProgramResult r = run_program(chip, finish(pb, chip));
-  const Picos compute = cycles(
-      chip, gemm_cost(chip.tile.ttu, kDim, kDim, kDim, DType::kFp8, DType::kFp8).compute_cycles);
+  expect_maia200_ttu(chip.tile.ttu);
+  const Picos compute = cycles(chip, kCycles256Fp8);
   const Picos memory = sram_peak_time(chip.tile.tsram, chip.clock_ghz, 2 * ab + cb);
   ASSERT_GT(memory, compute);
   const Picos s = span(r, "c0.t0.ttu", 0).length();
@@ -256,18 +274,18 @@ TEST(TvpTiming, VectorSpanIsLaneCycles) {
   const ProgramResult r = run_program(chip, finish(pb, chip));
   const Picos lat = cycles(chip, chip.tile.tsram.latency_cycles);
 
-  const Picos exp16 = cycles(chip, tvp_cycles(chip.tile.tvp, kFn, n16, DType::kBf16));
-  const Picos exp32 = cycles(chip, tvp_cycles(chip.tile.tvp, kFn, n32, DType::kFp32));
-  // Closed form of the function table and the lane counts.
-  const double ops = find_vector_function(kFn)->pipe_ops_per_element;
-  EXPECT_EQ(tvp_cycles(chip.tile.tvp, kFn, n16, DType::kBf16),
-            static_cast<std::int64_t>(std::ceil(
-                n16 * ops / static_cast<double>(chip.tile.tvp.lanes_16bit * chip.tile.tvp.pipes))) +
-                chip.tile.tvp.pipeline_cycles);
-  EXPECT_EQ(tvp_cycles(chip.tile.tvp, kFn, n32, DType::kFp32),
-            static_cast<std::int64_t>(std::ceil(
-                n32 * ops / static_cast<double>(chip.tile.tvp.lanes_fp32 * chip.tile.tvp.pipes))) +
-                chip.tile.tvp.pipeline_cycles);
+  // By hand from configs/maia200.json (256 16-bit lanes, 128 fp32 lanes, 3 pipes, 16 pipeline
+  // cycles) and gelu's 8 pipe operations per element (docs/programs.md):
+  // bf16: ceil(65536 * 8 / (256 * 3)) + 16 = 683 + 16; fp32: ceil(32768 * 8 / (128 * 3)) + 16.
+  ASSERT_EQ(chip.tile.tvp.lanes_16bit, 256);
+  ASSERT_EQ(chip.tile.tvp.lanes_fp32, 128);
+  ASSERT_EQ(chip.tile.tvp.pipes, 3);
+  ASSERT_EQ(chip.tile.tvp.pipeline_cycles, 16);
+  ASSERT_EQ(find_vector_function(kFn)->pipe_ops_per_element, 8.0);
+  const Picos exp16 = cycles(chip, 699);
+  const Picos exp32 = cycles(chip, 699);
+  EXPECT_EQ(tvp_cycles(chip.tile.tvp, kFn, n16, DType::kBf16), 699);
+  EXPECT_EQ(tvp_cycles(chip.tile.tvp, kFn, n32, DType::kFp32), 699);
   ASSERT_LT(sram_peak_time(chip.tile.tsram, chip.clock_ghz, 2 * in_bytes), exp16 * 3 / 4);
   ASSERT_LT(sram_peak_time(chip.tile.tsram, chip.clock_ghz, 2 * dtype_bytes(DType::kFp32, n32)),
             exp32 * 3 / 4);
@@ -279,13 +297,12 @@ TEST(TvpTiming, VectorSpanIsLaneCycles) {
   EXPECT_GE(s32, exp32);
   EXPECT_LE(s32, exp32 + lat);
   // add: 3 x 128 KiB through TSRAM take longer than its lane cycles.
-  const Picos add_compute = cycles(chip, tvp_cycles(chip.tile.tvp, "add", n16, DType::kBf16));
+  const Picos add_compute = cycles(chip, 65536 / (256 * 3) + 1 + 16);  // 1 pipe op per element
   const Picos add_memory = sram_peak_time(chip.tile.tsram, chip.clock_ghz, 3 * in_bytes);
   ASSERT_GT(add_memory, add_compute);
   EXPECT_GE(sadd, add_memory);
-  EXPECT_DOUBLE_EQ(r.tvp_flops, n16 * find_vector_function(kFn)->flops_per_element +
-                                    n32 * find_vector_function(kFn)->flops_per_element +
-                                    n16 * find_vector_function("add")->flops_per_element);
+  // gelu reports 14 FLOPs per element, add 1.
+  EXPECT_DOUBLE_EQ(r.tvp_flops, 65536.0 * 14 + 32768.0 * 14 + 65536.0 * 1);
   EXPECT_EQ(s16, exp16);
   EXPECT_EQ(s32, exp32);
 }
@@ -569,8 +586,8 @@ TEST(HostTiming, CommandLatencyIsPcieThenFirmware) {
   const std::uint64_t tlps = (cmd.bytes + static_cast<std::uint64_t>(p.max_payload_bytes) - 1) /
                              static_cast<std::uint64_t>(p.max_payload_bytes);
   const std::uint64_t wire = cmd.bytes + tlps * static_cast<std::uint64_t>(p.tlp_overhead_bytes);
-  const Picos link =
-      transfer_ps(static_cast<double>(wire), pcie_raw_gbps(p) * p.encoding_efficiency);
+  const Picos link = transfer_ps(static_cast<double>(wire),
+                                 p.lanes * p.gtps_per_lane / 8.0 * p.encoding_efficiency);
   EXPECT_GE(s.length(), latency + firmware);
   EXPECT_EQ(s.length(), link + latency + firmware);
   EXPECT_DOUBLE_EQ(r.pcie_h2d_bytes, static_cast<double>(cmd.bytes));

@@ -26,6 +26,13 @@ namespace {
 
 constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = 1024 * kKiB;
+constexpr std::uint64_t kGiB = 1024 * kMiB;
+
+// Capacity of configs/maia200.json (HbmConfig's defaults) written out by hand: 6 stacks x 16
+// channels x 2 pseudo-channels x 3 SIDs x 4 bank groups x 4 banks x 24576 rows x 1024-byte rows
+// = 231,928,233,984 bytes = 216 GiB, i.e. six 12-high 36 GiB stacks (../shared/spec/hbm3e.md).
+constexpr std::uint64_t kMaia200HbmBytes = 6ull * 16 * 2 * 3 * 4 * 4 * 24576 * 1024;
+static_assert(kMaia200HbmBytes == 231928233984ull && kMaia200HbmBytes == 6 * 36 * kGiB);
 
 HbmLocation bank_loc(std::uint32_t sid, std::uint32_t bank_group, std::uint32_t bank,
                      std::uint32_t row) {
@@ -40,16 +47,19 @@ HbmLocation bank_loc(std::uint32_t sid, std::uint32_t bank_group, std::uint32_t 
 // ---------------------------------------------------------------------------------------------
 // Address map
 
-TEST(HbmAddressMap, CapacityIsProductOfRadices) {
+TEST(HbmAddressMap, CapacityIsTheConfiguredGeometry) {
   HbmConfig cfg;
   HbmAddressMap map(cfg);
-  const std::uint64_t expected =
-      static_cast<std::uint64_t>(cfg.stacks * cfg.channels_per_stack * cfg.pseudo_channels *
-                                 cfg.sids * cfg.bank_groups * cfg.banks_per_group) *
-      static_cast<std::uint64_t>(cfg.rows_per_bank * cfg.row_bytes);
-  EXPECT_EQ(map.capacity_bytes(), expected);
-  EXPECT_EQ(map.radix(HbmField::kColumn), cfg.row_bytes / cfg.interleave_bytes);
-  EXPECT_EQ(map.bursts_per_unit(), cfg.interleave_bytes / cfg.burst_bytes);
+  EXPECT_EQ(map.capacity_bytes(), kMaia200HbmBytes);
+  EXPECT_EQ(map.radix(HbmField::kColumn), 4u);  // 1024-byte row / 256-byte interleave unit
+  EXPECT_EQ(map.bursts_per_unit(), 8u);         // 256-byte unit / 32-byte BL8 burst
+  // The spec's worked example (../shared/spec/hbm3e.md): 16 Gb dies 8-high give a 16 GB stack,
+  // 2 PCs x 2 SIDs x 16 banks x 16384 rows x 1 KB = 8 Gb per channel, 16 channels.
+  HbmConfig eight_high;
+  eight_high.stacks = 1;
+  eight_high.sids = 2;
+  eight_high.rows_per_bank = 16384;
+  EXPECT_EQ(HbmAddressMap(eight_high).capacity_bytes(), 16 * kGiB);
 }
 
 TEST(HbmAddressMap, FieldsFollowMappingOrder) {
@@ -316,9 +326,8 @@ TEST(PseudoChannel, BusSpacingNeverExceedsPeak) {
     bursts += k;
   }
   EXPECT_GE(end, static_cast<Picos>(bursts) * t.tBL);
-  const double pc_peak =
-      hbm_peak_gbps(cfg) /
-      static_cast<double>(cfg.stacks * cfg.channels_per_stack * cfg.pseudo_channels);
+  // One pseudo-channel: a 32-bit bus at 9.114 Gb/s per pin.
+  const double pc_peak = 32 * 9.114 / 8;
   const double achieved = gbytes_per_s(static_cast<double>(bursts * cfg.burst_bytes), end);
   EXPECT_LE(achieved, pc_peak);
   EXPECT_GT(achieved, 0.9 * pc_peak);
@@ -370,8 +379,8 @@ double row_miss_fraction(const StatGroup& g) {
 TEST(HbmSubsystem, PeakCapacityAndSingleAccess) {
   HbmConfig cfg;
   HbmSubsystem hbm("hbm_single", cfg);
-  EXPECT_DOUBLE_EQ(hbm.peak_gbps(), cfg.stacks * 1024.0 * cfg.pin_rate_gbps / 8.0);
-  EXPECT_EQ(hbm.capacity_bytes(), HbmAddressMap(cfg).capacity_bytes());
+  EXPECT_DOUBLE_EQ(hbm.peak_gbps(), 6 * 1024 * 9.114 / 8);  // stacks x DQ pins x Gb/s / 8
+  EXPECT_EQ(hbm.capacity_bytes(), kMaia200HbmBytes);
   const HbmTiming& t = hbm.timing();
   const Picos arrival = 5000;
   EXPECT_EQ(hbm.access(0, static_cast<std::uint64_t>(cfg.burst_bytes), false, arrival),

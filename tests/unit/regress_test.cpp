@@ -322,6 +322,25 @@ TEST(RegressAttribution, GroupsOperatorsAndEnginesAndRanksTheMovers) {
       std::string::npos);
 }
 
+TEST(RegressAttribution, OpsCsvReadsQuotedFieldsAcrossLines) {
+  TempDir t;
+  write(t.path / "q.csv",
+        std::string(kOpsHeader) +
+            "prefill,\"expert \"\"7\"\",\nsecond line\",0,gemm,2,0,10,0,0,0,1,0.5,hbm,false\r\n"
+            "decode,down,0,gemm,3,0,10,0,0,0,1,0.5,compute,false\n");
+  const auto rows = read_ops_csv((t.path / "q.csv").string());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "expert \"7\",\nsecond line");
+  EXPECT_EQ(rows[0].bound, "hbm");
+  EXPECT_EQ(rows[1].name, "down");
+  EXPECT_DOUBLE_EQ(rows[1].time_us, 3);
+  const std::string open = (t.path / "open.csv").string();
+  write(open, std::string(kOpsHeader) + "decode,down,0,gemm,3,0,10,0,0,0,1,0.5,hbm,false\n" +
+                  "prefill,\"no end,0,gemm,2,0,10,0,0,0,1,0.5,hbm,false\n");
+  EXPECT_EQ(error_of([&] { read_ops_csv(open); }),
+            open + ":3: unterminated quoted field (no closing '\"' before the end of the file)");
+}
+
 TEST(RegressRender, TableJsonAndMarkdownNameTheMetricsAndOperators) {
   TempDir t;
   write(t.path / "a" / "summary.json", summary(10, 100, 1).dump());

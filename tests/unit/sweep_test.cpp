@@ -13,6 +13,7 @@
 
 #include "maia/core/error.hpp"
 #include "maia/sweep/constraint_expr.hpp"
+#include "maia/sweep/stable_hash.hpp"
 #include "maia/sweep/sweep_points.hpp"
 #include "maia/sweep/sweep_report.hpp"
 #include "maia/sweep/sweep_results.hpp"
@@ -193,6 +194,47 @@ TEST(SweepPoints, IdFollowsCoordinatesHashFollowsInputs) {
   EXPECT_NE(a[0].input_hash, b[0].input_hash);  // gen differs
   EXPECT_EQ(a[0].input_hash, c[0].input_hash);  // deterministic
   EXPECT_NE(a[0].input_hash, a[1].input_hash);
+}
+
+// Expected digests below were computed independently with Debian's xxh128sum (package xxhash)
+// on files holding exactly the bytes named in each comment.
+TEST(StableHash, IsXxh3With128BitsOfLengthPrefixedFields) {
+  // printf '' | xxh128sum (the published XXH3-128 of empty input)
+  const StableHash none;
+  EXPECT_EQ(none.hex(), "99aa06d3014798d86001c324468d497f");
+  // printf '3:abc' | xxh128sum
+  StableHash one;
+  EXPECT_EQ(one.add("abc").hex(), "e65c44bb7aba03e4df313f512e822ad8");
+  // printf '3:abc2:de' | xxh128sum: fields stream into one digest
+  StableHash two;
+  EXPECT_EQ(two.add("abc").add("de").hex(), "3f74adf96a1df8aecc1844bdecf8bcf8");
+  StableHash split;
+  EXPECT_NE(split.add("ab").add("cde").hex(), two.hex());
+}
+
+TEST(StableHash, FileHashIsXxh128sumOfTheContents) {
+  const std::string small = testing::TempDir() + "stable_hash_small.txt";
+  const std::string big = testing::TempDir() + "stable_hash_big.bin";
+  {
+    std::ofstream(small, std::ios::binary) << "maia-sim sweep\n";
+    std::ofstream out(big, std::ios::binary);
+    for (int i = 0; i < 200000; ++i) out.put(static_cast<char>((i * 7 + 3) % 251));  // > 1 block
+  }
+  // printf 'maia-sim sweep\n' | xxh128sum
+  EXPECT_EQ(hash_file_contents(small), "a18540c23f7ee87052c7bc0c63b94b4e");
+  // python3 -c "open('big.bin','wb').write(bytes((i*7+3)%251 for i in range(200000)))"
+  EXPECT_EQ(hash_file_contents(big), "21d6ecf1e7c13af0799cc039afce482e");
+  EXPECT_THROW(hash_file_contents(testing::TempDir() + "no_such_file"), InputError);
+  fs::remove(small);
+  fs::remove(big);
+}
+
+TEST(SweepPoints, IdIsTheHashOfTheCoordinates) {
+  const auto points = expand("{" + kBase + R"(, "axes": [{"option": "batch", "values": [1, 2]}]})");
+  ASSERT_EQ(points.size(), 2u);
+  // printf '11:{"batch":1}' | xxh128sum, and the same for 2: the first 12 hex digits
+  EXPECT_EQ(points[0].id, "b61aed42aa48");
+  EXPECT_EQ(points[1].id, "54694ee4eaa8");
 }
 
 TEST(SweepPoints, RunArgumentsCarryOptionsAndFlags) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "log_capture.hpp"
 #include "maia/core/error.hpp"
 #include "maia/serving/azure_trace.hpp"
 #include "maia/serving/length_table.hpp"
@@ -189,6 +190,23 @@ TEST(AzureTrace, HandlesNoFinalNewlineCrlfAndBlankLines) {
   EXPECT_TRUE(azure("TIMESTAMP,ContextTokens,GeneratedTokens").requests.empty());
 }
 
+TEST(AzureTrace, AcceptsQuotedFields) {
+  // RFC 4180 quoting (maia/core/csv.hpp): a quoted header, quoted numbers, doubled quotes.
+  const auto t = azure(
+      "\"TIMESTAMP\",\"ContextTokens\",GeneratedTokens\n"
+      "\"2023-11-16 18:00:00\",\"17\",2\n"
+      "2023-11-16 18:00:01,5,\"9\"\n");
+  ASSERT_EQ(t.requests.size(), 2u);
+  EXPECT_EQ(t.requests[0].input_tokens, 17);
+  EXPECT_EQ(t.requests[1].output_tokens, 9);
+  EXPECT_EQ(t.requests[1].arrival_s, 1.0);
+  // A quoted comma is one field, so the row has 3 columns and fails on its value instead.
+  EXPECT_EQ(error_of([] { azure(kHeader + "2023-11-16 18:00:00,\"1,5\",2\n"); }),
+            "x.csv:2: ContextTokens: must be an integer >= 1, got \"1,5\"");
+  EXPECT_EQ(error_of([] { azure(kHeader + "2023-11-16 18:00:00,1,2\n\"2023-11-16,3,4\n"); }),
+            "x.csv:3: unterminated quoted field (no closing '\"' before the end of the file)");
+}
+
 TEST(AzureTrace, SortsStablyByArrival) {
   const auto t = azure(kHeader +
                        "2023-11-16 18:00:02,1,1\n"
@@ -283,11 +301,11 @@ TEST(AzureTrace, FrontDoorReportsSkippedRows) {
   EXPECT_NE(error_of([&] { load_requests(spec); }).find(file + ":3: ContextTokens:"),
             std::string::npos);
   spec.skip_bad_rows = true;
-  std::ostringstream log;
-  const auto requests = load_requests(spec, log);
+  LogCapture log;
+  const auto requests = load_requests(spec);
   EXPECT_EQ(requests.size(), 2u);
-  EXPECT_EQ(log.str(), "warning: " + file + ": skipped 1 malformed row(s); first: " + file +
-                           ":3: ContextTokens: must be an integer >= 1, got \"x\"\n");
+  EXPECT_EQ(log.text(), "warning: " + file + ": skipped 1 malformed row(s); first: " + file +
+                            ":3: ContextTokens: must be an integer >= 1, got \"x\"\n");
   EXPECT_EQ(load_trace(spec).skipped_rows, 1);
   std::remove(file.c_str());
 }
@@ -516,6 +534,23 @@ TEST(SyntheticTrace, LengthTableErrorsNameFileAndLine) {
             "t.csv:3: num_decode_tokens: must be an integer >= 1, got \"x\"");
   std::istringstream b("prompt,answer\n5,6\n");
   EXPECT_EQ(error_of([&] { read_length_table(b, "t.csv"); }).rfind("t.csv:1: header:", 0), 0u);
+}
+
+TEST(SyntheticTrace, LengthTableAcceptsQuotedFields) {
+  std::istringstream in(
+      "\"note, free text\",num_prefill_tokens,num_decode_tokens\r\n"
+      "\"a \"\"quoted\"\"\nmulti-line note\",\"12\",3\r\n"
+      "plain,4,\"5\"\r\n");
+  const auto table = read_length_table(in, "t.csv");
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0].input_tokens, 12);
+  EXPECT_EQ(table[0].output_tokens, 3);
+  EXPECT_EQ(table[1].input_tokens, 4);
+  EXPECT_EQ(table[1].output_tokens, 5);
+  // The row after a two-line record is numbered by the line it starts on.
+  std::istringstream bad("\"n\",num_prefill_tokens,num_decode_tokens\n\"x\ny\",1,2\nz,1,0\n");
+  EXPECT_EQ(error_of([&] { read_length_table(bad, "t.csv"); }),
+            "t.csv:4: num_decode_tokens: must be an integer >= 1, got \"0\"");
 }
 
 TEST(SyntheticTrace, InvalidSpecsAreErrors) {

@@ -1,6 +1,6 @@
 #pragma once
-// Small helpers of the CSV trace readers: line clean-up, field splitting, strict integers and
-// quoting of offending values in error messages.
+// Small helpers of the trace readers: line clean-up (JSONL), strict integers and quoting of
+// offending values in error messages. CSV records themselves are read by maia/core/csv.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,9 +11,6 @@ namespace maia {
 
 // Removes a trailing '\r' (CRLF files) and, if `first_line`, a UTF-8 byte-order mark.
 void clean_csv_line(std::string& line, bool first_line);
-
-// Splits on ',' (no quoting: trace fields never contain commas); "a,,b," has 4 fields.
-std::vector<std::string_view> split_csv_fields(std::string_view line);
 
 // A decimal integer with optional leading '-', nothing else (no spaces, no '+'); nullopt if the
 // text is not one or does not fit in 64 bits.

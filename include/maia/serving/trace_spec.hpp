@@ -37,7 +37,7 @@ void apply_trace_options(std::vector<Request>& requests, const TraceSpec& spec);
 // no request is an InputError.
 LoadedTrace load_trace(const TraceSpec& spec);
 
-// load_trace's requests; when malformed rows were skipped, writes one warning line to `log`.
-std::vector<Request> load_requests(const TraceSpec& spec, std::ostream& log = std::cerr);
+// load_trace's requests; when malformed rows were skipped, logs one warning (maia/core/log.hpp).
+std::vector<Request> load_requests(const TraceSpec& spec);
 
 }  // namespace maia

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/log.hpp"
 
 namespace maia {
 
@@ -70,6 +71,7 @@ bool Scheduler::submit(const Request& r) {
   if (auto why = rejection(r)) {
     rec.status = RequestStatus::kRejected;
     rec.reject_reason = *why;
+    logger().debug("scheduler: request {} rejected: {}", r.id, *why);
     records_.push_back(std::move(rec));
     ++rejected_;
     return false;
@@ -112,6 +114,8 @@ void Scheduler::preempt(std::uint64_t id, std::vector<Slot>& slots, std::int64_t
   rec.status = RequestStatus::kWaiting;
   ++rec.preemptions;
   ++preemptions_;
+  logger().debug("scheduler: request {} preempted: out of KV blocks ({} time(s) so far)", id,
+                 rec.preemptions);
   // A victim already planned this iteration gives its tokens back.
   auto it = std::find_if(slots.begin(), slots.end(), [&](const Slot& x) { return x.id == id; });
   if (it != slots.end()) {
@@ -170,6 +174,10 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
   }
   slots.push_back({id, Sequence{cached, tokens, cached + tokens == s.total()}, false});
   budget -= tokens;
+  logger().debug(
+      "scheduler: t={:.6f} s: request {} admitted, {} tokens this iteration, {} from "
+      "the prefix cache, {} running",
+      now_s, id, tokens, cached, running_.size());
   return true;
 }
 
