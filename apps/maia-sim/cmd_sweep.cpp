@@ -121,7 +121,9 @@ int run_sweep_local(const SweepPointSpace& space, const SweepInvocation& inv) {
   return finish_sweep(session, !complete);
 }
 
-int cmd_sweep(const std::vector<std::string>& args) {
+namespace {
+
+int cmd_sweep_unchecked(const std::vector<std::string>& args) {
   po::options_description desc("maia-sim sweep SPEC.json --out DIR [options]");
   std::string spec_file, out_dir, shard;
   int jobs =
@@ -210,6 +212,18 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (mpi) return run_sweep_mpi(space, inv);
 
   return run_sweep_local(space, inv);
+}
+
+}  // namespace
+
+// A file system error on the output folder (full, read-only, a path through a regular file) is
+// the user's to fix: exit 2 with the path and the reason, not an internal error.
+int cmd_sweep(const std::vector<std::string>& args) {
+  try {
+    return cmd_sweep_unchecked(args);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(fmt::format("maia-sim sweep: {}", e.what()));
+  }
 }
 
 }  // namespace maia::cli

@@ -1,7 +1,11 @@
 #include "maia/sweep/sweep_manifest.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -69,8 +73,22 @@ void write_sweep_manifest(const std::string& out_dir, const SweepSpec& spec,
   text.pop_back();  // the closing brace
   while (!text.empty() && text.back() == '\n') text.pop_back();
   text += ",\n \"ids\": [";
-  for (std::int64_t i = 0; i < space.size(); ++i)
-    text += fmt::format("{}\n  \"{}\"", i ? "," : "", space.id(i));
+  // Two points with one id would share a folder and overwrite each other's results: the ids
+  // (48-bit hashes of distinct coordinates) are checked for a collision on the way.
+  std::vector<std::pair<std::uint64_t, std::int64_t>> seen;  // id, index
+  seen.reserve(static_cast<std::size_t>(space.size()));
+  for (std::int64_t i = 0; i < space.size(); ++i) {
+    const std::string id = space.id(i);
+    text += fmt::format("{}\n  \"{}\"", i ? "," : "", id);
+    seen.emplace_back(std::stoull(id, nullptr, 16), i);
+  }
+  std::sort(seen.begin(), seen.end());
+  for (std::size_t k = 1; k < seen.size(); ++k)
+    if (seen[k].first == seen[k - 1].first)
+      throw InputError(
+          fmt::format("{}: points {} and {} have the same id {:012x} (a hash collision of their "
+                      "coordinates): change one value of an axis slightly",
+                      spec.file, seen[k - 1].second, seen[k].second, seen[k].first));
   text += "\n ]\n}\n";
   write_file_atomic(manifest_file(out_dir), text);
 }

@@ -117,6 +117,7 @@ done
 : >"$tmp/plain"
 expect 2 "--out $tmp/plain: exists and is not a folder" "$sim" sweep "$tiny" --out "$tmp/plain"
 expect 2 "--out $tmp/plain/sub: cannot create the folder" "$sim" sweep "$tiny" --out "$tmp/plain/sub"
+expect 2 "maia-sim sweep-merge: .*Not a directory" "$sim" sweep-merge "$tmp/plain/sub"
 # A constraint nested 100000 deep: refused with the position, never a crash.
 python3 -c 'import json; print(json.dumps({"base": {"model": "llama-3.1-8b"}, "axes": [],
   "constraints": [{"expr": "(" * 100000 + "1" + ")" * 100000 + " > 0"}]}))' >"$tmp/deep.json"

@@ -16,7 +16,8 @@ std::string sweep_spec_hash(const SweepSpec& spec);
 // hashes) and `take_over` is false: the message names both specs and how to proceed.
 void check_sweep_owner(const std::string& out_dir, const SweepSpec& spec, bool take_over);
 
-// Writes DIR/sweep.json (atomically), the ids computed one at a time.
+// Writes DIR/sweep.json (atomically), the ids computed one at a time; InputError when two points
+// have the same id (a hash collision: they would share DIR/points/<id>/).
 void write_sweep_manifest(const std::string& out_dir, const SweepSpec& spec,
                           const SweepPointSpace& space);
 
