@@ -200,6 +200,9 @@ int cmd_sweep_unchecked(const std::vector<std::string>& args) {
       write_sweep_manifest(inv.out_dir, spec, space);
     } catch (const InputError& e) {
       error = e.what();
+    } catch (const std::exception& e) {
+      if (!mpi) throw;
+      error = e.what();  // the other ranks must hear of it, or they wait for ever
     }
   }
   if (mpi) error = mpi_broadcast_from_root(error);

@@ -166,7 +166,7 @@ int run_sweep_mpi(const SweepPointSpace& space, const SweepInvocation& inv) {
     try {
       session = std::make_unique<SweepSession>(inv.out_dir, inv.results_name, space, inv.shard,
                                                inv.retry_failed);
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {  // told to every rank, or they wait for ever
       error = e.what();
     }
   }
