@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -15,7 +18,10 @@
 #include "cli.hpp"
 #include "cmd_sweep.hpp"
 #include "maia/core/error.hpp"
+#include "maia/sweep/bounded_text.hpp"
 #include "maia/sweep/local_runner.hpp"
+#include "maia/sweep/output_lock.hpp"
+#include "maia/sweep/sweep_manifest.hpp"
 #include "maia/sweep/sweep_progress.hpp"
 #include "maia/sweep/sweep_results.hpp"
 #include "maia/sweep/sweep_spec.hpp"
@@ -46,41 +52,40 @@ std::string self_exe() {
   return p.string();
 }
 
-// "i/N" with 0 <= i < N.
-std::pair<int, int> parse_shard(const std::string& text) {
-  int i = -1, n = 0;
-  char slash = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &i, &slash, &n, &extra) != 3 || slash != '/' || n < 1 ||
-      i < 0 || i >= n)
+// Most points run at once: each is a process; beyond this a typo (--jobs 10000) would fork
+// thousands of simulations.
+constexpr int kMaxJobs = 1024;
+
+// "i/N" with 0 <= i < N, both plain decimal integers.
+SweepShard parse_shard(const std::string& text) {
+  SweepShard s{-1, 0};
+  const char* const end = text.data() + text.size();
+  const auto slash = text.find('/');
+  const bool ok = slash != std::string::npos && [&] {
+    const auto a = std::from_chars(text.data(), text.data() + slash, s.index);
+    const auto b = std::from_chars(text.data() + slash + 1, end, s.count);
+    return a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
+           b.ptr == end;
+  }();
+  if (!ok || s.count < 1 || s.index < 0 || s.index >= s.count)
     throw InputError(
         fmt::format("maia-sim sweep: --shard {}: must be i/N with 0 <= i < N (e.g. "
                     "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)",
-                    text));
-  return {i, n};
+                    bounded_text(text)));
+  return s;
 }
 
-// DIR/sweep.json: what the folder holds (for sweep-merge and for people).
-void write_manifest(const std::string& out_dir, const SweepSpec& spec,
-                    const std::vector<SweepPoint>& points) {
-  nlohmann::ordered_json m;
-  m["spec"] = fs::absolute(spec.file).string();
-  m["name"] = spec.name;
-  m["points"] = points.size();
-  nlohmann::ordered_json ids = nlohmann::ordered_json::array();
-  for (const auto& p : points) ids.push_back(p.id);
-  m["ids"] = ids;
-  write_file_atomic((fs::path(out_dir) / "sweep.json").string(), m.dump(1) + "\n");
-}
-
-void print_dry_run(const std::vector<SweepPoint>& points) {
+// Lists the points one at a time: a million-point spec is listed in constant memory.
+void print_dry_run(const SweepPointSpace& space) {
   std::int64_t skipped = 0;
-  for (const auto& p : points) {
+  for (std::int64_t i = 0; i < space.size(); ++i) {
+    const SweepPoint p = space.at(i);
     skipped += !p.skip_reason.empty();
     fmt::print("{:>6} {} {:<8} {}{}\n", p.index, p.id, p.skip_reason.empty() ? "run" : "skip",
                point_label(p), p.skip_reason.empty() ? "" : "  (" + p.skip_reason + ")");
   }
-  fmt::print("{} points: {} to run, {} skipped by constraints\n", points.size(),
-             static_cast<std::int64_t>(points.size()) - skipped, skipped);
+  fmt::print("{} points: {} to run, {} skipped by constraints\n", space.size(),
+             space.size() - skipped, skipped);
 }
 
 }  // namespace
@@ -102,8 +107,8 @@ int finish_sweep(SweepSession& session, bool interrupted) {
   return c.failed > 0 ? kExitSimError : kExitOk;
 }
 
-int run_sweep_local(std::vector<SweepPoint> points, const SweepInvocation& inv) {
-  SweepSession session(inv.out_dir, inv.results_name, std::move(points), inv.retry_failed);
+int run_sweep_local(const SweepPointSpace& space, const SweepInvocation& inv) {
+  SweepSession session(inv.out_dir, inv.results_name, space, inv.shard, inv.retry_failed);
   SweepProgress progress;
   LocalRunHooks hooks;
   hooks.on_result = [&](const SweepPoint& p, const nlohmann::ordered_json& r) {
@@ -111,15 +116,18 @@ int run_sweep_local(std::vector<SweepPoint> points, const SweepInvocation& inv) 
   };
   hooks.stop = sweep_interrupted;
   hooks.tick = [&](int running) { progress.update(session.counts(), running); };
-  const bool complete = run_points_locally(session.pending(), inv.settings, inv.jobs, hooks);
+  const bool complete = run_points_locally(space, session.pending(), inv.settings, inv.jobs, hooks);
   progress.finish(session.counts());
   return finish_sweep(session, !complete);
 }
 
-int cmd_sweep(const std::vector<std::string>& args) {
+namespace {
+
+int cmd_sweep_unchecked(const std::vector<std::string>& args) {
   po::options_description desc("maia-sim sweep SPEC.json --out DIR [options]");
   std::string spec_file, out_dir, shard;
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs =
+      static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, unsigned{kMaxJobs}));
   double timeout_s = 0;
   desc.add_options()("help,h", "this help")("spec", po::value(&spec_file),
                                             "the sweep spec (docs/sweeps.md)")(
@@ -130,6 +138,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "retry-failed", "run failed points again when resuming (default: keep their result)")(
       "shard", po::value(&shard), "run only shard i of N (i/N, 0-based) of the points")(
       "mpi", "run under mpirun: rank 0 hands points out, the other ranks run them")(
+      "force", "let this spec take over an --out folder written by a different spec")(
       "dry-run", "list the points (and the skipped ones) without running anything");
   po::positional_options_description pos;
   pos.add("spec", 1);
@@ -141,12 +150,15 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (spec_file.empty()) throw InputError("maia-sim sweep: a spec file is required");
   const bool dry = vm.count("dry-run") > 0, mpi = vm.count("mpi") > 0;
   if (out_dir.empty() && !dry) throw InputError("maia-sim sweep: --out DIR is required");
-  if (jobs < 1) throw InputError(fmt::format("maia-sim sweep: --jobs must be >= 1, got {}", jobs));
-  if (timeout_s < 0)
-    throw InputError(
-        fmt::format("maia-sim sweep: --point-timeout must be >= 0, got {}", timeout_s));
+  if (jobs < 1 || jobs > kMaxJobs)
+    throw InputError(fmt::format("maia-sim sweep: --jobs must be 1 to {}, got {}", kMaxJobs, jobs));
+  if (!std::isfinite(timeout_s) || timeout_s < 0)
+    throw InputError(fmt::format(
+        "maia-sim sweep: --point-timeout must be a finite number of seconds >= 0, got {}",
+        timeout_s));
   if (mpi && !shard.empty())
     throw InputError("maia-sim sweep: --mpi and --shard exclude each other");
+  const SweepShard my_shard = shard.empty() ? SweepShard{} : parse_shard(shard);
 
   // Under MPI every rank expands the same spec; MPI starts first so that an error ends all.
   struct MpiScope {
@@ -159,36 +171,62 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
   const SweepContext ctx = sweep_context();
   const SweepSpec spec = load_sweep_spec(spec_file, ctx);
-  std::vector<SweepPoint> points = expand_sweep(spec, ctx, check_run_args);
+  const SweepPointSpace space(spec, ctx, check_run_args);
   if (dry) {
-    print_dry_run(points);
+    print_dry_run(space);
     return kExitOk;
   }
 
   SweepInvocation inv;
-  inv.out_dir = fs::absolute(out_dir).string();
+  inv.out_dir = fs::absolute(out_dir).lexically_normal().string();
+  if (inv.out_dir.size() > 1 && inv.out_dir.back() == '/') inv.out_dir.pop_back();
   inv.results_name = "results";
   inv.retry_failed = vm.count("retry-failed") > 0;
   inv.jobs = jobs;
+  inv.shard = my_shard;
   inv.settings = {self_exe(), inv.out_dir, timeout_s, &ctx};
-  fs::create_directories(inv.out_dir);
-  write_manifest(inv.out_dir, spec, points);
-  if (!shard.empty()) {
-    const auto [i, n] = parse_shard(shard);
-    std::vector<SweepPoint> mine;
-    for (auto& p : points)
-      if (p.index % n == i) mine.push_back(std::move(p));
-    points = std::move(mine);
-    inv.results_name = fmt::format("results.shard-{}-of-{}", i, n);
+  if (my_shard.count > 1)
+    inv.results_name = fmt::format("results.shard-{}-of-{}", my_shard.index, my_shard.count);
+
+  // The folder's owner (the only process, or MPI rank 0) locks it for the sweep's life, checks
+  // that it holds this spec's results (or none) and writes the manifest; under MPI the outcome
+  // goes to every rank, so that all stop on an error.
+  std::unique_ptr<SweepOutputLock> lock;
+  std::string error;
+  if (!mpi || mpi_rank() == 0) {
+    try {
+      lock = std::make_unique<SweepOutputLock>(inv.out_dir, my_shard);
+      check_sweep_owner(inv.out_dir, spec, vm.count("force") > 0);
+      write_sweep_manifest(inv.out_dir, spec, space);
+    } catch (const InputError& e) {
+      error = e.what();
+    } catch (const std::exception& e) {
+      if (!mpi) throw;
+      error = e.what();  // the other ranks must hear of it, or they wait for ever
+    }
   }
+  if (mpi) error = mpi_broadcast_from_root(error);
+  if (!error.empty()) throw InputError(error);
 
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
-  if (mpi) return run_sweep_mpi(std::move(points), inv);
+  if (mpi) return run_sweep_mpi(space, inv);
 
-  return run_sweep_local(std::move(points), inv);
+  return run_sweep_local(space, inv);
+}
+
+}  // namespace
+
+// A file system error on the output folder (full, read-only, a path through a regular file) is
+// the user's to fix: exit 2 with the path and the reason, not an internal error.
+int cmd_sweep(const std::vector<std::string>& args) {
+  try {
+    return cmd_sweep_unchecked(args);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(fmt::format("maia-sim sweep: {}", e.what()));
+  }
 }
 
 }  // namespace maia::cli

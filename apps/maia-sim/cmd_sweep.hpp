@@ -11,6 +11,7 @@ namespace maia::cli {
 struct SweepInvocation {
   std::string out_dir;
   std::string results_name;  // "results", or "results.shard-I-of-N"
+  SweepShard shard;          // 0/1: every point
   bool retry_failed = false;
   int jobs = 1;
   PointRunSettings settings;
@@ -23,14 +24,19 @@ bool sweep_interrupted();
 // 130 interrupted.
 int finish_sweep(SweepSession& session, bool interrupted);
 
-// Runs the points on this machine, inv.jobs at a time; returns finish_sweep's code.
-int run_sweep_local(std::vector<SweepPoint> points, const SweepInvocation& inv);
+// Runs the points (those of inv.shard) on this machine, inv.jobs at a time; returns
+// finish_sweep's code.
+int run_sweep_local(const SweepPointSpace& space, const SweepInvocation& inv);
 
 // maia-sim sweep --mpi: rank 0 hands points out, the other ranks run them (cmd_sweep_mpi.cpp).
 // Called after MPI is initialised by mpi_begin on every rank.
-int run_sweep_mpi(std::vector<SweepPoint> points, const SweepInvocation& inv);
+int run_sweep_mpi(const SweepPointSpace& space, const SweepInvocation& inv);
 // Initialises MPI (InputError when this build has none); mpi_end finalises it.
 void mpi_begin();
 void mpi_end();
+// This process's rank (0 without MPI).
+int mpi_rank();
+// Rank 0's `text`, on every rank (waits without spinning a core).
+std::string mpi_broadcast_from_root(const std::string& text);
 
 }  // namespace maia::cli

@@ -31,7 +31,9 @@ OJson read_manifest(const std::string& dir) {
 
 }  // namespace
 
-int cmd_sweep_merge(const std::vector<std::string>& args) {
+namespace {
+
+int cmd_sweep_merge_unchecked(const std::vector<std::string>& args) {
   po::options_description desc("maia-sim sweep-merge DIR [SHARD_DIR...]");
   std::vector<std::string> dirs;
   desc.add_options()("help,h", "this help")("dir", po::value(&dirs)->multitoken(),
@@ -93,6 +95,18 @@ int cmd_sweep_merge(const std::vector<std::string>& args) {
                missing.size() > 10 ? " ..." : "");
   }
   return missing.empty() && failed == 0 ? kExitOk : kExitSimError;
+}
+
+}  // namespace
+
+// A file system error on the output folder (full, read-only, a path through a regular file) is
+// the user's to fix: exit 2 with the path and the reason, not an internal error.
+int cmd_sweep_merge(const std::vector<std::string>& args) {
+  try {
+    return cmd_sweep_merge_unchecked(args);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(fmt::format("maia-sim sweep-merge: {}", e.what()));
+  }
 }
 
 }  // namespace maia::cli

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -29,7 +30,9 @@ void mpi_begin() {
       "rebuild; docs/sweeps.md)");
 }
 void mpi_end() {}
-int run_sweep_mpi(std::vector<SweepPoint>, const SweepInvocation&) { return 1; }
+int mpi_rank() { return 0; }
+std::string mpi_broadcast_from_root(const std::string& text) { return text; }
+int run_sweep_mpi(const SweepPointSpace&, const SweepInvocation&) { return 1; }
 
 #else
 
@@ -61,11 +64,15 @@ void send_text(const std::string& text, int dest, int tag) {
   MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, dest, tag, MPI_COMM_WORLD);
 }
 
-int coordinate(std::vector<SweepPoint> points, const SweepInvocation& inv, int ranks) {
-  SweepSession session(inv.out_dir, inv.results_name, std::move(points), inv.retry_failed);
-  std::map<std::int64_t, const SweepPoint*> by_index;
-  for (const auto& p : session.points()) by_index[p.index] = &p;
-  const auto pending = session.pending();
+// Waits for a non-blocking collective without spinning a core.
+void wait_request(MPI_Request& r) {
+  int done = 0;
+  while (MPI_Test(&r, &done, MPI_STATUS_IGNORE), !done) ::usleep(2000);
+}
+
+int coordinate(SweepSession& session, int ranks) {
+  std::map<std::int64_t, SweepPoint> running_points;  // handed out, by index
+  const auto& pending = session.pending();
   std::size_t next = 0;
   int workers = ranks - 1, running = 0;
   SweepProgress progress;
@@ -81,11 +88,16 @@ int coordinate(std::vector<SweepPoint> points, const SweepInvocation& inv, int r
     const std::string text = receive_text(st);
     if (!text.empty()) {
       const auto msg = nlohmann::ordered_json::parse(text);
-      session.record(*by_index.at(msg["index"].get<std::int64_t>()), msg["result"]);
+      const auto it = running_points.find(msg["index"].get<std::int64_t>());
+      session.record(it->second, msg["result"]);
+      running_points.erase(it);
       --running;
     }
     std::int64_t work = -1;
-    if (next < pending.size() && !sweep_interrupted()) work = pending[next++]->index;
+    if (next < pending.size() && !sweep_interrupted()) {
+      work = pending[next++];
+      running_points.emplace(work, session.space().at(work));
+    }
     MPI_Send(&work, 1, MPI_INT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
     if (work < 0)
       --workers;
@@ -96,16 +108,14 @@ int coordinate(std::vector<SweepPoint> points, const SweepInvocation& inv, int r
   return finish_sweep(session, next < pending.size());
 }
 
-int work(const std::vector<SweepPoint>& points, const SweepInvocation& inv) {
-  std::map<std::int64_t, const SweepPoint*> by_index;
-  for (const auto& p : points) by_index[p.index] = &p;
+int work(const SweepPointSpace& space, const SweepInvocation& inv) {
   send_text("", 0, kTagResult);  // ready
   while (true) {
     wait_message(0, kTagWork);
     std::int64_t index = -1;
     MPI_Recv(&index, 1, MPI_INT64_T, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (index < 0) return kExitOk;
-    PointJob job(*by_index.at(index), inv.settings);
+    PointJob job(space.at(index), inv.settings);
     std::optional<nlohmann::ordered_json> result;
     while (!(result = job.poll())) {
       if (sweep_interrupted()) return 130;  // the job's child is killed on the way out
@@ -124,12 +134,45 @@ void mpi_begin() { MPI_Init(nullptr, nullptr); }
 
 void mpi_end() { MPI_Finalize(); }
 
-int run_sweep_mpi(std::vector<SweepPoint> points, const SweepInvocation& inv) {
+int mpi_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+std::string mpi_broadcast_from_root(const std::string& text) {
+  std::int64_t size = static_cast<std::int64_t>(text.size());
+  MPI_Request r;
+  MPI_Ibcast(&size, 1, MPI_INT64_T, 0, MPI_COMM_WORLD, &r);
+  wait_request(r);
+  std::string out = mpi_rank() == 0 ? text : std::string(static_cast<std::size_t>(size), '\0');
+  if (size > 0) {
+    MPI_Ibcast(out.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD, &r);
+    wait_request(r);
+  }
+  return out;
+}
+
+int run_sweep_mpi(const SweepPointSpace& space, const SweepInvocation& inv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  if (ranks == 1) return run_sweep_local(std::move(points), inv);  // nobody to hand points to
-  return rank == 0 ? coordinate(std::move(points), inv, ranks) : work(points, inv);
+  if (ranks == 1) return run_sweep_local(space, inv);  // nobody to hand points to
+  // Rank 0 resumes (resolving every point: a bad one is an error for all ranks) while the
+  // workers wait for the outcome.
+  std::unique_ptr<SweepSession> session;
+  std::string error;
+  if (rank == 0) {
+    try {
+      session = std::make_unique<SweepSession>(inv.out_dir, inv.results_name, space, inv.shard,
+                                               inv.retry_failed);
+    } catch (const std::exception& e) {  // told to every rank, or they wait for ever
+      error = e.what();
+    }
+  }
+  error = mpi_broadcast_from_root(error);
+  if (!error.empty()) throw InputError(error);
+  return rank == 0 ? coordinate(*session, ranks) : work(space, inv);
 }
 
 #endif

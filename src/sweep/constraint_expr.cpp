@@ -1,11 +1,13 @@
 #include "maia/sweep/constraint_expr.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/sweep/bounded_text.hpp"
 
 namespace maia {
 
@@ -14,6 +16,7 @@ struct ConstraintExpr::Node {
   std::string op;  // operator, or the name / string literal
   double number = 0;
   std::shared_ptr<const Node> lhs, rhs;
+  int height = 1;  // levels of the tree below and including this node
 };
 
 namespace {
@@ -24,6 +27,8 @@ using NodePtr = std::shared_ptr<const Node>;
 // Recursive descent over: or := and ('||' and)*; and := not ('&&' not)*; not := '!' not | cmp;
 // cmp := sum (relop sum)?; sum := prod (('+'|'-') prod)*; prod := unary (('*'|'/') unary)*;
 // unary := '-' unary | atom; atom := number | "string" | name | '(' or ')'.
+// Parsing, evaluating and freeing all recurse, so both the parser's nesting (parentheses, '!',
+// unary '-') and the height of the tree (long operator chains) are bounded by kMaxExprDepth.
 class Parser {
  public:
   Parser(const std::string& text, const std::string& where, std::vector<std::string>& names)
@@ -38,7 +43,24 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& rule) const {
-    throw InputError(fmt::format("{}: {} at column {} of \"{}\"", where_, rule, pos_ + 1, s_));
+    throw InputError(
+        fmt::format("{}: {} at column {} of \"{}\"", where_, rule, pos_ + 1, bounded_text(s_)));
+  }
+  // Counts one level of nesting for the lifetime of a recursive call.
+  struct Nest {
+    Parser& p;
+    explicit Nest(Parser& parser) : p(parser) {
+      if (++p.depth_ > kMaxExprDepth) p.too_deep();
+    }
+    ~Nest() { --p.depth_; }
+  };
+  [[noreturn]] void too_deep() const {
+    fail(fmt::format("nested more than {} levels deep", kMaxExprDepth));
+  }
+  NodePtr node(Node n) {
+    n.height = 1 + std::max(n.lhs ? n.lhs->height : 0, n.rhs ? n.rhs->height : 0);
+    if (n.height > kMaxExprDepth) too_deep();
+    return std::make_shared<Node>(std::move(n));
   }
   void skip_space() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -49,8 +71,8 @@ class Parser {
     pos_ += tok.size();
     return true;
   }
-  static NodePtr binary(const std::string& op, NodePtr a, NodePtr b) {
-    return std::make_shared<Node>(Node{Node::Kind::kBinary, op, 0, std::move(a), std::move(b)});
+  NodePtr binary(const std::string& op, NodePtr a, NodePtr b) {
+    return node(Node{Node::Kind::kBinary, op, 0, std::move(a), std::move(b)});
   }
 
   NodePtr parse_or() {
@@ -67,7 +89,8 @@ class Parser {
     skip_space();
     if (pos_ < s_.size() && s_[pos_] == '!' && s_.compare(pos_, 2, "!=") != 0) {
       ++pos_;
-      return std::make_shared<Node>(Node{Node::Kind::kUnary, "!", 0, parse_not(), nullptr});
+      const Nest nest(*this);
+      return node(Node{Node::Kind::kUnary, "!", 0, parse_not(), nullptr});
     }
     return parse_cmp();
   }
@@ -100,8 +123,10 @@ class Parser {
     }
   }
   NodePtr parse_unary() {
-    if (accept("-"))
-      return std::make_shared<Node>(Node{Node::Kind::kUnary, "-", 0, parse_unary(), nullptr});
+    if (accept("-")) {
+      const Nest nest(*this);
+      return node(Node{Node::Kind::kUnary, "-", 0, parse_unary(), nullptr});
+    }
     return parse_atom();
   }
   NodePtr parse_atom() {
@@ -109,6 +134,7 @@ class Parser {
     if (pos_ >= s_.size()) fail("expected a value");
     const char c = s_[pos_];
     if (accept("(")) {
+      const Nest nest(*this);
       NodePtr n = parse_or();
       if (!accept(")")) fail("expected ')'");
       return n;
@@ -148,6 +174,7 @@ class Parser {
   const std::string& where_;
   std::vector<std::string>& names_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 struct Evaluator {
@@ -159,7 +186,8 @@ struct Evaluator {
   }
   double number(const ExprValue& v, const std::string& op) const {
     if (const double* d = std::get_if<double>(&v)) return *d;
-    fail(fmt::format("'{}' needs numbers, got the string \"{}\"", op, std::get<std::string>(v)));
+    fail(fmt::format("'{}' needs numbers, got the string \"{}\"", op,
+                     bounded_text(std::get<std::string>(v))));
   }
 
   ExprValue eval(const Node& n) const {
@@ -221,7 +249,7 @@ ConstraintExpr ConstraintExpr::parse(const std::string& text, const std::string&
   if (!is_truth_valued(*e.root_))
     throw InputError(fmt::format(
         "{}: must be a condition (a comparison, or conditions joined by && || !), got \"{}\"",
-        where, text));
+        where, bounded_text(text)));
   return e;
 }
 

@@ -7,14 +7,14 @@
 
 namespace maia {
 
-bool run_points_locally(const std::vector<const SweepPoint*>& points,
+bool run_points_locally(const SweepPointSpace& space, const std::vector<std::int64_t>& indices,
                         const PointRunSettings& settings, int jobs, const LocalRunHooks& hooks) {
   std::list<std::unique_ptr<PointJob>> running;
   std::size_t next = 0;
-  while (next < points.size() || !running.empty()) {
+  while (next < indices.size() || !running.empty()) {
     if (hooks.stop && hooks.stop()) return false;  // ~PointJob kills the children
-    while (next < points.size() && static_cast<int>(running.size()) < jobs)
-      running.push_back(std::make_unique<PointJob>(*points[next++], settings));
+    while (next < indices.size() && static_cast<int>(running.size()) < jobs)
+      running.push_back(std::make_unique<PointJob>(space.at(indices[next++]), settings));
     for (auto it = running.begin(); it != running.end();) {
       if (auto result = (*it)->poll()) {
         hooks.on_result((*it)->point(), *result);

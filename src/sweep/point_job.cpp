@@ -39,14 +39,14 @@ std::string shell_quote(const std::string& w) {
 
 }  // namespace
 
-PointJob::PointJob(const SweepPoint& p, const PointRunSettings& s)
-    : point_(p), settings_(s), dir_(point_dir(s.out_dir, p)) {
+PointJob::PointJob(SweepPoint p, const PointRunSettings& s)
+    : point_(std::move(p)), settings_(s), dir_(point_dir(s.out_dir, point_)) {
   fs::remove_all(dir_);  // outputs of an earlier, unfinished or changed run
   fs::create_directories(dir_);
   const std::string chip = (fs::path(dir_) / "chip.json").string();
-  write_file_atomic(chip, p.chip_json + "\n");
+  write_file_atomic(chip, point_.chip_json + "\n");
   std::vector<std::string> args = {"run"};
-  const auto rest = point_run_args(p, *s.ctx, chip, dir_);
+  const auto rest = point_run_args(point_, *s.ctx, chip, dir_);
   args.insert(args.end(), rest.begin(), rest.end());
   std::string cmd = shell_quote(s.exe);
   for (const auto& a : args) {

@@ -10,11 +10,12 @@ namespace fs = std::filesystem;
 using OJson = nlohmann::ordered_json;
 
 SweepSession::SweepSession(std::string out_dir, std::string results_name,
-                           std::vector<SweepPoint> points, bool retry_failed)
-    : out_dir_(std::move(out_dir)), name_(std::move(results_name)), points_(std::move(points)) {
+                           const SweepPointSpace& space, SweepShard shard, bool retry_failed)
+    : out_dir_(std::move(out_dir)), name_(std::move(results_name)), space_(space) {
   fs::create_directories(fs::path(out_dir_) / "points");
-  counts_.total = static_cast<std::int64_t>(points_.size());
-  for (const auto& p : points_) {
+  for (std::int64_t i = shard.index; i < space.size(); i += shard.count) {
+    const SweepPoint p = space.at(i);
+    ++counts_.total;
     if (!p.skip_reason.empty()) {  // skipped points cost nothing: always recomputed
       const OJson doc = skipped_point_result(p);
       if (!load_point_row(out_dir_, p)) write_point_result(out_dir_, p, doc);
@@ -23,7 +24,10 @@ SweepSession::SweepSession(std::string out_dir, std::string results_name,
       continue;
     }
     auto row = load_point_row(out_dir_, p);
-    if (!row || (retry_failed && (*row)["status"] == kStatusFailed)) continue;
+    if (!row || (retry_failed && (*row)["status"] == kStatusFailed)) {
+      pending_.push_back(i);
+      continue;
+    }
     rows_[p.index] = *row;
     count(*row, 1);
     ++counts_.resumed;
@@ -38,13 +42,6 @@ SweepSession::SweepSession(std::string out_dir, std::string results_name,
 void SweepSession::count(const OJson& row, int sign) {
   const std::string s = row["status"];
   (s == kStatusOk ? counts_.ok : s == kStatusSkipped ? counts_.skipped : counts_.failed) += sign;
-}
-
-std::vector<const SweepPoint*> SweepSession::pending() const {
-  std::vector<const SweepPoint*> out;
-  for (const auto& p : points_)
-    if (!rows_.count(p.index)) out.push_back(&p);
-  return out;
 }
 
 void SweepSession::record(const SweepPoint& p, const OJson& result) {

@@ -12,6 +12,7 @@
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/sweep/bounded_text.hpp"
 #include "maia/sweep/chip_figures.hpp"
 
 namespace maia {
@@ -46,6 +47,7 @@ std::vector<std::string> knob_paths() {
 }
 
 std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  if (word.size() > kQuotedTextMax) return "";  // nothing is that long; spare the edit distance
   const std::string hint = nearest_match(word, candidates);
   return hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint);
 }
@@ -54,7 +56,14 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 void check_knob_value(const Knob& k, const Json& v, const std::string& file,
                       const std::string& where) {
   auto bad = [&](const std::string& rule) {
-    throw InputError(fmt::format("{}: {}: {}: {}, got {}", file, where, k.path, rule, v.dump()));
+    throw InputError(
+        fmt::format("{}: {}: {}: {}, got {}", file, where, k.path, rule, bounded_text(v.dump())));
+  };
+  // An integer as JSON holds it: unsigned values beyond the signed range are out of range.
+  auto integer = [&](const Json& e) {
+    if (e.is_number_unsigned() && e.get<std::uint64_t>() > std::uint64_t{INT64_MAX})
+      bad("must be " + knob_range_text(k));
+    return static_cast<double>(e.get<std::int64_t>());
   };
   auto range = [&](double x) {
     if (x < k.min || x > k.max) bad("must be " + knob_range_text(k));
@@ -62,7 +71,7 @@ void check_knob_value(const Knob& k, const Json& v, const std::string& file,
   switch (k.type) {
     case KnobType::kInt:
       if (!v.is_number_integer()) bad("must be an integer");
-      range(static_cast<double>(v.get<std::int64_t>()));
+      range(integer(v));
       break;
     case KnobType::kDouble:
       if (!v.is_number() || !std::isfinite(v.get<double>())) bad("must be a number");
@@ -78,7 +87,7 @@ void check_knob_value(const Knob& k, const Json& v, const std::string& file,
       if (!v.is_array()) bad("must be an array of integers");
       for (const auto& e : v) {
         if (!e.is_number_integer()) bad("must be an array of integers");
-        range(static_cast<double>(e.get<std::int64_t>()));
+        range(integer(e));
       }
       break;
   }
@@ -94,9 +103,16 @@ void check_option_value(const RunOptionInfo& o, const Json& v, const std::string
                                    where, o.name, v.dump()));
     return;
   }
-  if (!(v.is_number() || v.is_string()))
-    throw InputError(fmt::format("{}: {}: --{} takes a number or a string, got {}", file, where,
-                                 o.name, v.dump()));
+  if (!(v.is_number() || v.is_string()) || (v.is_number_float() && !std::isfinite(v.get<double>())))
+    throw InputError(fmt::format("{}: {}: --{} takes a finite number or a string, got {}", file,
+                                 where, o.name, bounded_text(v.dump())));
+}
+
+// A free parameter is a finite number or a string.
+void check_param_value(const Json& v, const std::string& file, const std::string& where) {
+  if (!(v.is_number() || v.is_string()) || (v.is_number_float() && !std::isfinite(v.get<double>())))
+    throw InputError(fmt::format("{}: {}: a parameter is a finite number or a string, got {}", file,
+                                 where, bounded_text(v.dump())));
 }
 
 const RunOptionInfo& checked_option(const SweepContext& ctx, const std::string& name,
@@ -110,7 +126,8 @@ const RunOptionInfo& checked_option(const SweepContext& ctx, const std::string& 
     for (const auto& n : option_names(ctx))
       if (!kReservedOptions.count(n)) list += (list.empty() ? "" : ", ") + n;
     throw InputError(fmt::format("{}: {}: '{}' is not an option of maia-sim run{} (options: {})",
-                                 file, where, name, suggestion(name, option_names(ctx)), list));
+                                 file, where, bounded_text(name),
+                                 suggestion(name, option_names(ctx)), list));
   }
   return *o;
 }
@@ -122,7 +139,7 @@ const Knob& checked_knob(const std::string& path, const std::string& file,
     throw InputError(
         fmt::format("{}: {}: '{}' is not a chip knob{} (maia-sim config --describe "
                     "lists them)",
-                    file, where, path, suggestion(path, knob_paths())));
+                    file, where, bounded_text(path), suggestion(path, knob_paths())));
   return *k;
 }
 
@@ -132,21 +149,31 @@ std::vector<Json> range_values(JsonReader& axis, const std::string& file) {
   const Json& r = axis.child("range").node();
   const std::string where = axis.key_path("range");
   if (!r.is_array() || r.size() != 3 || !r[0].is_number() || !r[1].is_number() || !r[2].is_number())
-    throw InputError(
-        fmt::format("{}: {}: must be [lo, hi, step] (numbers), got {}", file, where, r.dump()));
+    throw InputError(fmt::format("{}: {}: must be [lo, hi, step] (numbers), got {}", file, where,
+                                 bounded_text(r.dump())));
   const double lo = r[0].get<double>(), hi = r[1].get<double>(), step = r[2].get<double>();
-  if (!(step > 0) || hi < lo || !std::isfinite(lo) || !std::isfinite(hi))
+  if (!(step > 0) || hi < lo || !std::isfinite(lo) || !std::isfinite(hi) || !std::isfinite(step))
+    throw InputError(fmt::format("{}: {}: needs finite numbers, step > 0 and hi >= lo, got {}",
+                                 file, where, bounded_text(r.dump())));
+  const auto fits_int64 = [](const Json& v) {
+    return v.is_number_integer() &&
+           !(v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t{INT64_MAX});
+  };
+  const bool ints = fits_int64(r[0]) && fits_int64(r[1]) && fits_int64(r[2]);
+  // The count, exact for integers (128-bit: hi - lo may exceed the 64-bit range), else with a
+  // little slack for decimal steps (0.1 steps reach 1.0).
+  const double n = ints ? static_cast<double>((static_cast<__int128>(r[1].get<std::int64_t>()) -
+                                               r[0].get<std::int64_t>()) /
+                                                  r[2].get<std::int64_t>() +
+                                              1)
+                        : std::floor((hi - lo) / step * (1 + 1e-12)) + 1;
+  if (!(n <= static_cast<double>(kMaxSweepPoints)))
     throw InputError(
-        fmt::format("{}: {}: needs step > 0 and hi >= lo, got {}", file, where, r.dump()));
-  const double n = std::floor((hi - lo) / step * (1 + 1e-12)) + 1;
-  if (n > static_cast<double>(kMaxSweepPoints))
-    throw InputError(
-        fmt::format("{}: {}: {} values, more than {}", file, where, n, kMaxSweepPoints));
-  const bool ints =
-      r[0].is_number_integer() && r[1].is_number_integer() && r[2].is_number_integer();
+        fmt::format("{}: {}: {} gives {:.0f} values, more than the {} a sweep may have", file,
+                    where, r.dump(), n, kMaxSweepPoints));
   std::vector<Json> out;
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
-    if (ints)
+    if (ints)  // lo + i * step <= hi: no overflow
       out.emplace_back(r[0].get<std::int64_t>() + i * r[2].get<std::int64_t>());
     else
       out.emplace_back(lo + static_cast<double>(i) * step);  // no accumulated rounding
@@ -200,15 +227,13 @@ SweepAxis read_axis(JsonReader& a, const SweepContext& ctx, const std::string& f
                            where);
         break;
       case AxisKind::kParam:
-        if (!(v.is_number() || v.is_string()))
-          throw InputError(fmt::format("{}: {}: a parameter is a number or a string, got {}", file,
-                                       where, v.dump()));
+        check_param_value(v, file, where);
         break;
     }
   }
   if (axis.kind == AxisKind::kParam && (find_option(ctx, axis.name) || find_knob(axis.name)))
     throw InputError(fmt::format("{}: {}: parameter '{}' has the name of a {}; use \"{}\" instead",
-                                 file, a.key_path("param"), axis.name,
+                                 file, a.key_path("param"), bounded_text(axis.name),
                                  find_knob(axis.name) ? "chip knob" : "run option",
                                  find_knob(axis.name) ? "path" : "option"));
   return axis;
@@ -274,8 +299,7 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
     JsonReader params = base.object("params");
     for (auto it = params.node().begin(); it != params.node().end(); ++it) {
       params.child(it.key());
-      if (!(it.value().is_number() || it.value().is_string()))
-        params.fail(it.key(), "a parameter is a number or a string");
+      check_param_value(it.value(), file, params.key_path(it.key()));
       spec.params[it.key()] = it.value();
     }
   }
@@ -284,11 +308,12 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
   std::set<std::string> axis_names;
   std::map<std::string, std::size_t> zip_sizes;
   std::int64_t count = 1;
+  std::string factors;  // "3 x 4 x ..." for the message
   for (auto& a : top.array("axes")) {
     SweepAxis axis = read_axis(a, ctx, file);
     if (!axis_names.insert(axis.name).second)
       throw InputError(fmt::format("{}: {}: '{}' is varied by an earlier axis too", file,
-                                   axis.where, axis.name));
+                                   axis.where, bounded_text(axis.name)));
     if (!axis.zip.empty()) {
       auto [it, first] = zip_sizes.try_emplace(axis.zip, axis.values.size());
       if (!first && it->second != axis.values.size())
@@ -301,10 +326,15 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
         continue;
       }
     }
-    count *= static_cast<std::int64_t>(axis.values.size());
-    if (count > kMaxSweepPoints)
-      throw InputError(fmt::format("{}: {}: the sweep would have more than {} points", file,
-                                   axis.where, kMaxSweepPoints));
+    // Checked: refused beyond the maximum, so the product never overflows.
+    factors += fmt::format("{}{}", factors.empty() ? "" : " x ", axis.values.size());
+    std::int64_t grown = 0;
+    if (__builtin_mul_overflow(count, static_cast<std::int64_t>(axis.values.size()), &grown) ||
+        grown > kMaxSweepPoints)
+      throw InputError(fmt::format(
+          "{}: {}: the sweep would have {} points ({}), more than the {} a sweep may have", file,
+          axis.where, grown > 0 ? fmt::to_string(grown) : "too many", factors, kMaxSweepPoints));
+    count = grown;
     spec.axes.push_back(std::move(axis));
   }
 
@@ -324,13 +354,13 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
           const Knob* k = find_knob(rest);
           if (k && k->type == KnobType::kIntList)
             throw InputError(fmt::format("{}: {}: {} is a list knob; constraints take numbers",
-                                         file, c.key_path("expr"), n));
+                                         file, c.key_path("expr"), bounded_text(n)));
           if (!known && !k && rest != "name") {
             std::vector<std::string> names;
             for (const auto& f : chip_figures()) names.push_back("chip." + f.name);
             for (const auto& p : knob_paths()) names.push_back("chip." + p);
-            throw InputError(fmt::format("{}: {}: unknown name '{}'{}", file, c.key_path("expr"), n,
-                                         suggestion(n, names)));
+            throw InputError(fmt::format("{}: {}: unknown name '{}'{}", file, c.key_path("expr"),
+                                         bounded_text(n), suggestion(n, names)));
           }
           continue;
         }
@@ -347,7 +377,7 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
           throw InputError(fmt::format(
               "{}: {}: '{}' is neither chip.<figure or knob> nor an option or parameter that "
               "this spec sets{}",
-              file, c.key_path("expr"), n, suggestion(n, names)));
+              file, c.key_path("expr"), bounded_text(n), suggestion(n, names)));
         }
       }
       spec.constraints.push_back(std::move(con));

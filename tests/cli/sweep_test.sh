@@ -78,6 +78,52 @@ fi
 expect 0 "4 ok, 0 failed, 0 skipped \(${done_rows} resumed" "$sim" sweep "$tiny" --jobs 2 --out "$tmp/int"
 cmp -s "$tmp/int/results.jsonl" "$tmp/local/results.jsonl" && ok || bad "resumed results differ"
 
+# One writer per folder: a second sweep into a folder a running sweep holds is refused at once
+# (exit 2, the folder and the holder's pid); once the first has ended, the same command resumes.
+"$sim" sweep "$tiny" --jobs 1 --out "$tmp/lock" >"$tmp/lock.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  grep -qs "pid $pid" "$tmp/lock/.sweep.lock" && break
+  sleep 0.01
+done
+expect 2 "--out $tmp/lock is being written by another sweep \(pid $pid on" \
+  "$sim" sweep "$tiny" --jobs 1 --out "$tmp/lock"
+wait "$pid" && ok || bad "the first sweep failed: $(cat "$tmp/lock.log")"
+grep -q "failed" "$tmp/lock/results.jsonl" && bad "the refused sweep disturbed the first" || ok
+expect 0 "4 ok, 0 failed, 0 skipped \(4 resumed" "$sim" sweep "$tiny" --jobs 1 --out "$tmp/lock"
+
+# One spec per folder: another spec is refused (naming both) and the results stay; --force lets
+# it take the folder over.
+cp "$tmp/local/results.jsonl" "$tmp/local.before"
+expect_all 2 "holds the results of sweep 'tiny'" "failing-point.json" "--force" -- \
+  "$sim" sweep examples/sweeps/failing-point.json --out "$tmp/local"
+cmp -s "$tmp/local/results.jsonl" "$tmp/local.before" && ok || bad "refused spec changed results"
+cp -r "$tmp/local" "$tmp/taken"
+expect 3 "2 points: 1 ok, 1 failed" \
+  "$sim" sweep examples/sweeps/failing-point.json --out "$tmp/taken" --force
+expect 3 "1 ok, 1 failed, 0 skipped \(2 resumed" "$sim" sweep examples/sweeps/failing-point.json --out "$tmp/taken"
+
+# Flags: every number checked, the flag named; an --out that cannot be a folder is a user error.
+for v in nan inf -1 -inf; do
+  expect 2 "--point-timeout must be a finite number" "$sim" sweep "$tiny" --out "$tmp/f" --point-timeout "$v"
+done
+for v in 0 -3 100000; do
+  expect 2 "--jobs must be 1 to 1024, got $v" "$sim" sweep "$tiny" --out "$tmp/f" --jobs "$v"
+done
+expect 2 "--jobs" "$sim" sweep "$tiny" --out "$tmp/f" --jobs 99999999999999
+for v in 1/0 0/2x -1/2 /2 2 1/99999999999999999999; do
+  expect 2 "--shard .*must be i/N" "$sim" sweep "$tiny" --out "$tmp/f" --shard "$v"
+done
+: >"$tmp/plain"
+expect 2 "--out $tmp/plain: exists and is not a folder" "$sim" sweep "$tiny" --out "$tmp/plain"
+expect 2 "--out $tmp/plain/sub: cannot create the folder" "$sim" sweep "$tiny" --out "$tmp/plain/sub"
+expect 2 "maia-sim sweep-merge: .*Not a directory" "$sim" sweep-merge "$tmp/plain/sub"
+# A constraint nested 100000 deep: refused with the position, never a crash.
+python3 -c 'import json; print(json.dumps({"base": {"model": "llama-3.1-8b"}, "axes": [],
+  "constraints": [{"expr": "(" * 100000 + "1" + ")" * 100000 + " > 0"}]}))' >"$tmp/deep.json"
+expect 2 "constraints\[0\].expr: nested more than 256 levels deep at column 258" \
+  "$sim" sweep "$tmp/deep.json" --dry-run
+
 # A point that fails is recorded with its error; the other still runs; exit 3.
 expect 3 "1 ok, 1 failed" "$sim" sweep examples/sweeps/failing-point.json --out "$tmp/fail"
 grep -q '"status":"failed".*"message":"exit code 2: error: .*HBM' "$tmp/fail/results.jsonl" && ok ||
@@ -106,6 +152,15 @@ if command -v mpirun >/dev/null && "$sim" sweep --help | grep -q -- "--mpi"; the
   if [ "$rc" -eq 0 ] && cmp -s <(sort "$tmp/mpi/results.jsonl") <(sort "$tmp/local/results.jsonl"); then ok; else
     bad "mpi run (rc $rc) differs from the local run: $out"
   fi
+  # Rank 0 takes the folder's lock; when another process holds it every rank stops (exit 2).
+  mkdir -p "$tmp/mpilock"
+  flock "$tmp/mpilock/.sweep.lock" sleep 10 &
+  holder=$!
+  sleep 0.2
+  expect 2 "--out $tmp/mpilock is being written by another sweep" env OMPI_ALLOW_RUN_AS_ROOT=1 \
+    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader timeout 120 \
+    mpirun --allow-run-as-root --oversubscribe -n 3 "$sim" sweep "$tiny" --mpi --out "$tmp/mpilock"
+  kill "$holder"
 else
   echo "SKIP: mpirun not installed; the MPI check did not run"
 fi

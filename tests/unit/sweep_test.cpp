@@ -14,6 +14,8 @@
 #include "maia/core/error.hpp"
 #include "maia/sweep/constraint_expr.hpp"
 #include "maia/sweep/stable_hash.hpp"
+#include "maia/sweep/output_lock.hpp"
+#include "maia/sweep/sweep_manifest.hpp"
 #include "maia/sweep/sweep_points.hpp"
 #include "maia/sweep/sweep_report.hpp"
 #include "maia/sweep/sweep_results.hpp"
@@ -46,9 +48,15 @@ std::string write_spec(const std::string& text) {
   return file.string();
 }
 
+// Every point of a spec, resolved through the lazy point space.
 std::vector<SweepPoint> expand(const std::string& text) {
   const std::string file = write_spec(text);
-  return expand_sweep(load_sweep_spec(file, context()), context());
+  const SweepContext ctx = context();
+  const SweepSpec spec = load_sweep_spec(file, ctx);
+  const SweepPointSpace space(spec, ctx);
+  std::vector<SweepPoint> points;
+  for (std::int64_t i = 0; i < space.size(); ++i) points.push_back(space.at(i));
+  return points;
 }
 
 // The InputError message of loading and expanding `text` ("" when it succeeds).
@@ -163,7 +171,7 @@ TEST(SweepSpec, ValidationNamesPathRuleAndSuggestion) {
                 .find("axes[0].values: must be a non-empty array"),
             std::string::npos);
   EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "batch", "values": [1, 1]}]})")
-                .find("same values"),
+                .find("axes[0].values[1]: repeats values[0] (1)"),
             std::string::npos);
   EXPECT_NE(error_of("{" + kBase + R"(, "axes": [{"option": "batch", "values": [1]}], "axis": []})")
                 .find("axis: unknown key"),
@@ -345,6 +353,204 @@ TEST(SweepResults, TokensPerWattUseTheChipTdpUnlessAParameterOverridesIt) {
   const OJson from_param = point_metrics(summary, params, 750.0);
   EXPECT_DOUBLE_EQ(from_param["output_tokens_per_s_per_w"].get<double>(), 1500.0 / 500.0);
   EXPECT_FALSE(point_metrics(summary, OJson::object(), 0.0).contains("output_tokens_per_s_per_w"));
+}
+
+// The lazy space against an eager expansion written here, independently: nested loops over the
+// axes (first slowest, a zip group moving together) and the constraint evaluated by hand.
+TEST(SweepPoints, LazyPointEqualsTheEagerExpansion) {
+  const std::string file = write_spec(R"({"base": {"model": "llama-3.1-8b",
+      "options": {"batch": 1, "prompt": 128, "gen": 4}, "params": {"tdp_w": 750}}, "axes": [
+      {"option": "batch", "values": [1, 2, 4]},
+      {"path": "hbm.pin_rate_gbps", "values": [6.4, 9.114], "zip": "hbm"},
+      {"option": "gen", "values": [2, 3]},
+      {"param": "label", "values": ["slow", "fast"], "zip": "hbm"}],
+      "constraints": [{"expr": "(batch * gen != 8 && label != \"fast\") || batch == 1",
+                       "reason": "r1"}]})");
+  const SweepContext ctx = context();
+  const SweepSpec spec = load_sweep_spec(file, ctx);
+  const SweepPointSpace space(spec, ctx);
+  ASSERT_EQ(space.size(), 3 * 2 * 2);
+  std::int64_t i = 0;
+  for (const int batch : {1, 2, 4})
+    for (const int h : {0, 1})
+      for (const int gen : {2, 3}) {
+        const double pin = h == 0 ? 6.4 : 9.114;
+        const std::string label = h == 0 ? "slow" : "fast";
+        OJson params;
+        params["batch"] = batch;
+        params["hbm.pin_rate_gbps"] = pin;
+        params["gen"] = gen;
+        params["label"] = label;
+        params["tdp_w"] = 750;
+        const bool holds = (batch * gen != 8 && label != "fast") || batch == 1;
+        const SweepPoint p = space.at(i);
+        EXPECT_EQ(p.index, i);
+        EXPECT_EQ(p.params.dump(), params.dump()) << "point " << i;
+        EXPECT_EQ(p.skip_reason, holds ? "" : "r1") << "point " << i;
+        EXPECT_EQ(p.options["batch"], batch);
+        EXPECT_EQ(p.options["gen"], gen);
+        EXPECT_NE(p.chip_json.find(fmt::format("\"pin_rate_gbps\": {}", pin)), std::string::npos);
+        EXPECT_EQ(p.id, space.id(i));
+        ++i;
+      }
+}
+
+// A million points cost nothing until one is asked for: the last one is computed directly.
+TEST(SweepPoints, MillionPointSpecIsIndexedNotExpanded) {
+  const std::string file = write_spec("{" + kBase + R"(, "axes": [
+      {"param": "a", "range": [0, 999, 1]},
+      {"param": "b", "range": [0, 99, 1]},
+      {"option": "batch", "range": [1, 10, 1]}]})");
+  const SweepContext ctx = context();
+  const SweepSpec spec = load_sweep_spec(file, ctx);
+  const SweepPointSpace space(spec, ctx);
+  ASSERT_EQ(space.size(), 1000000);
+  const SweepPoint last = space.at(999999);
+  EXPECT_EQ(last.params["a"], 999);
+  EXPECT_EQ(last.params["b"], 99);
+  EXPECT_EQ(last.params["batch"], 10);
+  const SweepPoint p = space.at(123456);  // 123456 = 123 * 1000 + 45 * 10 + 6
+  EXPECT_EQ(p.params["a"], 123);
+  EXPECT_EQ(p.params["b"], 45);
+  EXPECT_EQ(p.params["batch"], 7);
+}
+
+TEST(SweepSpec, PointCountBeyondTheMaximumIsRefusedWithTheNumbers) {
+  const std::string e = error_of("{" + kBase + R"(, "axes": [
+      {"param": "a", "range": [1, 1000, 1]}, {"param": "b", "range": [1, 1000, 1]},
+      {"option": "batch", "values": [1, 2]}]})");
+  EXPECT_NE(e.find("axes[2]: the sweep would have 2000000 points (1000 x 1000 x 2), more than "
+                   "the 1000000"),
+            std::string::npos)
+      << e;
+  const std::string huge = error_of(
+      "{" + kBase + R"(, "axes": [{"param": "a", "range": [0, 9223372036854775807, 1]}]})");
+  EXPECT_NE(huge.find("more than the 1000000 a sweep may have"), std::string::npos) << huge;
+}
+
+// JSON itself has no NaN or infinity (1e999 is refused by the parser); what is left is integers
+// beyond the 64-bit range, which must not wrap around into range.
+TEST(SweepSpec, OutOfRangeIntegersAreRefused) {
+  EXPECT_NE(error_of("{" + kBase +
+                     R"(, "axes": [{"path": "hbm.stacks", "values": [18446744073709551615]}]})")
+                .find("axes[0].values[0]: hbm.stacks: must be"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + kBase +
+                     R"(, "axes": [{"param": "p", "range": [0, 18446744073709551615, 1]}]})")
+                .find("more than the 1000000 a sweep may have"),
+            std::string::npos);
+}
+
+// Deep nesting is refused with the position, never by overflowing the stack; the message quotes
+// a bounded part of the expression.
+TEST(ConstraintExpr, NestingIsBoundedAndMessagesAreShort) {
+  const auto error = [](const std::string& text) -> std::string {
+    try {
+      ConstraintExpr::parse(text, "constraints[0].expr");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string parens = std::string(10000, '(') + "1" + std::string(10000, ')') + " > 0";
+  const std::string nots = std::string(1000000, '!') + "1";
+  std::string chain = "1";
+  for (int i = 0; i < 1000; ++i) chain += " + 1";
+  chain += " > 0";
+  for (const auto& text : {parens, nots, chain, std::string(100000, '-') + "1 > 0"}) {
+    const std::string e = error(text);
+    EXPECT_NE(e.find("nested more than 256 levels deep at column"), std::string::npos) << e;
+    EXPECT_LT(e.size(), 300u) << e.substr(0, 300);
+  }
+  EXPECT_NE(error(parens).find("at column 258 of"), std::string::npos) << error(parens);
+  // Within the bound it parses and evaluates.
+  const std::string ok = std::string(200, '(') + "1" + std::string(200, ')') + " > 0";
+  EXPECT_TRUE(ConstraintExpr::parse(ok, "e").holds([](const std::string&) { return 0.0; }));
+  // A long bad expression is quoted cut, with its length.
+  const std::string bad = error(std::string(5000, 'x') + " >");
+  EXPECT_NE(bad.find("... (5002 chars)"), std::string::npos) << bad.substr(0, 300);
+  EXPECT_LT(bad.size(), 300u);
+}
+
+// flock locks belong to the open file, so two locks in one process conflict like two processes.
+TEST(SweepOutputLock, OneWriterPerFolderShardsShareIt) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("maia-sweep-lock-{}", getpid());
+  fs::remove_all(dir);
+  const auto error = [&](SweepShard shard) -> std::string {
+    try {
+      SweepOutputLock lock(dir.string(), shard);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  {
+    const SweepOutputLock whole(dir.string(), SweepShard{});
+    const std::string e = error(SweepShard{});
+    EXPECT_NE(e.find(fmt::format("--out {} is being written by another sweep (pid {} on",
+                                 dir.string(), getpid())),
+              std::string::npos)
+        << e;
+    EXPECT_NE(error(SweepShard{1, 2}).find("is being written by another sweep"), std::string::npos);
+  }
+  {
+    const SweepOutputLock a(dir.string(), SweepShard{0, 2});
+    const SweepOutputLock b(dir.string(), SweepShard{1, 2});  // other shards may run meanwhile
+    EXPECT_NE(error(SweepShard{0, 2}).find("another run of shard 0/2"), std::string::npos);
+    EXPECT_NE(error(SweepShard{}).find("another sweep or its shards"), std::string::npos);
+  }
+  EXPECT_EQ(error(SweepShard{}), "");  // released with its holder
+  // Not a folder, or a folder that cannot be made: the path and the reason.
+  std::ofstream(dir / "file") << "x";
+  try {
+    SweepOutputLock lock((dir / "file").string(), SweepShard{});
+    ADD_FAILURE() << "a regular file was locked as a folder";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/file: exists and is not a folder"), std::string::npos);
+  }
+  try {
+    SweepOutputLock lock((dir / "file" / "sub").string(), SweepShard{});
+    ADD_FAILURE() << "a folder under a regular file was made";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/file/sub: cannot create the folder"), std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(SweepManifest, FolderBelongsToOneSpecUnlessTakenOver) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("maia-sweep-owner-{}", getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const SweepContext ctx = context();
+  const std::string axes = R"(, "axes": [{"option": "batch", "values": [1, 2]}]})";
+  const SweepSpec a = load_sweep_spec(write_spec("{" + kBase + axes), ctx);
+  // The same spec, formatted differently, at another path: still the same spec.
+  const SweepSpec a2 = load_sweep_spec(write_spec("{ " + kBase + "\n" + axes), ctx);
+  const SweepSpec b = load_sweep_spec(
+      write_spec(R"({"base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 64}})" +
+                 axes),
+      ctx);
+  EXPECT_NO_THROW(check_sweep_owner(dir.string(), b, false));  // an empty folder is anyone's
+  const SweepPointSpace space(a, ctx);
+  write_sweep_manifest(dir.string(), a, space);
+  const nlohmann::json m = nlohmann::json::parse(std::ifstream(dir / "sweep.json"));
+  EXPECT_EQ(m["points"], 2);
+  EXPECT_EQ(m["ids"], nlohmann::json::array({space.id(0), space.id(1)}));
+  EXPECT_EQ(m["spec_hash"], sweep_spec_hash(a));
+  EXPECT_NO_THROW(check_sweep_owner(dir.string(), a, false));
+  EXPECT_NO_THROW(check_sweep_owner(dir.string(), a2, false));
+  try {
+    check_sweep_owner(dir.string(), b, false);
+    ADD_FAILURE() << "a different spec took the folder";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(a.file), std::string::npos) << msg;
+    EXPECT_NE(msg.find(b.file), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--force"), std::string::npos) << msg;
+  }
+  EXPECT_NO_THROW(check_sweep_owner(dir.string(), b, true));
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -12,9 +12,13 @@ namespace maia {
 
 using ExprValue = std::variant<double, std::string>;
 
+// Deepest nesting an expression may have (parentheses, '!' and '-' in a row, operator chains).
+inline constexpr int kMaxExprDepth = 256;
+
 class ConstraintExpr {
  public:
-  // Parses `text`; InputError "<where>: <rule> at column N" on a syntax error.
+  // Parses `text`; InputError "<where>: <rule> at column N" on a syntax error or nesting deeper
+  // than kMaxExprDepth (quoting at most the first 80 characters of `text`).
   static ConstraintExpr parse(const std::string& text, const std::string& where);
 
   // Every name the expression refers to, in order of appearance.

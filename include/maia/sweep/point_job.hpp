@@ -24,14 +24,14 @@ struct PointRunSettings {
 class PointJob {
  public:
   // Prepares the point's folder and starts the child.
-  PointJob(const SweepPoint& p, const PointRunSettings& s);
+  PointJob(SweepPoint p, const PointRunSettings& s);
   // The result document once the child has ended.
   std::optional<nlohmann::ordered_json> poll();
   const SweepPoint& point() const { return point_; }
 
  private:
   nlohmann::ordered_json result(const ChildExit& e) const;
-  const SweepPoint& point_;
+  SweepPoint point_;
   const PointRunSettings& settings_;
   std::string dir_;
   std::unique_ptr<ChildProcess> child_;

@@ -4,6 +4,7 @@
 // run options with files resolved), checked against the constraints, and fingerprinted.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,13 +24,43 @@ struct SweepPoint {
   std::string input_hash;   // of everything that determines its result
 };
 
-// Expands and resolves every point. InputError (spec file, JSON path or the point's values) for
-// anything that would fail every time: a missing file, an unknown model, a run option value that
-// maia-sim run refuses, two axes values giving the same point. `check_run_args`, when given,
-// parses a point's maia-sim run arguments and throws InputError on a bad one.
-std::vector<SweepPoint> expand_sweep(
-    const SweepSpec& spec, const SweepContext& ctx,
-    const std::function<void(const std::vector<std::string>&)>& check_run_args = {});
+// The points of a spec, computed one at a time: point i is the i-th element of the cross product
+// of the factors (a lone axis, or the axes of one zip group moving together), the first factor
+// slowest, i.e. i written in the mixed radix of the factors' sizes. Nothing is held per point,
+// so a 1,000,000-point spec costs no more memory than a 4-point one. Not thread-safe (it caches
+// resolved files).
+class SweepPointSpace {
+ public:
+  // Parses a point's maia-sim run arguments; InputError on a bad one.
+  using RunArgsCheck = std::function<void(const std::vector<std::string>&)>;
+
+  // `spec` and `ctx` must outlive the space. InputError (file, JSON path, values) when two
+  // values of one factor are equal (every point would come twice).
+  SweepPointSpace(const SweepSpec& spec, const SweepContext& ctx, RunArgsCheck check = {});
+  ~SweepPointSpace();
+  SweepPointSpace(const SweepPointSpace&) = delete;
+  SweepPointSpace& operator=(const SweepPointSpace&) = delete;
+
+  std::int64_t size() const { return total_; }
+  // The id of point `index` (from its coordinates only: cheap).
+  std::string id(std::int64_t index) const;
+  // Point `index` resolved: chip config, options with files, constraints, input hash.
+  // InputError (spec file, JSON path or the point's values) for anything that would fail every
+  // time: a missing file, an unknown model, a run option value maia-sim run refuses.
+  SweepPoint at(std::int64_t index) const;
+
+ private:
+  struct Files;
+  std::vector<std::size_t> picks(std::int64_t index) const;
+  nlohmann::ordered_json coordinates(const std::vector<std::size_t>& pick) const;
+
+  const SweepSpec& spec_;
+  const SweepContext& ctx_;
+  RunArgsCheck check_;
+  std::vector<std::vector<std::size_t>> factors_;  // axis indices of each factor
+  std::int64_t total_ = 1;
+  std::unique_ptr<Files> files_;
+};
 
 // The maia-sim run arguments of a point (after "run"), its chip config at `chip_file` and its
 // outputs into `out_dir`.

@@ -21,16 +21,24 @@ struct SweepCounts {
   std::int64_t remaining() const { return total - done(); }
 };
 
+// Which points one run is responsible for: those whose index is `index` mod `count` (a shard of
+// a job array; 0/1: all).
+struct SweepShard {
+  std::int64_t index = 0, count = 1;
+  bool has(std::int64_t point) const { return point % count == index; }
+};
+
 class SweepSession {
  public:
-  // `points`: those this run is responsible for (all, or one shard's); results go to
-  // out_dir/<results_name>.jsonl and .csv. Failed points are run again when retry_failed.
-  SweepSession(std::string out_dir, std::string results_name, std::vector<SweepPoint> points,
-               bool retry_failed);
+  // Walks the points of `space` in `shard` (resolving each, one at a time) to find those with a
+  // result for unchanged inputs; results go to out_dir/<results_name>.jsonl and .csv. Failed
+  // points are run again when retry_failed. `space` must outlive the session.
+  SweepSession(std::string out_dir, std::string results_name, const SweepPointSpace& space,
+               SweepShard shard, bool retry_failed);
 
-  const std::vector<SweepPoint>& points() const { return points_; }
-  // Points without a result yet, in order.
-  std::vector<const SweepPoint*> pending() const;
+  const SweepPointSpace& space() const { return space_; }
+  // Indices of the points that had no result when the session started, in order.
+  const std::vector<std::int64_t>& pending() const { return pending_; }
   // Stores a finished point's result document.
   void record(const SweepPoint& p, const nlohmann::ordered_json& result);
   // Rewrites the tables with every recorded row, in point order.
@@ -40,8 +48,9 @@ class SweepSession {
  private:
   void count(const nlohmann::ordered_json& row, int sign);
   std::string out_dir_, name_;
-  std::vector<SweepPoint> points_;
-  std::map<std::int64_t, nlohmann::ordered_json> rows_;  // by point index
+  const SweepPointSpace& space_;
+  std::vector<std::int64_t> pending_;
+  std::map<std::int64_t, nlohmann::ordered_json> rows_;  // by point index, recorded points only
   SweepCounts counts_;
   std::unique_ptr<ResultsLog> log_;
 };

@@ -23,6 +23,7 @@ void QueueEngine::assign(const Program& program, const Queue& queue) {
   next_ = 0;
   done_ = false;
   spans_.clear();
+  phase_busy_ps_ = 0;
   spans_.reserve(queue.instructions.size());
   assigned_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -64,7 +65,11 @@ void QueueEngine::run_queue() {
     const Picos start = now_ps();
     if (first_start_ < 0) first_start_ = start;
     const Picos done = std::max(execute(in), now_ps());
-    busy_ps_ += std::max<Picos>(0, done - std::max(start, last_done_));
+    // Instructions start in order, so the part of [start, done) not yet covered lies after the
+    // latest completion so far: adding it keeps busy time the measure of the union.
+    const Picos newly_busy = std::max<Picos>(0, done - std::max(start, last_done_));
+    busy_ps_ += newly_busy;
+    phase_busy_ps_ += newly_busy;
     last_done_ = std::max(last_done_, done);
     spans_.push_back({start, done});
     sync_.release(in.signals, where_, done);

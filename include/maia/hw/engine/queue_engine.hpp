@@ -40,7 +40,11 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
 
   // Start and end of every completed instruction, in queue order.
   const std::vector<Reservation>& spans() const { return spans_; }
+  // Time with at least one instruction in flight: the measure of the union of the spans (a DMA
+  // queue overlaps its instructions, so their lengths summed would count time twice). Over all
+  // phases; phase_busy_ps() over the current (or last) phase only.
   Picos busy_ps() const { return busy_ps_; }
+  Picos phase_busy_ps() const { return phase_busy_ps_; }
   // End of the current (or last) phase's final instruction.
   Picos finish_ps() const { return finish_ps_; }
   void collect_stats(std::vector<StatGroup>& out) const override;
@@ -75,7 +79,8 @@ class QueueEngine : public sc_core::sc_module, public StatsSource {
   sc_core::sc_event assigned_;
   bool waiting_ = false;
   std::vector<Reservation> spans_;
-  Picos busy_ps_ = 0, sem_wait_ps_ = 0, issue_ps_ = 0, first_start_ = -1, finish_ps_ = 0;
+  Picos busy_ps_ = 0, phase_busy_ps_ = 0, sem_wait_ps_ = 0, issue_ps_ = 0, first_start_ = -1,
+        finish_ps_ = 0;
   Picos last_done_ = 0;  // latest completion so far (busy time counts the union of spans)
 };
 
