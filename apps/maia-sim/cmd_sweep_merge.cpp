@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/sweep/sweep_results.hpp"
 
 namespace maia::cli {
@@ -24,8 +25,12 @@ OJson read_manifest(const std::string& dir) {
   if (!fs::exists(file))
     throw InputError(fmt::format("{}: not a sweep output folder (no sweep.json)", dir));
   const nlohmann::json doc = JsonReader::parse_file(file);
-  if (!doc.contains("ids") || !doc["ids"].is_array())
+  if (!doc.is_object() || !doc.contains("ids") || !doc["ids"].is_array())
     throw InputError(fmt::format("{}: ids: must be an array of point ids", file));
+  for (const auto& id : doc["ids"])
+    if (!id.is_string() || id.get<std::string>().find('/') != std::string::npos)
+      throw InputError(fmt::format("{}: ids: must hold point ids (strings without '/'), got {}",
+                                   file, brief_json(id)));
   return doc;
 }
 
@@ -73,7 +78,7 @@ int cmd_sweep_merge_unchecked(const std::vector<std::string>& args) {
     OJson doc;
     try {
       if (in) doc = OJson::parse(in);
-    } catch (const OJson::parse_error&) {
+    } catch (const OJson::exception&) {  // unreadable: the point counts as missing
     }
     if (!doc.contains("row")) {
       missing.push_back(id.get<std::string>());

@@ -14,6 +14,7 @@
 
 #include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/json_text.hpp"
 #include "maia/sweep/key_metrics.hpp"
 
 namespace maia {
@@ -177,11 +178,7 @@ std::vector<OJson> read_results_jsonl(const std::string& file) {
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (line.empty()) continue;
-    try {
-      rows.push_back(OJson::parse(line));
-    } catch (const OJson::parse_error& e) {
-      throw InputError(fmt::format("{}:{}: invalid JSON row: {}", file, n, e.what()));
-    }
+    rows.push_back(parse_json_text<OJson>(line, file, static_cast<std::size_t>(n)));
     if (!rows.back().is_object() || !rows.back().contains("status"))
       throw InputError(fmt::format("{}:{}: a results row needs a status", file, n));
   }
