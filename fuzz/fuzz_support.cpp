@@ -79,4 +79,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 // libsystemc defines main() and calls sc_main; the fuzz binaries have their own main (libFuzzer's
 // or the replay driver's) and never elaborate, but the symbol must exist for the link.
-int sc_main(int, char*[]) { return 0; }
+extern "C" int sc_main(int, char*[]) { return 0; }
