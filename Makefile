@@ -17,7 +17,6 @@ SYSTEMC_SANITIZED ?= $(SANITIZE_DIR)/systemc
 # Leak checking stays on; UBSan stops at the first report with a stack.
 ASAN_OPTIONS_TEST = detect_leaks=1:check_initialization_order=1:strict_string_checks=1
 UBSAN_OPTIONS_TEST = print_stacktrace=1:halt_on_error=1
-LSAN_OPTIONS_TEST = suppressions=$(CURDIR)/tests/sanitizer/lsan.supp:print_suppressions=0
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 120
 FUZZ_JOBS ?= 2
@@ -48,14 +47,16 @@ test: build
 	@$(MAKE) --no-print-directory test-sanitize
 
 # The same tests built with ASan + UBSan against a SystemC with pthread processes (its
-# QuickThreads coroutines confuse ASan). Any report fails the test that produced it.
+# QuickThreads coroutines confuse ASan). Any report fails the test that produced it. Without MPI:
+# Open MPI leaks at exit from components it has unloaded, which no suppression can name.
 test-sanitize: deps
 	@scripts/build-systemc-sanitized.sh $(SYSTEMC_SANITIZED)
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DMAIA_SANITIZE=ON \
-	  -DMAIA_SYSTEMC_PREFIX=$(abspath $(SYSTEMC_SANITIZED)) > /dev/null
+	  -DMAIA_SYSTEMC_PREFIX=$(abspath $(SYSTEMC_SANITIZED)) -DCMAKE_DISABLE_FIND_PACKAGE_MPI=ON \
+	  > /dev/null
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=$(ASAN_OPTIONS_TEST) UBSAN_OPTIONS=$(UBSAN_OPTIONS_TEST) \
-	  LSAN_OPTIONS=$(LSAN_OPTIONS_TEST) ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS)
 
 fuzz: deps
 	@scripts/install-deps.sh $(FUZZ_APT_PACKAGES)
