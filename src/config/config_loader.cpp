@@ -247,6 +247,11 @@ ChipConfig load_chip_config(const std::string& file, const std::vector<ConfigOve
     } catch (const Json::parse_error&) {
       v = o.value;  // bare word: a string value
     }
+    try {
+      (void)v.dump();  // JSON text must be UTF-8; a bare word from the command line may not be
+    } catch (const Json::type_error&) {
+      throw InputError(fmt::format("--set {}: the value is not valid UTF-8 text", o.path));
+    }
     const std::string where = fmt::format("--set {}={}", o.path, o.value);
     if (!find_knob(o.path) && o.path != "name") {
       const std::string hint = nearest_match(o.path, all_paths());
