@@ -245,7 +245,9 @@ ChipConfig load_chip_config(const std::string& file, const std::vector<ConfigOve
     try {
       v = Json::parse(o.value);
     } catch (const Json::parse_error&) {
-      v = o.value;  // bare word: a string value
+      v = o.value;                           // bare word: a string value
+    } catch (const Json::out_of_range& e) {  // a number beyond double, e.g. 1e999
+      throw InputError(fmt::format("--set {}: {}", o.path, e.what()));
     }
     try {
       (void)v.dump();  // JSON text must be UTF-8; a bare word from the command line may not be

@@ -39,6 +39,8 @@ Json JsonReader::parse_file(const std::string& file) {
       }
     }
     throw InputError(fmt::format("{}:{}:{}: invalid JSON: {}", file, line, col, e.what()));
+  } catch (const Json::out_of_range& e) {  // a number beyond double, e.g. 1e999
+    throw InputError(fmt::format("{}: invalid JSON: {}", file, e.what()));
   }
 }
 

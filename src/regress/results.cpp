@@ -172,6 +172,8 @@ Json parse_json_file(const std::string& file) {
     return Json::parse(ss.str());
   } catch (const Json::parse_error& e) {
     throw InputError(fmt::format("{}: invalid JSON: {}", file, e.what()));
+  } catch (const Json::out_of_range& e) {  // a number beyond double, e.g. 1e999
+    throw InputError(fmt::format("{}: invalid JSON: {}", file, e.what()));
   }
 }
 

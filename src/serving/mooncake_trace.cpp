@@ -68,7 +68,7 @@ LoadedTrace read_mooncake_trace(std::istream& in, const std::string& name, bool 
     Json node;
     try {
       node = Json::parse(line);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for 1e999
       out.reject_row(fmt::format("{}: invalid JSON: {}", where, e.what()), skip_bad_rows);
       continue;
     }
