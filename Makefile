@@ -58,11 +58,13 @@ test-sanitize: deps
 	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=$(ASAN_OPTIONS_TEST) UBSAN_OPTIONS=$(UBSAN_OPTIONS_TEST) \
 	  ctest --output-on-failure -j $(JOBS)
 
-fuzz: deps
+# The normal build's maia-sim writes the operator-trace seeds.
+fuzz: build
 	@scripts/install-deps.sh $(FUZZ_APT_PACKAGES)
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Release \
 	  -DMAIA_FUZZ=ON > /dev/null
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) scripts/run-fuzz.sh $(FUZZ_DIR)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) MAIA_SIM=$(abspath $(BUILD_DIR))/maia-sim \
+	  scripts/run-fuzz.sh $(FUZZ_DIR)
 
 bench: build
 	@scripts/run-bench.sh $(BUILD_DIR)

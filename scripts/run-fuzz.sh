@@ -18,8 +18,12 @@ all=(chip_config model_config azure_trace length_table mooncake_trace program op
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
-cmake --build "$dir" -j "${JOBS:-$(nproc)}" --target maia-sim $(printf 'fuzz_%s ' "${targets[@]}")
-"$root/scripts/fuzz-seeds.sh" "$dir/corpus" "$dir/maia-sim"
+# FUZZ_SKIP_BUILD=1 runs the binaries already built. MAIA_SIM: a maia-sim (any build) that
+# writes the operator-trace seeds; without it op_trace starts from an empty corpus.
+if [ -z "${FUZZ_SKIP_BUILD:-}" ]; then
+  cmake --build "$dir" -j "${JOBS:-$(nproc)}" --target $(printf 'fuzz_%s ' "${targets[@]}")
+fi
+"$root/scripts/fuzz-seeds.sh" "$dir/corpus" "${MAIA_SIM:-}"
 
 run_one() {  # run_one TARGET: one fuzzing session, its log in logs/TARGET.log
   local t=$1
