@@ -223,6 +223,11 @@ ChipConfig load_chip_config(const std::string& file, const std::vector<ConfigOve
     const Json v = (string_knob && (o.value.empty() || o.value[0] != '"')) || bare_word
                        ? Json(o.value)
                        : parse_json_text<Json>(o.value, where);
+    try {
+      (void)v.dump();  // JSON text must be UTF-8; a bare word from the command line may not be
+    } catch (const Json::type_error&) {
+      throw InputError(fmt::format("{}: the value is not valid UTF-8 text", where));
+    }
     set_path(tree, o.path, v);
     sources[o.path] = where;
   }

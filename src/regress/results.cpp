@@ -101,10 +101,18 @@ CaseResult single_case(const Json& j, const std::string& name, const std::string
   return c;
 }
 
-std::string microbench_label(const Json& b) {
-  std::string label = b.contains("benchmark") && b["benchmark"].is_string()
-                          ? b["benchmark"].get<std::string>()
-                          : std::string("benchmark");
+// The string at b[key] (`fallback` when absent); InputError naming `where`.key otherwise.
+std::string string_field(const Json& b, const char* key, const std::string& fallback,
+                         const std::string& source, const std::string& where) {
+  if (!b.contains(key)) return fallback;
+  if (!b[key].is_string())
+    throw InputError(
+        fmt::format("{}: {}.{}: must be a string, got {}", source, where, key, brief_json(b[key])));
+  return b[key].get<std::string>();
+}
+
+std::string microbench_label(const Json& b, const std::string& source, const std::string& where) {
+  std::string label = string_field(b, "benchmark", "benchmark", source, where);
   for (const char* key : {"dtype", "pattern", "test"})
     if (b.contains(key) && b[key].is_string()) label += "-" + b[key].get<std::string>();
   return label;
@@ -141,21 +149,20 @@ ResultSet bench_results(const Json& j, const std::string& source) {
   if (!j["benchmarks"].is_array())
     throw InputError(fmt::format("{}: benchmarks: must be an array (Google Benchmark JSON), got {}",
                                  source, brief_json(j["benchmarks"])));
-  for (const auto& b : j["benchmarks"]) {
+  const Json& list = j["benchmarks"];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Json& b = list[i];
     if (!b.is_object() || !b.contains("name")) continue;
-    for (const char* key : {"name", "time_unit"})
-      if (b.contains(key) && !b[key].is_string())
-        throw InputError(fmt::format("{}: benchmarks[].{}: must be a string, got {}", source, key,
-                                     brief_json(b[key])));
+    const std::string where = fmt::format("benchmarks[{}]", i);
     CaseResult c;
-    c.name = b["name"].get<std::string>();
+    c.name = string_field(b, "name", "", source, where);
     c.source = source;
     c.format = "bench";
     c.all_informational = true;
-    const std::string unit = b.value("time_unit", std::string("ns"));
+    const std::string unit = string_field(b, "time_unit", "ns", source, where);
     if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s")
-      throw InputError(fmt::format("{}: benchmarks[].time_unit: must be ns, us, ms or s, got {}",
-                                   source, brief_text(unit)));
+      throw InputError(fmt::format("{}: {}.time_unit: must be ns, us, ms or s, got {}", source,
+                                   where, brief_text(unit)));
     if (b.contains("real_time") && b["real_time"].is_number())
       c.metrics.push_back({"real_time_ns", to_ns(b["real_time"].get<double>(), unit)});
     if (b.contains("cpu_time") && b["cpu_time"].is_number())
@@ -199,10 +206,11 @@ ResultSet results_from_json(const Json& j, const std::string& source) {
     } else {  // maia-sim microbench all --json
       set.multi = true;
       std::map<std::string, int> seen;
-      for (const auto& b : list) {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const Json& b = list[i];
         if (!b.is_object())
           throw InputError(fmt::format("{}: benchmarks: must hold objects", source));
-        std::string label = microbench_label(b);
+        std::string label = microbench_label(b, source, fmt::format("benchmarks[{}]", i));
         if (seen[label]++ > 0) label += fmt::format("-{}", seen[label]);
         set.cases.push_back(single_case(b, label, source));
       }
