@@ -105,7 +105,7 @@ expect 3 "1 ok, 1 failed, 0 skipped \(2 resumed" "$sim" sweep examples/sweeps/fa
 
 # Flags: every number checked, the flag named; an --out that cannot be a folder is a user error.
 for v in nan inf -1 -inf; do
-  expect 2 "--point-timeout must be a finite number" "$sim" sweep "$tiny" --out "$tmp/f" --point-timeout "$v"
+  expect 2 "--point-timeout:? must be a finite number" "$sim" sweep "$tiny" --out "$tmp/f" --point-timeout "$v"
 done
 for v in 0 -3 100000; do
   expect 2 "--jobs must be 1 to 1024, got $v" "$sim" sweep "$tiny" --out "$tmp/f" --jobs "$v"
