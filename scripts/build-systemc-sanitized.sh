@@ -30,8 +30,28 @@ if [ -f "$prefix/.maia-stamp" ] && [ "$(cat "$prefix/.maia-stamp")" = "$stamp" ]
   exit 0
 fi
 
+# apt-get source needs source entries; a fresh Debian image lists binary packages only. Add a
+# deb-src twin of every configured deb source (same mirror, suites and keys), once.
+ensure_deb_src() {
+  local d=/etc/apt/sources.list.d
+  if grep -Eqs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list "$d"/*.list "$d"/*.sources; then
+    return 0
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "sanitized SystemC: adding deb-src entries for apt-get source ($d/maia-sim-deb-src.*)"
+  if ls "$d"/*.sources > /dev/null 2>&1; then
+    sed -n 's/^Types: deb$/Types: deb-src/; p' "$d"/*.sources | $sudo tee "$d/maia-sim-deb-src.sources" > /dev/null
+  fi
+  if [ -f /etc/apt/sources.list ]; then
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list | $sudo tee "$d/maia-sim-deb-src.list" > /dev/null
+  fi
+  $sudo apt-get update -qq
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+ensure_deb_src
 echo "sanitized SystemC: fetching the source of systemc $version"
 # apt-get source unpacks the upstream tarball and applies debian/patches/series (dpkg-source).
 (cd "$work" && apt-get source -qq "systemc=$version" > source.log 2>&1) || {
