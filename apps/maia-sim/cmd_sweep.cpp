@@ -156,9 +156,9 @@ int cmd_sweep_unchecked(const std::vector<std::string>& args) {
     throw InputError(fmt::format(
         "maia-sim sweep: --point-timeout must be a finite number of seconds >= 0, got {}",
         timeout_s));
-  if (mpi && !shard.empty())
+  if (mpi && vm.count("shard"))
     throw InputError("maia-sim sweep: --mpi and --shard exclude each other");
-  const SweepShard my_shard = shard.empty() ? SweepShard{} : parse_shard(shard);
+  const SweepShard my_shard = vm.count("shard") ? parse_shard(shard) : SweepShard{};
 
   // Under MPI every rank expands the same spec; MPI starts first so that an error ends all.
   struct MpiScope {

@@ -9,11 +9,11 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
-#include "maia/core/work_limits.hpp"
 #include "maia/hw/hbm/hbm_timing.hpp"
 #include "maia/hw/tile/ttu.hpp"
 #include "maia/program/program_builder.hpp"
 #include "maia/program/program_loader.hpp"
+#include "maia/workload/operator.hpp"
 
 namespace maia {
 namespace {
@@ -205,11 +205,7 @@ GemmPlan plan_blocks(const ChipConfig& chip, const GemmSpec& s) {
 GemmKernel build_gemm_kernel(const ChipConfig& chip, const GemmSpec& s) {
   if (s.m <= 0 || s.n <= 0 || s.k <= 0)
     throw InputError(fmt::format("gemm: m, n and k must be >= 1, got {}x{}x{}", s.m, s.n, s.k));
-  if (static_cast<long double>(s.m) * s.n * s.k > kMaxOperatorMacs)
-    throw InputError(fmt::format(
-        "gemm: {}x{}x{} is {:.3g} multiply-adds, more than the simulator's limit of {:.3g}", s.m,
-        s.n, s.k, static_cast<double>(static_cast<long double>(s.m) * s.n * s.k),
-        static_cast<double>(kMaxOperatorMacs)));
+  check_operator_scale(GemmShape{s.m, s.n, s.k, s.a_dtype, s.b_dtype, s.out_dtype}, "gemm");
   if (chip.cluster.dma_queues < 5)
     throw InputError(
         fmt::format("gemm kernel: needs 5 cluster DMA queues, cluster.dma_queues is {}",

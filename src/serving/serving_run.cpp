@@ -183,6 +183,13 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
   r.cost_points_simulated = cost.points_simulated();
   r.host_transfers_simulated = host.transfers_simulated();
   r.records = sched.records();
+  // A trace none of whose requests could be served would report all zeros: an input error.
+  if (!r.records.empty() &&
+      std::all_of(r.records.begin(), r.records.end(),
+                  [](const RequestRecord& rec) { return rec.status == RequestStatus::kRejected; }))
+    throw InputError(
+        fmt::format("serving: every request ({}) was rejected; the first: request {}: {}",
+                    r.records.size(), r.records.front().id, r.records.front().reject_reason));
   timeline.requests(r.records);
   r.stats = sched.stats();
   r.ops_simulated = exec.simulated() - sim0;

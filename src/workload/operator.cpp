@@ -1,6 +1,7 @@
 #include "maia/workload/operator.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -90,22 +91,37 @@ void check_operator_scale(const OpShape& shape, const std::string& where) {
   const auto refuse = [&](const std::string& what) {
     throw InputError(fmt::format("{}: {} (the simulator's limit per operator)", where, what));
   };
+  const auto ceil_div = [](std::int64_t a, long double b) {
+    return std::ceil(static_cast<long double>(a) / b);
+  };
   if (const auto* g = std::get_if<GemmShape>(&shape)) {
     const long double macs = static_cast<long double>(g->m) * g->n * g->k;
-    if (macs > kMaxOperatorMacs)
+    const long double blocks = ceil_div(g->m, 32) * ceil_div(g->n, 32) * ceil_div(g->k, 256);
+    if (macs > kMaxGemmMacs)
       refuse(fmt::format("GEMM {}x{}x{} is {:.3g} multiply-adds, more than {:.3g}", g->m, g->n,
-                         g->k, static_cast<double>(macs), static_cast<double>(kMaxOperatorMacs)));
+                         g->k, static_cast<double>(macs), static_cast<double>(kMaxGemmMacs)));
+    if (blocks > kMaxGemmBlocks)
+      refuse(fmt::format("GEMM {}x{}x{} is {:.3g} blocks of 32x32x256, more than {:.3g}", g->m,
+                         g->n, g->k, static_cast<double>(blocks),
+                         static_cast<double>(kMaxGemmBlocks)));
   } else if (const auto* a = std::get_if<AttentionShape>(&shape)) {
     if (static_cast<std::int64_t>(a->sequences.size()) > kMaxAttentionSequences)
       refuse(fmt::format("attention over {} sequences, more than {}", a->sequences.size(),
                          kMaxAttentionSequences));
-    long double pairs = 0;  // query-key pairs, bounded above by q x kv per sequence
-    for (const auto& q : a->sequences)
+    long double pairs = 0, keys = 0;  // query-key pairs (at most q x kv), keys read
+    for (const auto& q : a->sequences) {
       pairs += static_cast<long double>(q.q_tokens) * static_cast<long double>(q.kv_tokens);
+      keys += static_cast<long double>(q.kv_tokens) * a->kv_heads;
+    }
     const long double macs = 2 * pairs * a->heads * a->head_dim;
-    if (macs > kMaxOperatorMacs)
+    if (macs > kMaxAttentionMacs)
       refuse(fmt::format("attention of {:.3g} multiply-adds, more than {:.3g}",
-                         static_cast<double>(macs), static_cast<double>(kMaxOperatorMacs)));
+                         static_cast<double>(macs), static_cast<double>(kMaxAttentionMacs)));
+    if (keys > kMaxAttentionKeyReads)
+      refuse(
+          fmt::format("attention reading {:.3g} keys (summed over sequences and KV heads), "
+                      "more than {:.3g}",
+                      static_cast<double>(keys), static_cast<double>(kMaxAttentionKeyReads)));
   } else if (const auto* v = std::get_if<VectorShape>(&shape)) {
     if (v->elements > kMaxVectorElements)
       refuse(fmt::format("vector operator of {} elements, more than {}", v->elements,

@@ -198,7 +198,13 @@ TEST(OperatorScale, HugeShapesAreRefusedBeforeAnyCostIsComputed) {
   EXPECT_NE(input_error([&] { check_operator_scale(g, "op"); }).find("GEMM 2097152x2097152"),
             std::string::npos);
   GemmShape fits{32768, 32768, 32768, DType::kFp8, DType::kFp8, DType::kBf16};  // 2^45 MACs
-  EXPECT_NO_THROW(check_operator_scale(fits, "op"));
+  EXPECT_NO_THROW(check_operator_scale(fits, "op"));  // 1024 x 1024 x 128 = 2^27 blocks
+  // Thin or deep GEMMs: few multiply-adds, but 2^35 or 2^32 blocks of 32x32x256 to simulate.
+  GemmShape tall{std::int64_t{1} << 40, 1, 1, DType::kFp8, DType::kFp8, DType::kBf16};
+  EXPECT_NE(input_error([&] { check_operator_scale(tall, "op"); }).find("blocks of 32x32x256"),
+            std::string::npos);
+  GemmShape deep{32, 32, std::int64_t{1} << 40, DType::kFp8, DType::kFp8, DType::kBf16};
+  EXPECT_THROW(check_operator_scale(deep, "op"), InputError);
   AttentionShape a;
   a.heads = 8;
   a.kv_heads = 8;
@@ -209,6 +215,12 @@ TEST(OperatorScale, HugeShapesAreRefusedBeforeAnyCostIsComputed) {
   a.sequences.assign(1, AttentionSequence{std::int64_t{1} << 40, std::int64_t{1} << 40});
   EXPECT_NE(input_error([&] { check_operator_scale(a, "attn"); }).find("multiply-adds"),
             std::string::npos);
+  // Decode over 2^28 keys with 8 KV heads: 2^31 key reads, beyond 2^30.
+  a.sequences.assign(1, AttentionSequence{1, std::int64_t{1} << 28});
+  EXPECT_NE(input_error([&] { check_operator_scale(a, "attn"); }).find("keys"), std::string::npos);
+  // A 128k-token prefill of one sequence (Llama-3.1's context): 2 x 2^34 x 8 x 128 = 2^45.
+  a.sequences.assign(1, AttentionSequence{131072, 131072});
+  EXPECT_NO_THROW(check_operator_scale(a, "attn"));
 }
 
 TEST(BatchLimits, TokenCountsThatWouldOverflowAreRefused) {
