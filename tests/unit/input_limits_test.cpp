@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "graph_checks.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/core/checked_math.hpp"
 #include "maia/core/decimal.hpp"
@@ -34,16 +35,7 @@ namespace {
 const std::string kChip = std::string(MAIA_SOURCE_DIR) + "/configs/maia200.json";
 const std::string kModels = std::string(MAIA_SOURCE_DIR) + "/configs/models";
 
-// The InputError's message, or "" when `f` did not throw one.
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::input_error;
 
 // ---------------------------------------------------------------------------------------------
 // JSON text: depth, duplicates, NUL bytes, ranges, bounded messages

@@ -4,32 +4,24 @@
 // computed and from which values, so a hostile size is refused instead of hanging a run.
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace maia {
 
 [[noreturn]] void throw_overflow(std::string_view what, std::string_view op, long double a,
                                  long double b);
 
-inline std::int64_t checked_mul(std::int64_t a, std::int64_t b, std::string_view what) {
-  std::int64_t r;
+// For std::int64_t and std::uint64_t (both operands of the same type).
+template <class T>
+requires std::is_integral_v<T> T checked_mul(T a, T b, std::string_view what) {
+  T r;
   if (__builtin_mul_overflow(a, b, &r)) throw_overflow(what, "x", a, b);
   return r;
 }
 
-inline std::int64_t checked_add(std::int64_t a, std::int64_t b, std::string_view what) {
-  std::int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) throw_overflow(what, "+", a, b);
-  return r;
-}
-
-inline std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, std::string_view what) {
-  std::uint64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) throw_overflow(what, "x", a, b);
-  return r;
-}
-
-inline std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, std::string_view what) {
-  std::uint64_t r;
+template <class T>
+requires std::is_integral_v<T> T checked_add(T a, T b, std::string_view what) {
+  T r;
   if (__builtin_add_overflow(a, b, &r)) throw_overflow(what, "+", a, b);
   return r;
 }
