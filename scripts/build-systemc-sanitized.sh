@@ -17,12 +17,11 @@ cxx=${CXX:-g++}
 
 version=$(dpkg-query -W -f='${Version}' libsystemc-dev 2>/dev/null || true)
 [ -n "$version" ] || { echo "libsystemc-dev is not installed (make deps)" >&2; exit 1; }
-# The flags of the sanitized maia build, less one check: SystemC's run queues end in a sentinel
-# pointer (SC_NO_THREADS, 0xdb) that it dereferences as a member access, which UBSan's alignment
-# check reports as soon as a second sc_start() runs. That is SystemC's own code; maia's code is
-# still checked for alignment.
-flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-flags="$flags -fno-sanitize=alignment"
+# AddressSanitizer only: SystemC's run queues end in a sentinel pointer (SC_NO_THREADS, 0xdb),
+# and with UndefinedBehaviorSanitizer's instrumentation in SystemC's own code the kernel reads
+# through it and crashes at the first sc_start() (even a two-process program does). maia's code
+# is still built with both sanitizers; SystemC's memory errors are still caught by ASan.
+flags="-O1 -g -fsanitize=address -fno-omit-frame-pointer"
 stamp="systemc $version pthreads static cmake; $cxx $($cxx -dumpfullversion); $flags"
 if [ -f "$prefix/.maia-stamp" ] && [ "$(cat "$prefix/.maia-stamp")" = "$stamp" ] &&
    [ -f "$prefix/lib/libsystemc.a" ]; then

@@ -46,7 +46,7 @@ expect 2 "a NUL byte" "$sim" config --check "$tmp/nul.json"
 expect 2 "--set hbm.stacks=1e400: invalid JSON" "$sim" config --check configs/maia200.json --set hbm.stacks=1e400
 
 # --- work that can never finish, chips that cannot be built: refused up front
-expect 2 "more than the simulator's limit" "$sim" microbench gemm --m 2097152 --n 2097152 --k 2097152
+expect 2 "multiply-adds, more than .* \(the simulator's limit per operator\)" "$sim" microbench gemm --m 2097152 --n 2097152 --k 2097152
 expect 2 "must be <= 1024 tiles" "$sim" config --check configs/maia200.json \
   --set clusters=256 --set tiles_per_cluster=256 --set enabled_tiles_per_cluster=1
 expect 2 "must be <= 1024 tiles" "$sim" exec examples/programs/dma_gemm.json \
