@@ -65,6 +65,13 @@ long=$(printf 'm%.0s' $(seq 1 5000))
 expect 2 "unknown model" "$sim" run --model "$long" --batch 1
 expect 2 "cannot write there" "$sim" exec examples/programs/dma_gemm.json --out "$tmp/no/such/dir/x.json"
 
+# A trace path that is not UTF-8: the run completes and summary.json stays valid JSON.
+odd="$tmp/tr$(printf '\xff').csv"
+head -4 traces/AzureLLMInferenceTrace_conv.csv >"$odd"
+expect 0 "3 submitted, 3 completed" "$sim" run "${m8[@]}" --trace "$odd" --out "$tmp/odd"
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/odd/summary.json" && ok ||
+  bad "summary.json with a non-UTF-8 trace path is not valid JSON"
+
 # --- exit codes: a regression is 4, distinct from bad input (2) and internal errors (70)
 s4=tests/regression/baselines/static-llama8b-b4-fp4
 expect 4 "FAIL" "$sim" compare "$s8" "$s4"
