@@ -12,12 +12,12 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
-#include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/kernels/collective_kernel.hpp"
 #include "maia/serving/serving_run.hpp"
+#include "maia/serving/static_batch.hpp"
 #include "maia/serving/trace_spec.hpp"
-#include "maia/sim/static_batch.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
 #include "maia/workload/tensor_parallel.hpp"
@@ -421,7 +421,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   // Refuse before simulating anything when the model and its KV cache do not fit.
-  const std::uint64_t hbm = HbmAddressMap(cfg.hbm).capacity_bytes();
+  const std::uint64_t hbm = hbm_capacity_bytes(cfg.hbm);
   const MemoryFootprint footprint = check_static_batch_capacity(model, quant, spec, hbm);
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
-#include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/program/program_builder.hpp"
 #include "maia/program/program_loader.hpp"
 
@@ -16,7 +16,7 @@ Program build_hbm_stream(const ChipConfig& chip, const HbmStreamSpec& s) {
   if (s.write_fraction < 0 || s.write_fraction > 1)
     throw InputError(fmt::format("microbench hbm: --write-fraction must be in [0, 1], got {}",
                                  s.write_fraction));
-  const std::uint64_t capacity = HbmAddressMap(chip.hbm).capacity_bytes();
+  const std::uint64_t capacity = hbm_capacity_bytes(chip.hbm);
   if (!s.random && s.bytes > capacity)
     throw InputError(
         fmt::format("microbench hbm: --bytes {} exceeds HBM capacity {} bytes", s.bytes, capacity));

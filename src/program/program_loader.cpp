@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
 #include "maia/core/json_text.hpp"
-#include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/program/vector_functions.hpp"
 
 namespace maia {
@@ -350,7 +350,7 @@ class Parser {
 std::uint64_t space_capacity(const Buffer& b, const ChipConfig& chip) {
   switch (b.space) {
     case MemorySpace::kHbm:
-      return HbmAddressMap(chip.hbm).capacity_bytes();
+      return hbm_capacity_bytes(chip.hbm);
     case MemorySpace::kCsram:
       return static_cast<std::uint64_t>(chip.cluster.csram.bytes);
     case MemorySpace::kTsram:

@@ -9,10 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
-#include "maia/hw/chip/chip.hpp"
-#include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/report/percentiles.hpp"
 #include "maia/serving/host_io.hpp"
 #include "maia/serving/iteration_cost_model.hpp"
@@ -54,7 +53,7 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
   std::vector<Sequence> worst(static_cast<std::size_t>(c.max_num_seqs), Sequence{0, 1, true});
   worst.front().new_tokens = c.max_batched_tokens - (c.max_num_seqs - 1);
   const MemoryFootprint f = memory_footprint(model, quant, worst);
-  const std::uint64_t hbm = HbmAddressMap(chip.hbm).capacity_bytes();
+  const std::uint64_t hbm = hbm_capacity_bytes(chip.hbm);
   const std::uint64_t block =
       kv_cache_bytes(model, quant.kv_cache, {Sequence{0, c.block_tokens, true}});
   const std::uint64_t fixed = f.weight_bytes + f.workspace_bytes;
@@ -76,10 +75,10 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
 ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
                           const Quantization& quant, const std::vector<Request>& requests,
                           const ServingOptions& options) {
-  const ChipConfig& chip = session.chip().config();
+  const ChipConfig& chip = session.config();
   ServingResult r;
   r.config = serving_scheduler_config(chip, model, quant, options);
-  r.hbm_capacity_bytes = HbmAddressMap(chip.hbm).capacity_bytes();
+  r.hbm_capacity_bytes = hbm_capacity_bytes(chip.hbm);
   r.kv_block_bytes =
       kv_cache_bytes(model, quant.kv_cache, {Sequence{0, r.config.block_tokens, true}});
   {

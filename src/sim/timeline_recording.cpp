@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "maia/hw/chip/chip.hpp"
-#include "maia/sim/static_batch.hpp"
 
 namespace maia {
 namespace {
@@ -173,53 +172,6 @@ void record_requests(Timeline& t, const std::vector<RequestTimeline>& requests) 
     phase("prefill", r.scheduled, r.first_token);
     phase("decode", r.first_token, r.finish);
   }
-}
-
-Picos static_decode_start(const StaticBatchResult& r, std::size_t step) {
-  Picos t = ns_to_ps(r.prefill.time_ns);
-  for (std::size_t i = 0; i < step && i < r.decode.size(); ++i) t += ns_to_ps(r.decode[i].time_ns);
-  return t;
-}
-
-void record_static_batch(Timeline& t, const StaticBatchResult& r) {
-  const Picos prefill_end = ns_to_ps(r.prefill.time_ns);
-  const std::int64_t batch = r.spec.batch;
-  record_iteration(t, 0, prefill_end, "prefill",
-                   SpanArgs{}
-                       .add("iteration", 0)
-                       .add("sequences", batch)
-                       .add("new_tokens", batch * r.spec.prompt)
-                       .add("simulated", true)
-                       .add("operators", static_cast<std::uint64_t>(r.prefill.ops.size())));
-  Picos at = prefill_end;
-  for (std::size_t i = 0; i < r.decode.size(); ++i) {
-    const DecodeStep& d = r.decode[i];
-    const Picos end = at + ns_to_ps(d.time_ns);
-    SpanArgs a;
-    a.add("iteration", static_cast<std::uint64_t>(i + 1))
-        .add("decode_step", static_cast<std::uint64_t>(i))
-        .add("sequences", batch)
-        .add("context", d.context)
-        .add("simulated", d.simulated);
-    if (!d.simulated) a.add("interpolated", true);
-    record_iteration(t, at, end, "decode", a);
-    at = end;
-  }
-  std::vector<RequestTimeline> requests;
-  for (std::int64_t i = 0; i < batch; ++i) {
-    RequestTimeline q;
-    q.id = static_cast<std::uint64_t>(i);
-    q.scheduled = 0;
-    q.first_token = prefill_end;
-    q.finish = at;
-    q.args.add("id", q.id).add("input_tokens", r.spec.prompt).add("output_tokens", r.spec.gen);
-    requests.push_back(std::move(q));
-  }
-  record_requests(t, requests);
-  t.note("operator_detail",
-         "engine and HBM spans exist for simulated operators only; operators with reused=true "
-         "repeat an identical operator's measurement; decode iterations with interpolated=true "
-         "were not simulated and have no operators");
 }
 
 }  // namespace maia

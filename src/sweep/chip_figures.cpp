@@ -1,8 +1,8 @@
 #include "maia/sweep/chip_figures.hpp"
 
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/dtype.hpp"
 #include "maia/hw/chip/peaks.hpp"
-#include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/hw/hbm/hbm_timing.hpp"
 
 namespace maia {
@@ -39,7 +39,7 @@ const std::vector<ChipFigure>& chip_figures() {
        [](const ChipConfig& c) { return c.tdp_w; }},
       {"hbm_capacity_gib", "HBM capacity, GiB",
        [](const ChipConfig& c) {
-         return static_cast<double>(HbmAddressMap(c.hbm).capacity_bytes()) / (kMiB * 1024.0);
+         return static_cast<double>(hbm_capacity_bytes(c.hbm)) / (kMiB * 1024.0);
        }},
   };
   return table;

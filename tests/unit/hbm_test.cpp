@@ -14,6 +14,7 @@
 #include <tlm>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/time.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
@@ -60,6 +61,38 @@ TEST(HbmAddressMap, CapacityIsTheConfiguredGeometry) {
   eight_high.sids = 2;
   eight_high.rows_per_bank = 16384;
   EXPECT_EQ(HbmAddressMap(eight_high).capacity_bytes(), 16 * kGiB);
+}
+
+// The one capacity function (config/hbm_capacity.hpp) that every layer asks: the hand-written
+// figures above, and exactly the addresses the map can form (its last unit ends there).
+TEST(HbmCapacity, ConfigFunctionMatchesHandFiguresAndTheMap) {
+  HbmConfig cfg;
+  EXPECT_EQ(hbm_capacity_bytes(cfg), kMaia200HbmBytes);
+  HbmConfig eight_high;
+  eight_high.stacks = 1;
+  eight_high.sids = 2;
+  eight_high.rows_per_bank = 16384;
+  EXPECT_EQ(hbm_capacity_bytes(eight_high), 16 * kGiB);
+  const HbmAddressMap map(cfg);
+  HbmLocation last;
+  last.stack = static_cast<std::uint32_t>(cfg.stacks - 1);
+  last.channel = static_cast<std::uint32_t>(cfg.channels_per_stack - 1);
+  last.pseudo_channel = static_cast<std::uint32_t>(cfg.pseudo_channels - 1);
+  last.sid = static_cast<std::uint32_t>(cfg.sids - 1);
+  last.bank_group = static_cast<std::uint32_t>(cfg.bank_groups - 1);
+  last.bank = static_cast<std::uint32_t>(cfg.banks_per_group - 1);
+  last.column = static_cast<std::uint32_t>(cfg.row_bytes / cfg.interleave_bytes - 1);
+  last.row = static_cast<std::uint32_t>(cfg.rows_per_bank - 1);
+  EXPECT_EQ(map.encode(last) + static_cast<std::uint64_t>(cfg.interleave_bytes), kMaia200HbmBytes);
+}
+
+TEST(HbmCapacity, NonPositiveOrOverflowingGeometryIsAnInputError) {
+  HbmConfig zero;
+  zero.sids = 0;
+  EXPECT_THROW(hbm_capacity_bytes(zero), InputError);
+  HbmConfig huge;  // 9,216 banks x 2^42 rows x 1 KiB = 2^65.2 bytes
+  huge.rows_per_bank = std::int64_t{1} << 42;
+  EXPECT_THROW(hbm_capacity_bytes(huge), InputError);
 }
 
 TEST(HbmAddressMap, FieldsFollowMappingOrder) {

@@ -18,7 +18,7 @@
 #include "maia/hw/hbm/hbm_address_map.hpp"
 #include "maia/report/percentiles.hpp"
 #include "maia/report/summary.hpp"
-#include "maia/sim/static_batch.hpp"
+#include "maia/serving/static_batch.hpp"
 #include "maia/workload/operator_graph.hpp"
 
 #include "workload_rig.hpp"

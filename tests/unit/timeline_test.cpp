@@ -22,7 +22,7 @@
 #include "maia/program/program_loader.hpp"
 #include "maia/report/timeline.hpp"
 #include "maia/serving/serving_run.hpp"
-#include "maia/sim/static_batch.hpp"
+#include "maia/serving/static_batch.hpp"
 
 #include "workload_rig.hpp"
 

@@ -14,6 +14,7 @@
 #include "maia/kernels/gemm_kernel.hpp"
 #include "maia/kernels/kernel_placement.hpp"
 #include "maia/program/program.hpp"
+#include "maia/report/op_measurement.hpp"
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/operator.hpp"
 #include "maia/workload/operator_graph.hpp"
@@ -32,38 +33,6 @@ struct LoweredOp {
 LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const KernelPlacement& place,
                          int prefetched_steps, bool weights_resident);
 Program lower_operator(const ChipConfig& chip, const Operator& op);
-
-struct OpMeasurement {
-  std::string name;
-  int layer = -1;
-  std::string kind;  // gemm, attention, vector, collective
-  std::string signature;
-  double time_ns = 0;        // simulated
-  double flops = 0;          // from the operator's cost
-  double hbm_bytes = 0;      // measured on the model (read + write)
-  double sram_bytes = 0;     // measured CSRAM + TSRAM traffic
-  double compute_ns = 0;     // flops at the engine's peak
-  double memory_ns = 0;      // the operator's HBM bytes at peak HBM bandwidth
-  double network_ns = 0;     // collectives: bytes to each peer at its port group's bandwidth
-  double roofline_ns = 0;    // max(compute_ns, memory_ns, network_ns): no result may beat it
-  double network_bytes = 0;  // measured NIC tx bytes (collectives)
-  int network_ports = 0;     // tray ports its collective uses (for the network bound)
-  // The resource busiest relative to its peak: compute (TTU), vector (TVP), hbm, sram or network.
-  std::string bound;
-  double bound_utilisation = 0;  // that resource's busy fraction during the operator
-  bool reused = false;
-  bool prefetched = false;        // its first weight panels were loaded during the previous op
-  bool prefetches_next = false;   // its program also loaded the next operator's first weights
-  bool weights_resident = false;  // its weights were read from CSRAM, not HBM
-  // Overlap (operators sharing a phase): time_ns is the operator's share of its phase, from the
-  // previous operator's finish to its own (so the shares sum to the phase); start and finish are
-  // its first instruction's start and last instruction's end from the phase's start.
-  double start_ns = 0, finish_ns = 0;
-  double overlap_ns = 0;  // how long it ran while earlier operators of its phase still ran
-  int window = 1;         // operators in its phase (1: it ran alone)
-};
-
-struct IterationResult;
 
 // Overlap (default): consecutive operators of a layer share one phase (maia/compiler/
 // operator_window.hpp) when their programs fit side by side: each gets its own TSRAM, CSRAM and
@@ -138,11 +107,6 @@ class OpExecutor {
 // Whether a model's weights (bytes) can stay in the chip's CSRAM: at most half of it, the other
 // half left for staging.
 bool weights_fit_sram(const ChipConfig& chip, std::uint64_t weight_bytes);
-
-struct IterationResult {
-  double time_ns = 0;
-  std::vector<OpMeasurement> ops;
-};
 
 // Runs the graph's operators one after another (each waits for the previous to finish, except
 // for the prefetched weights): exec.run_graph(graph).

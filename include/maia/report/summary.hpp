@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "maia/compiler/op_executor.hpp"
+#include "maia/report/op_measurement.hpp"
 #include "maia/report/stats.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/quantization.hpp"

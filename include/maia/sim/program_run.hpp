@@ -63,6 +63,8 @@ class ChipSession {
   ProgramResult run(const Program& program, const RunOptions& opt = {});
   double now_ns() const;
   Chip& chip() { return *chip_; }
+  // The config the chip was built from.
+  const ChipConfig& config() const { return cfg_; }
   // Draws every program run from now on (engine instructions, HBM channel activity) on
   // `timeline` at its cursor (maia/sim/timeline_recording.hpp); nullptr: nothing is drawn.
   void set_timeline(Timeline* timeline);

@@ -14,14 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "maia/compiler/op_executor.hpp"
 #include "maia/program/program.hpp"
+#include "maia/report/op_measurement.hpp"
 #include "maia/report/timeline.hpp"
 
 namespace maia {
 
 class Chip;
-struct StaticBatchResult;
 
 // HBM bursts closer than this on one channel are drawn as one busy interval.
 inline constexpr Picos kTimelineHbmMergeGap = 500 * kPicosPerNs;
@@ -53,13 +52,5 @@ struct RequestTimeline {
 // Draws requests (in arrival order) on slot tracks: a request takes the lowest slot whose
 // previous request has finished by its arrival, so slots never overlap.
 void record_requests(Timeline& t, const std::vector<RequestTimeline>& requests);
-
-// Where decode step `step` of a static batch starts: the prefill and the previous steps, each
-// rounded to whole ps, one after another (record_static_batch draws them there).
-Picos static_decode_start(const StaticBatchResult& r, std::size_t step);
-
-// The iterations and requests of a static batch (its simulated operators and engines were drawn
-// while it ran; interpolated decode steps have no operator detail).
-void record_static_batch(Timeline& t, const StaticBatchResult& r);
 
 }  // namespace maia

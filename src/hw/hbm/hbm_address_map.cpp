@@ -3,6 +3,7 @@
 #include <limits>
 #include <sstream>
 
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
 
 namespace maia {
@@ -85,14 +86,12 @@ HbmAddressMap::HbmAddressMap(const HbmConfig& cfg) {
                      "' must name all 8 fields (stack, channel, pseudo_channel, sid, "
                      "bank_group, bank, column, row)");
 
-  capacity_ = interleave_;
   for (int i = 0; i < kHbmFieldCount; ++i) {
     radix_[i] = radix_by_field_[static_cast<int>(order_[i])];
     members_[i] = field_member(order_[i]);
-    if (capacity_ > std::numeric_limits<std::uint64_t>::max() / radix_[i])
-      throw InputError("hbm geometry exceeds a 64-bit address space");
-    capacity_ *= radix_[i];
   }
+  // interleave x every radix: the column radix is row_bytes / interleave_bytes.
+  capacity_ = hbm_capacity_bytes(cfg);
 }
 
 HbmLocation HbmAddressMap::decode(std::uint64_t addr) const {

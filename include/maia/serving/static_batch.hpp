@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "maia/compiler/op_executor.hpp"
+#include "maia/core/time.hpp"
 #include "maia/report/summary.hpp"
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/batch.hpp"
@@ -69,5 +70,13 @@ StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const
 
 // The report of a static batch run (wall time, memory and capacity left for the caller to fill).
 RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& chip, bool memoize);
+
+// Where decode step `step` of a static batch starts: the prefill and the previous steps, each
+// rounded to whole ps, one after another (record_static_batch draws them there).
+Picos static_decode_start(const StaticBatchResult& r, std::size_t step);
+
+// The iterations and requests of a static batch (its simulated operators and engines were drawn
+// while it ran; interpolated decode steps have no operator detail).
+void record_static_batch(Timeline& t, const StaticBatchResult& r);
 
 }  // namespace maia
