@@ -3,14 +3,14 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "maia/compiler/op_executor.hpp"
+#include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
 #include "maia/report/summary.hpp"
-#include "maia/sim/program_run.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "output_paths.hpp"
 
@@ -40,10 +40,12 @@ int cmd_ops(const std::vector<std::string>& args) {
   const ChipConfig cfg = load_chip(chip);
   const OperatorGraph graph = read_op_trace(trace_file);
 
-  ChipSession session(cfg);
-  OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
+  BackendOptions options;
+  options.memoize = memoize;
+  options.prefetch = vm.count("prefetch") > 0;
+  const std::unique_ptr<Backend> backend = make_backend(cfg, options);
   const auto t0 = std::chrono::steady_clock::now();
-  const IterationResult r = run_iteration(exec, graph);
+  const IterationResult r = backend->run_graph(graph);
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -58,8 +60,8 @@ int cmd_ops(const std::vector<std::string>& args) {
     j["trace"] = graph.name;
     j["chip"] = cfg.name;
     j["time_us"] = r.time_ns / 1e3;
-    j["ops_simulated"] = exec.simulated();
-    j["ops_reused"] = exec.reused();
+    j["ops_simulated"] = backend->operators_simulated();
+    j["ops_reused"] = backend->operators_reused();
     Json ops = Json::array();
     for (const auto& m : r.ops) ops.push_back(op_measurement_json(m));
     j["ops"] = ops;
@@ -82,8 +84,8 @@ int cmd_ops(const std::vector<std::string>& args) {
   fmt::print(
       "\ntotal {:.3f} us over {} operators ({} simulated, {} reused); roofline {:.3f} us "
       "({:.1f}%)\n",
-      r.time_ns / 1e3, r.ops.size(), exec.simulated(), exec.reused(), roofline / 1e3,
-      r.time_ns > 0 ? 100 * roofline / r.time_ns : 0.0);
+      r.time_ns / 1e3, r.ops.size(), backend->operators_simulated(), backend->operators_reused(),
+      roofline / 1e3, r.time_ns > 0 ? 100 * roofline / r.time_ns : 0.0);
   fmt::print("simulation wall time {:.1f} s\n", wall_s);
   if (!out_dir.empty()) fmt::print("wrote {}/ops.csv\n", out_dir);
   return kExitOk;

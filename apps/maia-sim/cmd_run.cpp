@@ -8,11 +8,12 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "maia/config/hbm_capacity.hpp"
+#include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
 #include "maia/kernels/collective_kernel.hpp"
 #include "maia/serving/serving_run.hpp"
@@ -363,6 +364,11 @@ int cmd_run(const std::vector<std::string>& args) {
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
   const ChipConfig cfg = load_chip(chip);
+  BackendOptions options;
+  options.memoize = memoize;
+  options.prefetch = vm.count("prefetch") > 0;
+  options.overlap = vm.count("no-overlap") == 0;
+  const std::unique_ptr<Backend> backend = make_backend(cfg, options);
   ModelConfig model = load_model(model_name, default_models_dir());
   apply_tensor_parallel(model, tp, tensor_parallel_limit(cfg));
   Quantization quant;
@@ -379,21 +385,19 @@ int cmd_run(const std::vector<std::string>& args) {
     serving.exact = spec.exact;
     serving.prefix_caching = vm.count("no-prefix-cache") == 0;
     // Validates the options and refuses a model that leaves no room for the KV cache.
-    serving_scheduler_config(cfg, model, quant, serving);
+    serving_scheduler_config(backend->memory_capacity_bytes(), model, quant, serving);
     const std::vector<Request> requests = load_requests(trace);
     const auto tl = make_timeline(timeline);
-    ChipSession session(cfg);
-    session.set_timeline(tl.get());
-    OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
-    exec.set_overlap(vm.count("no-overlap") == 0);
+    backend->set_timeline(tl.get());
     const std::uint64_t weight_bytes =
         memory_footprint(model, quant, {Sequence{0, 1, true}}).weight_bytes;
-    const bool resident = weights_fit_sram(cfg, weight_bytes) && vm.count("stream-weights") == 0;
-    exec.set_weights_resident(resident);
+    const bool resident =
+        backend->weights_fit_on_chip(weight_bytes) && vm.count("stream-weights") == 0;
+    backend->set_weights_resident(resident);
     const auto t0 = std::chrono::steady_clock::now();
     ProgressPrinter progress;
     serving.progress = [&progress](const ServingProgress& p) { progress(p); };
-    const ServingResult r = run_serving(session, exec, model, quant, requests, serving);
+    const ServingResult r = run_serving(*backend, model, quant, requests, serving);
     progress.finish();
     const Json workload = {
         {"mode", "serving"},
@@ -409,7 +413,7 @@ int cmd_run(const std::vector<std::string>& args) {
         {"cost_points_per_octave", serving.exact ? 0 : serving.cost_points_per_octave},
         {"slo_ttft_ms", serving.slo_ttft_ms},
         {"slo_tpot_ms", serving.slo_tpot_ms}};
-    RunSummary s = serving_summary(r, model.name, cfg.name, quant, memoize, workload);
+    RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
     s.tensor_parallel = model.tensor_parallel;
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!out_dir.empty()) write_serving_outputs(s, r, out_dir);
@@ -421,23 +425,20 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   // Refuse before simulating anything when the model and its KV cache do not fit.
-  const std::uint64_t hbm = hbm_capacity_bytes(cfg.hbm);
+  const std::uint64_t hbm = backend->memory_capacity_bytes();
   const MemoryFootprint footprint = check_static_batch_capacity(model, quant, spec, hbm);
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
   const auto tl = make_timeline(timeline);
-  ChipSession session(cfg);
-  session.set_timeline(tl.get());
-  OpExecutor exec(session, cfg, memoize, vm.count("prefetch") > 0);
-  exec.set_overlap(vm.count("no-overlap") == 0);
+  backend->set_timeline(tl.get());
   // Weights stay in SRAM when they fit (small models); otherwise they stream from HBM.
   const bool resident =
-      weights_fit_sram(cfg, footprint.weight_bytes) && vm.count("stream-weights") == 0;
-  exec.set_weights_resident(resident);
+      backend->weights_fit_on_chip(footprint.weight_bytes) && vm.count("stream-weights") == 0;
+  backend->set_weights_resident(resident);
   const auto t0 = std::chrono::steady_clock::now();
-  const StaticBatchResult r = run_static_batch(session, exec, model, quant, spec);
-  RunSummary s = static_batch_summary(r, cfg.name, memoize);
+  const StaticBatchResult r = run_static_batch(*backend, model, quant, spec);
+  RunSummary s = static_batch_summary(r, backend->chip_name(), memoize);
   s.tensor_parallel = model.tensor_parallel;
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.memory = footprint;

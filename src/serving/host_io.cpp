@@ -1,7 +1,5 @@
 #include "maia/serving/host_io.hpp"
 
-#include "maia/kernels/transfer_kernels.hpp"
-
 namespace maia {
 
 double HostIo::transfer_ns(std::uint64_t bytes, bool to_device) {
@@ -11,9 +9,7 @@ double HostIo::transfer_ns(std::uint64_t bytes, bool to_device) {
     const auto it = memo_.find(key);
     if (it != memo_.end()) return it->second;
   }
-  RunOptions opt;
-  opt.include_module_stats = false;
-  const double t = session_.run(build_host_copy(chip_, bytes, to_device), opt).time_ns;
+  const double t = backend_.host_transfer_ns(bytes, to_device);
   ++simulated_;
   if (memoize_) memo_.emplace(key, t);
   return t;

@@ -42,13 +42,13 @@ std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per
   return {lo, static_cast<double>(lo) == x ? lo : lo + step};
 }
 
-IterationCostModel::IterationCostModel(OpExecutor& exec, const ModelConfig& model,
+IterationCostModel::IterationCostModel(Backend& backend, const ModelConfig& model,
                                        const Quantization& quant, int points_per_octave)
-    : exec_(exec), model_(model), quant_(quant), per_octave_(points_per_octave) {}
+    : backend_(backend), model_(model), quant_(quant), per_octave_(points_per_octave) {}
 
 double IterationCostModel::measure(const std::vector<Sequence>& batch) {
   ++points_;
-  return run_iteration(exec_, build_iteration_graph(model_, quant_, batch)).time_ns;
+  return backend_.run_graph(build_iteration_graph(model_, quant_, batch)).time_ns;
 }
 
 double IterationCostModel::fixed_ns(bool samples) {

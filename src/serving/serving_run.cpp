@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/report/percentiles.hpp"
@@ -33,7 +32,7 @@ std::string opt_s(const std::optional<double>& v) {
 
 }  // namespace
 
-SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConfig& model,
+SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const ModelConfig& model,
                                          const Quantization& quant, const ServingOptions& options) {
   SchedulerConfig c;
   c.max_num_seqs = options.max_num_seqs;
@@ -53,7 +52,7 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
   std::vector<Sequence> worst(static_cast<std::size_t>(c.max_num_seqs), Sequence{0, 1, true});
   worst.front().new_tokens = c.max_batched_tokens - (c.max_num_seqs - 1);
   const MemoryFootprint f = memory_footprint(model, quant, worst);
-  const std::uint64_t hbm = hbm_capacity_bytes(chip.hbm);
+  const std::uint64_t hbm = memory_bytes;
   const std::uint64_t block =
       kv_cache_bytes(model, quant.kv_cache, {Sequence{0, c.block_tokens, true}});
   const std::uint64_t fixed = f.weight_bytes + f.workspace_bytes;
@@ -72,13 +71,11 @@ SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConf
   return c;
 }
 
-ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
-                          const Quantization& quant, const std::vector<Request>& requests,
-                          const ServingOptions& options) {
-  const ChipConfig& chip = session.config();
+ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quantization& quant,
+                          const std::vector<Request>& requests, const ServingOptions& options) {
   ServingResult r;
-  r.config = serving_scheduler_config(chip, model, quant, options);
-  r.hbm_capacity_bytes = hbm_capacity_bytes(chip.hbm);
+  r.hbm_capacity_bytes = backend.memory_capacity_bytes();
+  r.config = serving_scheduler_config(r.hbm_capacity_bytes, model, quant, options);
   r.kv_block_bytes =
       kv_cache_bytes(model, quant.kv_cache, {Sequence{0, r.config.block_tokens, true}});
   {
@@ -88,7 +85,7 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
     r.memory = memory_footprint(model, quant, worst);
     r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes;
   }
-  const std::uint64_t sim0 = exec.simulated(), reused0 = exec.reused();
+  const std::uint64_t sim0 = backend.operators_simulated(), reused0 = backend.operators_reused();
 
   r.slo_ttft_ms = options.slo_ttft_ms;
   r.slo_tpot_ms = options.slo_tpot_ms;
@@ -98,9 +95,9 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
         options.cost_points_per_octave));
 
   Scheduler sched(r.config);
-  IterationCostModel cost(exec, model, quant, options.cost_points_per_octave);
-  HostIo host(session, chip, !options.exact);
-  ServingTimeline timeline(session.timeline(), options.exact);
+  IterationCostModel cost(backend, model, quant, options.cost_points_per_octave);
+  HostIo host(backend, !options.exact);
+  ServingTimeline timeline(backend.timeline(), options.exact);
   std::unordered_set<std::uint64_t> uploaded;  // requests whose prompt is on the device
   std::size_t next = 0;
   double now = requests.empty() ? 0.0 : requests.front().arrival_s;
@@ -145,7 +142,7 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
     bool simulated = true;
     if (options.exact || sample.ops.empty()) {
       // The whole graph of the true batch (also the representative iteration of ops.csv).
-      IterationResult it = run_iteration(exec, build_iteration_graph(model, quant, plan.batch));
+      IterationResult it = backend.run_graph(build_iteration_graph(model, quant, plan.batch));
       if (options.exact) t_ns = it.time_ns;
       if (sample.ops.empty()) sample = std::move(it);
     }
@@ -191,8 +188,8 @@ ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelCon
                     r.records.size(), r.records.front().id, r.records.front().reject_reason));
   timeline.requests(r.records);
   r.stats = sched.stats();
-  r.ops_simulated = exec.simulated() - sim0;
-  r.ops_reused = exec.reused() - reused0;
+  r.ops_simulated = backend.operators_simulated() - sim0;
+  r.ops_reused = backend.operators_reused() - reused0;
   return r;
 }
 

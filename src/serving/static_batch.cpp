@@ -76,17 +76,17 @@ MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quan
   return worst;
 }
 
-StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
+StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
                                    const Quantization& quant, const StaticBatchSpec& spec) {
   validate_static_batch(spec);
   StaticBatchResult r;
   r.model = model.name;
   r.quant = quant;
   r.spec = spec;
-  const std::uint64_t sim0 = exec.simulated(), reused0 = exec.reused();
-  Timeline* tl = session.timeline();  // the run starts at time 0 of the timeline
+  const std::uint64_t sim0 = backend.operators_simulated(), reused0 = backend.operators_reused();
+  Timeline* tl = backend.timeline();  // the run starts at time 0 of the timeline
   if (tl) tl->set_cursor(0);
-  r.prefill = run_iteration(exec, build_iteration_graph(model, quant, static_prefill_batch(spec)));
+  r.prefill = backend.run_graph(build_iteration_graph(model, quant, static_prefill_batch(spec)));
 
   // Decode steps 0 .. gen-2; simulate every stride-th and the last, interpolate the rest.
   const std::int64_t steps = spec.gen - 1;
@@ -99,7 +99,7 @@ StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const
     if (i % stride != 0 && i != steps - 1) continue;
     if (tl) tl->begin_staging();  // its start is known once the steps before it are
     IterationResult it =
-        run_iteration(exec, build_iteration_graph(model, quant, static_decode_batch(spec, i)));
+        backend.run_graph(build_iteration_graph(model, quant, static_decode_batch(spec, i)));
     d.time_ns = it.time_ns;
     d.simulated = true;
     // Linear in context between the previous simulated step and this one.
@@ -119,8 +119,8 @@ StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const
       r.decode_sample_context = d.context;
     }
   }
-  r.ops_simulated = exec.simulated() - sim0;
-  r.ops_reused = exec.reused() - reused0;
+  r.ops_simulated = backend.operators_simulated() - sim0;
+  r.ops_reused = backend.operators_reused() - reused0;
   if (tl) record_static_batch(*tl, r);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
 #include "maia/serving/serving_run.hpp"
 
@@ -30,7 +31,7 @@ Request request(std::uint64_t id, double arrival_s, std::int64_t in, std::int64_
 }
 
 ServingResult serve(const std::vector<Request>& reqs, const ServingOptions& o) {
-  return run_serving(rig().session, rig().exec, llama8b(), kFp8, reqs, o);
+  return run_serving(rig().backend, llama8b(), kFp8, reqs, o);
 }
 
 // Every submitted request is completed or rejected, and a completed one emitted each of its
@@ -143,7 +144,8 @@ TEST(ServingBehaviour, RequestThatCanNeverFitIsRejectedWithAReason) {
 TEST(ServingBehaviour, KvCapacityLargerThanHbmIsAnError) {
   ServingOptions o;
   o.kv_blocks = std::int64_t{1} << 40;
-  EXPECT_THROW(serving_scheduler_config(chip(), llama8b(), kFp8, o), InputError);
+  EXPECT_THROW(serving_scheduler_config(hbm_capacity_bytes(chip().hbm), llama8b(), kFp8, o),
+               InputError);
 }
 
 TEST(ServingBehaviour, GoodputCountsRequestsWithinBothObjectives) {

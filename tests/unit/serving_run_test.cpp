@@ -64,7 +64,7 @@ double mean_ttft(const ServingResult& r) {
 TEST(ServingRun, CompletesAllAndConservesTokens) {
   const ModelConfig model = llama8b();
   const auto reqs = requests(20, 200.0);
-  const ServingResult r = run_serving(rig().session, rig().exec, model, kFp8, reqs, options(false));
+  const ServingResult r = run_serving(rig().backend, model, kFp8, reqs, options(false));
   ASSERT_EQ(r.records.size(), reqs.size());
   EXPECT_GT(r.config.kv_blocks, 0);
   EXPECT_EQ(r.stats.submitted, r.stats.completed + r.stats.rejected);
@@ -128,10 +128,12 @@ TEST(ServingRun, MemoisedAgreesWithExact) {
   o.max_num_seqs = 48;
   o.max_batched_tokens = 2048;
   OpExecutor memo_exec(rig().session, chip());
-  const ServingResult memo = run_serving(rig().session, memo_exec, model, kFp8, reqs, o);
+  MaiaBackend memo_backend(rig().session, memo_exec);
+  const ServingResult memo = run_serving(memo_backend, model, kFp8, reqs, o);
   o.exact = true;
   OpExecutor exact_exec(rig().session, chip());
-  const ServingResult exact = run_serving(rig().session, exact_exec, model, kFp8, reqs, o);
+  MaiaBackend exact_backend(rig().session, exact_exec);
+  const ServingResult exact = run_serving(exact_backend, model, kFp8, reqs, o);
   EXPECT_EQ(exact.reused_iterations, 0);
   EXPECT_EQ(exact.simulated_iterations, exact.iterations);
   EXPECT_LT(memo.simulated_iterations, memo.iterations / 2);  // the model does reuse
@@ -150,9 +152,9 @@ TEST(ServingRun, MemoisedAgreesWithExact) {
 TEST(ServingRun, HigherArrivalRateRaisesTtft) {
   const ModelConfig model = llama8b();
   const ServingResult slow =
-      run_serving(rig().session, rig().exec, model, kFp8, requests(20, 20.0), options(false));
+      run_serving(rig().backend, model, kFp8, requests(20, 20.0), options(false));
   const ServingResult fast =
-      run_serving(rig().session, rig().exec, model, kFp8, requests(20, 1e5), options(false));
+      run_serving(rig().backend, model, kFp8, requests(20, 1e5), options(false));
   EXPECT_EQ(slow.stats.completed, 20);
   EXPECT_EQ(fast.stats.completed, 20);
   EXPECT_GT(mean_ttft(fast), mean_ttft(slow));
@@ -178,7 +180,7 @@ TEST(ServingRun, CostModelMatchesTheWholeGraphOnGridPoints) {
   // On grid points nothing is interpolated: a decode batch of equal contexts, and a single
   // prefill chunk, are measured whole, so the model reproduces the whole graph's time.
   const ModelConfig model = llama8b();
-  IterationCostModel cost(rig().exec, model, kFp8);
+  IterationCostModel cost(rig().backend, model, kFp8);
   const std::vector<Sequence> decode(8, Sequence{512, 1, true});
   const double whole =
       run_iteration(rig().exec, build_iteration_graph(model, kFp8, decode)).time_ns;
@@ -198,7 +200,7 @@ TEST(ServingRun, CostModelExtrapolatesLongContextsLinearly) {
   // Beyond 16k cached tokens nothing new is simulated: both parts are affine in the context,
   // and the extrapolation stays close to the whole graph measured there.
   const ModelConfig model = llama8b();
-  IterationCostModel cost(rig().exec, model, kFp8);
+  IterationCostModel cost(rig().backend, model, kFp8);
   const double c16 = cost.chunk_ns(16384, 256), c24 = cost.chunk_ns(24576, 256);
   const double d16 = cost.decode_ns(8, 16384), d24 = cost.decode_ns(8, 24576);
   const std::int64_t points = cost.points_simulated();
@@ -230,19 +232,19 @@ TEST(ServingRun, CoarserCostGridMeasuresFewerPoints) {
   const auto reqs = requests(30, 200.0);
   ServingOptions fine = options(false), coarse = options(false);
   coarse.cost_points_per_octave = 2;
-  const ServingResult f = run_serving(rig().session, rig().exec, model, kFp8, reqs, fine);
-  const ServingResult c = run_serving(rig().session, rig().exec, model, kFp8, reqs, coarse);
+  const ServingResult f = run_serving(rig().backend, model, kFp8, reqs, fine);
+  const ServingResult c = run_serving(rig().backend, model, kFp8, reqs, coarse);
   EXPECT_EQ(f.stats.completed, 30);
   EXPECT_EQ(c.stats.completed, 30);
   EXPECT_LT(c.cost_points_simulated, f.cost_points_simulated);
   coarse.cost_points_per_octave = 0;
-  EXPECT_THROW(run_serving(rig().session, rig().exec, model, kFp8, reqs, coarse), InputError);
+  EXPECT_THROW(run_serving(rig().backend, model, kFp8, reqs, coarse), InputError);
 }
 
 TEST(ServingRun, HostTransfersAreCountedAndTimed) {
   const ModelConfig model = llama8b();
   const auto reqs = requests(10, 200.0);
-  const ServingResult r = run_serving(rig().session, rig().exec, model, kFp8, reqs, options(false));
+  const ServingResult r = run_serving(rig().backend, model, kFp8, reqs, options(false));
   std::uint64_t prompt = 0, out = 0;
   for (const auto& q : reqs) {
     prompt += static_cast<std::uint64_t>(q.input_tokens);

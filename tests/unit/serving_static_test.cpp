@@ -13,6 +13,8 @@
 
 #include <systemc>
 
+#include "maia/backend/maia_backend.hpp"
+#include "maia/backend/make_backend.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
 #include "maia/hw/hbm/hbm_address_map.hpp"
@@ -65,7 +67,8 @@ TEST(StaticBatch, SummaryKeysIdentitiesAndRoofline) {
   const MemoryFootprint fp = check_static_batch_capacity(model, kFp8, spec, hbm);
   ChipSession session(cfg);
   OpExecutor exec(session, cfg);
-  const StaticBatchResult r = run_static_batch(session, exec, model, kFp8, spec);
+  MaiaBackend backend(session, exec);
+  const StaticBatchResult r = run_static_batch(backend, model, kFp8, spec);
 
   ASSERT_EQ(r.decode.size(), 3u);
   for (const auto& d : r.decode) EXPECT_TRUE(d.simulated);
@@ -138,7 +141,8 @@ TEST(StaticBatch, DecodeStrideInterpolatesLinearlyInContext) {
   spec.decode_stride = 3;
   ChipSession session(cfg);
   OpExecutor exec(session, cfg);
-  const StaticBatchResult r = run_static_batch(session, exec, llama8b(), kFp8, spec);
+  MaiaBackend backend(session, exec);
+  const StaticBatchResult r = run_static_batch(backend, llama8b(), kFp8, spec);
   ASSERT_EQ(r.decode.size(), 5u);
   const std::vector<bool> simulated = {true, false, false, true, true};
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(r.decode[i].simulated, simulated[i]) << i;
@@ -147,6 +151,26 @@ TEST(StaticBatch, DecodeStrideInterpolatesLinearlyInContext) {
   EXPECT_NEAR(r.decode[2].time_ns, a + 2 * (b - a) / 3, 1e-6);
   EXPECT_EQ(r.decode_sample_context, 132);
   EXPECT_FALSE(r.decode_sample.ops.empty());
+}
+
+// The backend built by kind (make_backend) answers its static facts from the config without
+// simulating, then elaborates at its first simulation: capacity is the hand-written 216 GiB of
+// six 36 GiB stacks, weights stay on chip up to half of the four clusters' 35 MiB CSRAM, and a
+// host copy can never beat the PCIe line rate (8 lanes x 64 GT/s / 8 = 64 GB/s).
+TEST(Backend, MaiaFactsFromTheConfigAndHostCopiesWithinTheLineRate) {
+  const std::unique_ptr<Backend> b = make_backend(chip());
+  EXPECT_EQ(b->chip_name(), "maia200");
+  EXPECT_EQ(b->memory_capacity_bytes(), 216ull << 30);
+  EXPECT_TRUE(b->weights_fit_on_chip(70ull << 20));
+  EXPECT_FALSE(b->weights_fit_on_chip((70ull << 20) + 1));
+  EXPECT_EQ(b->operators_simulated(), 0u);
+  const std::uint64_t bytes = 1ull << 20;
+  const double line_ns = static_cast<double>(bytes) / 64.0;  // 64 GB/s = 64 B/ns
+  for (bool to_device : {true, false}) {
+    const double t = b->host_transfer_ns(bytes, to_device);
+    EXPECT_GT(t, line_ns) << (to_device ? "host -> device" : "device -> host");
+    EXPECT_LT(t, 2 * line_ns);  // no gross overhead either: 600 ns latency, 24 B per 256 B
+  }
 }
 
 TEST(Percentiles, NearestRankOfKnownSamples) {

@@ -360,7 +360,7 @@ TEST(TimelineStaticBatch, IterationsFollowEachOtherWithOperatorsInside) {
   spec.prompt = 64;
   spec.gen = 4;
   spec.decode_stride = 2;  // decode steps 0 and 2 simulated, step 1 interpolated
-  const StaticBatchResult r = run_static_batch(rig().session, rig().exec, llama8b(), kFp8, spec);
+  const StaticBatchResult r = run_static_batch(rig().backend, llama8b(), kFp8, spec);
   rig().session.set_timeline(nullptr);
   const std::string text = text_of(t);
   const auto evs = parse_events(text);
@@ -419,8 +419,8 @@ ServingOptions serving_options(bool exact) {
 TEST(TimelineServing, ExactRunNestsRequestsIterationsOperatorsAndEngines) {
   Timeline t;
   rig().session.set_timeline(&t);
-  const ServingResult r = run_serving(rig().session, rig().exec, llama8b(), kFp8,
-                                      requests(4, 500.0), serving_options(true));
+  const ServingResult r =
+      run_serving(rig().backend, llama8b(), kFp8, requests(4, 500.0), serving_options(true));
   rig().session.set_timeline(nullptr);
   const auto evs = parse_events(text_of(t));
   std::vector<Ev> its;
@@ -462,8 +462,8 @@ TEST(TimelineServing, ExactRunNestsRequestsIterationsOperatorsAndEngines) {
 TEST(TimelineServing, CostModelRunDrawsNoMeasurementsOnTheServingClock) {
   Timeline t;
   rig().session.set_timeline(&t);
-  const ServingResult r = run_serving(rig().session, rig().exec, llama8b(), kFp8,
-                                      requests(4, 500.0), serving_options(false));
+  const ServingResult r =
+      run_serving(rig().backend, llama8b(), kFp8, requests(4, 500.0), serving_options(false));
   rig().session.set_timeline(nullptr);
   // The cost model's measurements ran, but none of them is drawn.
   EXPECT_GT(r.ops_simulated, 0u);

@@ -1,9 +1,10 @@
 #pragma once
 // Set-up shared by the unit tests that run workloads on the default chip: the source tree, the
 // shipped Maia 200 config and models, FP8 everywhere, and one ChipSession + OpExecutor per test
-// process (SystemC elaborates once per process).
+// process (SystemC elaborates once per process), with the backend that runs on them.
 #include <string>
 
+#include "maia/backend/maia_backend.hpp"
 #include "maia/compiler/op_executor.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/sim/program_run.hpp"
@@ -25,6 +26,7 @@ inline ModelConfig llama8b() { return load_model("llama-3.1-8b", kSource + "/con
 struct Rig {
   ChipSession session{chip()};
   OpExecutor exec{session, chip()};
+  MaiaBackend backend{session, exec};
 };
 
 inline Rig& rig() {

@@ -1,14 +1,13 @@
 #pragma once
 // The host side of a serving iteration over the host interface model (PCIe): before the
 // iteration, the prompt token ids of the requests it admits for the first time go host -> HBM;
-// after it, the sampled token ids come back HBM -> host. Each transfer is a host.dma program run
-// on the serving run's ChipSession (one time base); the serving loop adds both to the
-// iteration's time (serialised: no overlap with the chip's compute is modelled).
+// after it, the sampled token ids come back HBM -> host. Each transfer is simulated by the serving
+// run's backend (one time base); the serving loop adds both to the iteration's time (serialised:
+// no overlap with the chip's compute is modelled).
 #include <cstdint>
 #include <map>
 
-#include "maia/config/chip_config.hpp"
-#include "maia/sim/program_run.hpp"
+#include "maia/backend/backend.hpp"
 
 namespace maia {
 
@@ -18,8 +17,7 @@ inline constexpr std::uint64_t kTokenIdBytes = 4;
 class HostIo {
  public:
   // memoize: transfers of equal size and direction reuse the first measurement.
-  HostIo(ChipSession& session, const ChipConfig& chip, bool memoize)
-      : session_(session), chip_(chip), memoize_(memoize) {}
+  HostIo(Backend& backend, bool memoize) : backend_(backend), memoize_(memoize) {}
 
   // Time of one transfer of `bytes` (0 for none), ns.
   double transfer_ns(std::uint64_t bytes, bool to_device);
@@ -27,8 +25,7 @@ class HostIo {
   std::int64_t transfers_simulated() const { return simulated_; }
 
  private:
-  ChipSession& session_;
-  ChipConfig chip_;
+  Backend& backend_;
   bool memoize_;
   std::map<std::pair<bool, std::uint64_t>, double> memo_;
   std::int64_t simulated_ = 0;

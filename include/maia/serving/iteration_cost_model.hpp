@@ -7,8 +7,8 @@
 // decode(n, c): the whole operator graph of n one-token sequences, each after c cached tokens,
 // all sampling (for n = 0: one such sequence after 0 tokens, the iteration's fixed cost,
 // sampling only if some chunk samples); chunk(c, q): the graph of one sampling chunk of q new
-// tokens after c cached ones, less that fixed cost. Every measurement is run_iteration on the
-// serving run's OpExecutor (the same ChipSession, operator overlap and memoisation as an exact
+// tokens after c cached ones, less that fixed cost. Every measurement is a whole graph run on the
+// serving run's backend (the same simulation, operator overlap and memoisation as an exact
 // iteration), at grid points: every integer below 16, then 8 per octave of each argument; values in
 // between are interpolated bilinearly. Beyond 16,384 cached tokens both parts are extrapolated
 // linearly in the context (attention work is affine in it there), so long prompts cost no more
@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "maia/compiler/op_executor.hpp"
+#include "maia/backend/backend.hpp"
 #include "maia/workload/batch.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/quantization.hpp"
@@ -32,7 +32,7 @@ std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per
 
 class IterationCostModel {
  public:
-  IterationCostModel(OpExecutor& exec, const ModelConfig& model, const Quantization& quant,
+  IterationCostModel(Backend& backend, const ModelConfig& model, const Quantization& quant,
                      int points_per_octave = 8);
 
   // The iteration's estimated time, ns. Grid points not yet measured are simulated now.
@@ -52,7 +52,7 @@ class IterationCostModel {
   double interpolate(std::map<std::pair<std::int64_t, std::int64_t>, double>& memo, double x,
                      double y, bool decode);
 
-  OpExecutor& exec_;
+  Backend& backend_;
   ModelConfig model_;
   Quantization quant_;
   int per_octave_;

@@ -1,20 +1,19 @@
 #pragma once
 // The serving loop: requests arrive over simulated time, the continuous-batching Scheduler
-// (docs/scheduler.md) plans each iteration, and the chip model (one ChipSession) says how long it
-// took: the prompt upload and token return over the host interface (HostIo) plus the iteration's
-// operators, either the whole operator graph of the true batch (`exact`) or the
-// IterationCostModel's interpolation of separately measured parts (docs/serving.md).
+// (docs/scheduler.md) plans each iteration, and the chip's backend (maia/backend/backend.hpp)
+// says how long it took: the prompt upload and token return over the host interface (HostIo)
+// plus the iteration's operators, either the whole operator graph of the true batch (`exact`) or
+// the IterationCostModel's interpolation of separately measured parts (docs/serving.md).
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "maia/compiler/op_executor.hpp"
+#include "maia/backend/backend.hpp"
 #include "maia/report/summary.hpp"
 #include "maia/serving/request.hpp"
 #include "maia/serving/scheduler/scheduler.hpp"
-#include "maia/sim/program_run.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/quantization.hpp"
@@ -84,15 +83,14 @@ struct ServingResult {
   double makespan_s() const { return end_s - first_arrival_s; }
 };
 
-// The SchedulerConfig of `options` with kv_blocks = (HBM - weights - workspace) / KV bytes of
-// one block; InputError when not even one block fits.
-SchedulerConfig serving_scheduler_config(const ChipConfig& chip, const ModelConfig& model,
+// The SchedulerConfig of `options` with kv_blocks = (device memory `memory_bytes` - weights -
+// workspace) / KV bytes of one block; InputError when not even one block fits.
+SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const ModelConfig& model,
                                          const Quantization& quant, const ServingOptions& options);
 
-// Runs `requests` (arrival order) to completion on `session` through `exec`.
-ServingResult run_serving(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
-                          const Quantization& quant, const std::vector<Request>& requests,
-                          const ServingOptions& options);
+// Runs `requests` (arrival order) to completion on `backend`.
+ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quantization& quant,
+                          const std::vector<Request>& requests, const ServingOptions& options);
 
 // The report of a serving run (wall time left for the caller; `workload` echoed as is).
 RunSummary serving_summary(const ServingResult& r, const std::string& model,

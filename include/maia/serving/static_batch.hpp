@@ -1,17 +1,16 @@
 #pragma once
 // A static batch: `batch` requests arrive together, are prefilled in one iteration (which emits
 // each request's first token) and then decoded together for gen - 1 iterations. Each iteration's
-// time is its operator graph run on the chip model (OpExecutor). Decode iterations differ only in
+// time is its operator graph run on the chip's backend. Decode iterations differ only in
 // context length, so by default every decode_stride-th step (and the last) is simulated and the
 // steps between are interpolated linearly in context length; `exact` simulates every step.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "maia/compiler/op_executor.hpp"
+#include "maia/backend/backend.hpp"
 #include "maia/core/time.hpp"
 #include "maia/report/summary.hpp"
-#include "maia/sim/program_run.hpp"
 #include "maia/workload/batch.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/model_config.hpp"
@@ -64,8 +63,8 @@ std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int6
 MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
                                             const StaticBatchSpec& spec, std::uint64_t hbm_bytes);
 
-// Runs the prefill and decode iterations on `session` through `exec` (one session per process).
-StaticBatchResult run_static_batch(ChipSession& session, OpExecutor& exec, const ModelConfig& model,
+// Runs the prefill and decode iterations on `backend`.
+StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
                                    const Quantization& quant, const StaticBatchSpec& spec);
 
 // The report of a static batch run (wall time, memory and capacity left for the caller to fill).

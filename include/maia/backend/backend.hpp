@@ -1,0 +1,61 @@
+#pragma once
+// One chip of some kind, as everything above the compiler sees it: what it holds and how fast it
+// can go (static facts from its config, no simulation), and the simulation itself (time an
+// operator or one iteration's operator graph, move bytes to and from the host). Serving, static
+// batches, capacity checks, sweeps and reports go through this interface only, so a new chip
+// kind is a new implementation (maia/backend/make_backend.hpp), not a change to any of them.
+//
+// The first simulating call elaborates the kind's model; SystemC elaborates once per process, so
+// a process simulates at most one backend (separate experiments are separate processes).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "maia/config/chip_config.hpp"
+#include "maia/report/op_measurement.hpp"
+#include "maia/workload/operator_graph.hpp"
+
+namespace maia {
+
+class Timeline;
+
+// How a backend runs operator graphs; each kind reads what applies to it.
+struct BackendOptions {
+  bool memoize = true;    // operators with equal signatures reuse the first measurement
+  bool prefetch = false;  // load the next operator's first weights during the current one
+  bool overlap = true;    // run consecutive operators of a layer side by side where they fit
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // The config's name (reports name the chip by it).
+  virtual const std::string& chip_name() const = 0;
+
+  // Static facts, from the config alone.
+  // Device memory the workload may use (weights, KV cache, workspace), bytes.
+  virtual std::uint64_t memory_capacity_bytes() const = 0;
+  // Whether a model's weights (bytes) can stay in on-chip memory for the whole run instead of
+  // streaming from device memory each iteration.
+  virtual bool weights_fit_on_chip(std::uint64_t weight_bytes) const = 0;
+
+  // Simulation.
+  // One iteration: the graph's operators in order, as the kind's executor schedules them.
+  virtual IterationResult run_graph(const OperatorGraph& graph) = 0;
+  // One host transfer of `bytes` (>= 1) to or from the device, simulated now, ns.
+  virtual double host_transfer_ns(std::uint64_t bytes, bool to_device) = 0;
+  // Keep weights on chip from now on (see weights_fit_on_chip); a kind without such a mode
+  // ignores it.
+  virtual void set_weights_resident(bool on) = 0;
+
+  // Draw every simulated operator and program from now on on `timeline` (nullptr: nothing).
+  virtual void set_timeline(Timeline* timeline) = 0;
+  virtual Timeline* timeline() const = 0;
+
+  // What the simulation did so far: operators simulated, and reused from a measurement.
+  virtual std::uint64_t operators_simulated() const = 0;
+  virtual std::uint64_t operators_reused() const = 0;
+};
+
+}  // namespace maia

@@ -1,0 +1,11 @@
+#include "maia/backend/make_backend.hpp"
+
+#include "maia/backend/maia_backend.hpp"
+
+namespace maia {
+
+std::unique_ptr<Backend> make_backend(const ChipConfig& cfg, const BackendOptions& options) {
+  return std::make_unique<MaiaBackend>(cfg, options);
+}
+
+}  // namespace maia
