@@ -349,15 +349,16 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
       for (const auto& n : con.expr.names()) {
         if (n.rfind("chip.", 0) == 0) {
           const std::string rest = n.substr(5);
+          const std::vector<ChipFigure> figures = chip_figures();
           bool known = false;
-          for (const auto& f : chip_figures()) known = known || f.name == rest;
+          for (const auto& f : figures) known = known || f.name == rest;
           const Knob* k = find_knob(rest);
           if (k && k->type == KnobType::kIntList)
             throw InputError(fmt::format("{}: {}: {} is a list knob; constraints take numbers",
                                          file, c.key_path("expr"), bounded_text(n)));
           if (!known && !k && rest != "name") {
             std::vector<std::string> names;
-            for (const auto& f : chip_figures()) names.push_back("chip." + f.name);
+            for (const auto& f : figures) names.push_back("chip." + f.name);
             for (const auto& p : knob_paths()) names.push_back("chip." + p);
             throw InputError(fmt::format("{}: {}: unknown name '{}'{}", file, c.key_path("expr"),
                                          bounded_text(n), suggestion(n, names)));

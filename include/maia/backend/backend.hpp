@@ -26,6 +26,13 @@ struct BackendOptions {
   bool overlap = true;    // run consecutive operators of a layer side by side where they fit
 };
 
+// A figure derived from the config alone, by name (sweep constraints refer to it as chip.<name>).
+struct ChipFigure {
+  std::string name;
+  std::string meaning;
+  double value = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -39,6 +46,8 @@ class Backend {
   // Whether a model's weights (bytes) can stay in on-chip memory for the whole run instead of
   // streaming from device memory each iteration.
   virtual bool weights_fit_on_chip(std::uint64_t weight_bytes) const = 0;
+  // The kind's figures (capacities, peaks, power), in a fixed order.
+  virtual std::vector<ChipFigure> figures() const = 0;
 
   // Simulation.
   // One iteration: the graph's operators in order, as the kind's executor schedules them.

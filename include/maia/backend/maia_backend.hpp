@@ -4,6 +4,7 @@
 // same session (one time base).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "maia/backend/backend.hpp"
 #include "maia/compiler/op_executor.hpp"
@@ -22,6 +23,8 @@ class MaiaBackend final : public Backend {
   const std::string& chip_name() const override { return cfg_.name; }
   std::uint64_t memory_capacity_bytes() const override;
   bool weights_fit_on_chip(std::uint64_t weight_bytes) const override;
+  // src/backend/maia_figures.cpp
+  std::vector<ChipFigure> figures() const override;
   IterationResult run_graph(const OperatorGraph& graph) override;
   double host_transfer_ns(std::uint64_t bytes, bool to_device) override;
   void set_weights_resident(bool on) override;
