@@ -15,7 +15,6 @@
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
-#include "maia/kernels/collective_kernel.hpp"
 #include "maia/serving/serving_run.hpp"
 #include "maia/serving/static_batch.hpp"
 #include "maia/serving/trace_spec.hpp"
@@ -80,7 +79,8 @@ void print_parallelism(const RunSummary& s) {
 void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
   const double gb = 1e9;
-  fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
+             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
   print_parallelism(s);
   const auto simulated_steps = s.phases[1].simulated_iterations;
   fmt::print(
@@ -137,7 +137,8 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
 
 void print_serving_report(const ServingResult& r, const RunSummary& s, const Json& j) {
   const double gb = 1e9;
-  fmt::print("model {}  on {}  ({})\n", s.model, s.chip, quantization_text(s.quant));
+  fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
+             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
   print_parallelism(s);
   fmt::print(
       "serving: max_num_seqs {}, max_batched_tokens {}, KV {} blocks x {} tokens ({:.2f} GB), "
@@ -370,7 +371,7 @@ int cmd_run(const std::vector<std::string>& args) {
   options.overlap = vm.count("no-overlap") == 0;
   const std::unique_ptr<Backend> backend = make_backend(cfg, options);
   ModelConfig model = load_model(model_name, default_models_dir());
-  apply_tensor_parallel(model, tp, tensor_parallel_limit(cfg));
+  apply_tensor_parallel(model, tp, backend->tensor_parallel_limit());
   Quantization quant;
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");

@@ -1,6 +1,7 @@
 #include "maia/backend/maia_backend.hpp"
 
 #include "maia/config/hbm_capacity.hpp"
+#include "maia/kernels/collective_kernel.hpp"
 #include "maia/kernels/transfer_kernels.hpp"
 
 namespace maia {
@@ -15,6 +16,10 @@ std::uint64_t MaiaBackend::memory_capacity_bytes() const { return hbm_capacity_b
 
 bool MaiaBackend::weights_fit_on_chip(std::uint64_t weight_bytes) const {
   return weights_fit_sram(cfg_, weight_bytes);
+}
+
+std::int64_t MaiaBackend::tensor_parallel_limit() const {
+  return maia::tensor_parallel_limit(cfg_);
 }
 
 ChipSession& MaiaBackend::session() {

@@ -60,9 +60,9 @@ Json summary_json(const RunSummary& s) {
   Json j;
   j["model"] = s.model;
   j["chip"] = s.chip;
-  j["quantization"] = {{"weights", std::string(dtype_name(s.quant.weights))},
-                       {"activations", std::string(dtype_name(s.quant.activations))},
-                       {"kv_cache", std::string(dtype_name(s.quant.kv_cache))}};
+  j["quantization"] = {{"weights", std::string(dtype_name(s.dtypes.weights))},
+                       {"activations", std::string(dtype_name(s.dtypes.activations))},
+                       {"kv_cache", std::string(dtype_name(s.dtypes.kv_cache))}};
   j["workload"] = s.workload;
   j["requests"] = {{"submitted", s.submitted},
                    {"completed", static_cast<std::int64_t>(s.requests.size())},

@@ -199,7 +199,7 @@ RunSummary serving_summary(const ServingResult& r, const std::string& model,
   RunSummary s;
   s.model = model;
   s.chip = chip;
-  s.quant = quant;
+  s.dtypes = {quant.weights, quant.activations, quant.kv_cache};
   s.workload = workload;
   s.submitted = static_cast<std::int64_t>(r.records.size());
   for (const auto& rec : r.records) {

@@ -129,7 +129,7 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
   RunSummary s;
   s.model = r.model;
   s.chip = chip;
-  s.quant = r.quant;
+  s.dtypes = {r.quant.weights, r.quant.activations, r.quant.kv_cache};
   s.workload = {{"mode", "static"},
                 {"batch", r.spec.batch},
                 {"prompt_tokens", r.spec.prompt},

@@ -163,6 +163,7 @@ TEST(Backend, MaiaFactsFromTheConfigAndHostCopiesWithinTheLineRate) {
   EXPECT_EQ(b->memory_capacity_bytes(), 216ull << 30);
   EXPECT_TRUE(b->weights_fit_on_chip(70ull << 20));
   EXPECT_FALSE(b->weights_fit_on_chip((70ull << 20) + 1));
+  EXPECT_EQ(b->tensor_parallel_limit(), 4);  // the fully connected tray: itself and 3 peers
   EXPECT_EQ(b->operators_simulated(), 0u);
   const std::uint64_t bytes = 1ull << 20;
   const double line_ns = static_cast<double>(bytes) / 64.0;  // 64 GB/s = 64 B/ns

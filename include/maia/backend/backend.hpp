@@ -46,6 +46,9 @@ class Backend {
   // Whether a model's weights (bytes) can stay in on-chip memory for the whole run instead of
   // streaming from device memory each iteration.
   virtual bool weights_fit_on_chip(std::uint64_t weight_bytes) const = 0;
+  // Chips one tensor-parallel group may span over this kind's scale-up links (a Maia tray; a
+  // GPU's switch domain).
+  virtual std::int64_t tensor_parallel_limit() const = 0;
   // The kind's figures (capacities, peaks, power), in a fixed order.
   virtual std::vector<ChipFigure> figures() const = 0;
 

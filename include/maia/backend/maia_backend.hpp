@@ -23,6 +23,7 @@ class MaiaBackend final : public Backend {
   const std::string& chip_name() const override { return cfg_.name; }
   std::uint64_t memory_capacity_bytes() const override;
   bool weights_fit_on_chip(std::uint64_t weight_bytes) const override;
+  std::int64_t tensor_parallel_limit() const override;
   // src/backend/maia_figures.cpp
   std::vector<ChipFigure> figures() const override;
   IterationResult run_graph(const OperatorGraph& graph) override;

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "maia/core/dtype.hpp"
+#include "maia/report/memory_footprint.hpp"
 #include "maia/report/op_measurement.hpp"
 #include "maia/report/stats.hpp"
-#include "maia/workload/capacity.hpp"
-#include "maia/workload/quantization.hpp"
 
 namespace maia {
 
@@ -40,9 +40,16 @@ struct OpPhase {
   std::vector<OpMeasurement> ops;
 };
 
+// The datatypes a run used, by role (summary.json "quantization").
+struct RunDtypes {
+  DType weights = DType::kBf16;
+  DType activations = DType::kBf16;
+  DType kv_cache = DType::kBf16;
+};
+
 struct RunSummary {
   std::string model, chip;
-  Quantization quant;
+  RunDtypes dtypes;
   Json workload = Json::object();  // echo of the run's parameters (mode, batch, lengths, ...)
   std::int64_t submitted = 0, rejected = 0;
   std::vector<RequestMetrics> requests;  // the completed ones

@@ -4,18 +4,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "maia/report/memory_footprint.hpp"
 #include "maia/workload/batch.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/quantization.hpp"
 
 namespace maia {
-
-struct MemoryFootprint {
-  std::uint64_t weight_bytes = 0;
-  std::uint64_t kv_cache_bytes = 0;
-  std::uint64_t workspace_bytes = 0;
-  std::uint64_t total() const { return weight_bytes + kv_cache_bytes + workspace_bytes; }
-};
 
 // K and V of every layer for cached + new tokens of every sequence (the chip's KV heads).
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch);
