@@ -256,7 +256,8 @@ po::options_description run_options(RunArgs& a) {
       "rate", po::value(&trace.synthetic.rate),
       "serve a synthetic trace of R requests/s instead of a file (docs/traces.md)")(
       "arrival", po::value(&trace.synthetic.arrival)->default_value(trace.synthetic.arrival),
-      "synthetic: poisson or gamma inter-arrival times")(
+      "synthetic: poisson or gamma inter-arrival times at --rate, or burst: all --max-requests "
+      "arrive at once (an offline max-load run; no --rate)")(
       "gamma-shape", po::value(&trace.synthetic.gamma_shape),
       "synthetic: gamma shape k (inter-arrival CV = 1/sqrt(k))")(
       "input-tokens", po::value(&trace.synthetic.input_tokens),
@@ -297,7 +298,7 @@ void check_run_mode_options(const po::variables_map& vm, bool trace_file, bool s
                "when serving a trace (--trace FILE or --rate R)");
   if (!synthetic)
     refuse_all({"arrival", "gamma-shape", "input-tokens", "output-tokens", "length-table", "seed"},
-               "to a synthetic trace (--rate R)");
+               "to a synthetic trace (--rate R or --arrival burst)");
   if (synthetic) refuse_all({"skip-bad-rows"}, "to a trace file (--trace FILE)");
   if (given("gamma-shape") && vm["arrival"].as<std::string>() != "gamma")
     throw InputError("maia-sim run: --gamma-shape applies only to --arrival gamma");
@@ -356,9 +357,16 @@ int cmd_run(const std::vector<std::string>& args) {
                     names.empty() ? "none found" : names));
   }
   // Conflicting options are refused before anything is loaded or simulated.
-  const bool synthetic = vm.count("rate") > 0;
+  const bool burst = vm["arrival"].as<std::string>() == "burst";
+  if (burst && vm.count("rate"))
+    throw InputError(
+        "maia-sim run: --rate does not apply to --arrival burst (all requests arrive "
+        "at once)");
+  const bool synthetic = vm.count("rate") > 0 || burst;
   if (synthetic && !trace.file.empty())
-    throw InputError("maia-sim run: --rate (synthetic trace) and --trace FILE exclude each other");
+    throw InputError(
+        "maia-sim run: a synthetic trace (--rate or --arrival burst) and --trace FILE exclude "
+        "each other");
   check_run_mode_options(vm, !trace.file.empty(), synthetic);
   if (!out_dir.empty()) check_output_dir(out_dir, "--out");
   if (!emit_ops.empty()) check_output_file(emit_ops, "--emit-ops");

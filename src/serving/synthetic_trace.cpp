@@ -39,8 +39,14 @@ void check_range(const std::string& what, std::int64_t lo, std::int64_t hi) {
 }
 
 void validate(const SyntheticSpec& s, std::int64_t max_requests, double duration_s) {
-  check_choice("arrival", s.arrival, {"poisson", "gamma"});
-  check_positive("rate", s.rate);
+  check_choice("arrival", s.arrival, {"poisson", "gamma", "burst"});
+  if (s.arrival == "burst") {
+    if (max_requests <= 0)
+      throw InputError(
+          "synthetic trace: arrival \"burst\": needs max_requests (all of them arrive at once)");
+  } else {
+    check_positive("rate", s.rate);
+  }
   if (s.arrival == "gamma") check_positive("gamma_shape", s.gamma_shape);
   check_choice("lengths", s.lengths, {"fixed", "uniform", "table"});
   if (s.lengths == "fixed") {
@@ -74,7 +80,7 @@ std::vector<Request> generate_synthetic_trace(const SyntheticSpec& spec, std::in
   double t = 0.0;  // the first request arrives at 0
   for (std::uint64_t i = 0;
        max_requests <= 0 || out.size() < static_cast<std::size_t>(max_requests); ++i) {
-    if (i > 0) {
+    if (i > 0 && spec.arrival != "burst") {
       t += spec.arrival == "gamma" ? rng.gamma(spec.gamma_shape, gamma_scale)
                                    : rng.exponential(spec.rate);
     }

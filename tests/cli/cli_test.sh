@@ -19,6 +19,7 @@ expect 0 "5 submitted, 5 completed" "$sim" run --model llama-3.1-8b --trace trac
 [ -f "$tmp/serve/requests.csv" ] && [ "$(wc -l <"$tmp/serve/requests.csv")" -eq 6 ] && ok || bad "requests.csv missing or not 5 rows"
 expect 0 "5 submitted, 5 completed" "$sim" run --model llama-3.1-8b --rate 50 --max-requests 5 --input-tokens 256 --output-tokens 8
 expect 2 "exclude each other" "$sim" run --model llama-3.1-8b --rate 5 --trace traces/AzureLLMInferenceTrace_conv.csv
+expect 2 "does not apply to --arrival burst" "$sim" run --model llama-3.1-8b --arrival burst --rate 5 --max-requests 4
 # The cost model's grid is a user knob: a coarser grid measures fewer points; 0 is refused.
 expect 2 "--cost-points-per-octave\) must be in \[1, 64\], got 0" \
   "$sim" run --model llama-3.1-8b --rate 50 --max-requests 5 --input-tokens 64 --output-tokens 4 --cost-points-per-octave 0

@@ -435,6 +435,16 @@ TEST(SyntheticTrace, PoissonMeanInterArrivalIsOneOverRate) {
   }
 }
 
+TEST(SyntheticTrace, BurstArrivesAllAtOnceAndNeedsACount) {
+  SyntheticSpec s;
+  s.arrival = "burst";
+  s.rate = -1;  // not read by a burst
+  const auto reqs = generate_synthetic_trace(s, 7, 0, 1);
+  ASSERT_EQ(reqs.size(), 7u);
+  for (const auto& r : reqs) EXPECT_EQ(r.arrival_s, 0.0);
+  EXPECT_THROW(generate_synthetic_trace(s, 0, 10, 1), InputError);  // a duration is no count
+}
+
 TEST(SyntheticTrace, GammaShapeSetsTheCoefficientOfVariation) {
   const double rate = 2.0;
   for (double k : {0.25, 1.0, 4.0}) {
@@ -556,7 +566,8 @@ TEST(SyntheticTrace, LengthTableAcceptsQuotedFields) {
 TEST(SyntheticTrace, InvalidSpecsAreErrors) {
   TraceSpec spec = synthetic("posson", 1.0, 10);
   EXPECT_EQ(error_of([&] { load_requests(spec); }),
-            "synthetic trace: arrival: must be one of poisson, gamma, got \"posson\" (did you mean "
+            "synthetic trace: arrival: must be one of poisson, gamma, burst, got \"posson\" (did "
+            "you mean "
             "'poisson'?)");
   spec = synthetic("poisson", 0.0, 10);
   EXPECT_EQ(error_of([&] { load_requests(spec); }),

@@ -1,6 +1,7 @@
 #pragma once
-// Synthetic request traces: Poisson or Gamma arrivals at a mean rate, token lengths fixed,
-// uniform or drawn from a length table. Deterministic for a seed on every platform.
+// Synthetic request traces: Poisson or Gamma arrivals at a mean rate, or a burst of requests all
+// arriving at time 0 (an offline max-load benchmark), token lengths fixed, uniform or drawn from
+// a length table. Deterministic for a seed on every platform.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,8 +11,8 @@
 namespace maia {
 
 struct SyntheticSpec {
-  std::string arrival = "poisson";   // "poisson" or "gamma" inter-arrival times
-  double rate = 1.0;                 // mean requests per second
+  std::string arrival = "poisson";   // "poisson", "gamma" inter-arrival times, or "burst"
+  double rate = 1.0;                 // mean requests per second (not read by "burst")
   double gamma_shape = 1.0;          // k of "gamma": inter-arrival CV = 1/sqrt(k)
   std::string lengths = "fixed";     // "fixed", "uniform" or "table"
   std::int64_t input_tokens = 2048;  // "fixed"
