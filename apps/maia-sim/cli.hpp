@@ -38,6 +38,9 @@ std::string default_chip_file();
 // tree's this binary was built from.
 std::string default_models_dir();
 
+// This maia-sim binary's path (for child processes); std::runtime_error when it cannot be found.
+std::string self_exe();
+
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_exec(const std::vector<std::string>& args);
@@ -48,6 +51,7 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_sweep_merge(const std::vector<std::string>& args);
 int cmd_sweep_report(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
 
 // The options of maia-sim run (long names; takes_value false for flags such as --exact), for
 // maia-sim sweep to validate run-option axes against.

@@ -23,6 +23,13 @@ std::string default_models_dir() {
   return MAIA_DEFAULT_MODELS;
 }
 
+std::string self_exe() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find the maia-sim binary (/proc/self/exe)");
+  return p.string();
+}
+
 void add_chip_options(po::options_description& desc, ChipOptions& o) {
   desc.add_options()("chip", po::value(&o.chip_file),
                      "chip config JSON (default: configs/maia200.json)")(

@@ -20,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string self_exe() { return fs::read_symlink("/proc/self/exe").string(); }
-
 std::vector<const regress::SuiteCase*> select_cases(const regress::Suite& suite,
                                                     const std::vector<std::string>& patterns) {
   std::vector<const regress::SuiteCase*> out;

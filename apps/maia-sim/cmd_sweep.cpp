@@ -45,13 +45,6 @@ SweepContext sweep_context() {
   return ctx;
 }
 
-std::string self_exe() {
-  std::error_code ec;
-  const auto p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw std::runtime_error("cannot find the maia-sim binary (/proc/self/exe)");
-  return p.string();
-}
-
 // Most points run at once: each is a process; beyond this a typo (--jobs 10000) would fork
 // thousands of simulations.
 constexpr int kMaxJobs = 1024;

@@ -29,6 +29,8 @@ commands:
   compare      compare two results (run directories, summary.json, microbench or bench JSON):
                every metric's delta and verdict, and the operators that moved (docs/regression.md)
   regress      run a regression suite against its baselines; --update rewrites them (docs/ci.md)
+  validate     reproduce published measurements (a CSV of GPU serving results) and report the
+               error per row, hardware and metric (docs/validation.md)
 
 options of every command:
   --log-level LEVEL   diagnostics on stderr: trace, debug, info, warn (default), error, off
@@ -62,6 +64,7 @@ int sc_main(int argc, char** argv) {
     if (cmd == "sweep-report") return maia::cli::cmd_sweep_report(args);
     if (cmd == "compare") return maia::cli::cmd_compare(args);
     if (cmd == "regress") return maia::cli::cmd_regress(args);
+    if (cmd == "validate") return maia::cli::cmd_validate(args);
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;
   } catch (const maia::InputError& e) {

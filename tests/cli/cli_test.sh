@@ -87,6 +87,19 @@ sed 's/[0-9.]* s wall.*//' "$tmp/quiet.out" >"$tmp/quiet.cmp"
 sed 's/[0-9.]* s wall.*//' "$tmp/debug.out" >"$tmp/debug.cmp"
 cmp -s "$tmp/quiet.cmp" "$tmp/debug.cmp" && ok || bad "-vv changed stdout"
 
+# validate: a row it can reproduce, one it cannot (skipped with the reason), bad CSVs refused.
+cat >"$tmp/measured.csv" <<'CSV'
+hardware,devices,tp,model,precision,engine,isl,osl,batch_or_concurrency,metric,value,unit,source_url,notes
+Maia 200,1,1,Llama-3.1-8B,FP8,none,128,8,batch=2,TTFT,1.0,ms,-,a made-up row
+TPU v5e,1,1,Llama-3.1-8B,BF16,JetStream,128,8,batch=1,TTFT,20,ms,-,no config
+CSV
+expect 0 "rows 2 \\(all half\\): 1 predicted, 1 skipped, 0 failed" "$sim" validate "$tmp/measured.csv" --out "$tmp/val" --jobs 1
+[ "$(wc -l <"$tmp/val/validation.csv")" -eq 2 ] && grep -q "maia200.json" "$tmp/val/validation.csv" && ok || bad "validation.csv lacks the predicted row"
+grep -q "TPU v5e.*has no chip config" "$tmp/val/skipped.csv" && ok || bad "skipped.csv lacks the reason"
+printf 'hardware,model\nH100,x\n' >"$tmp/short.csv"
+expect 2 "header lacks required column" "$sim" validate "$tmp/short.csv" --out "$tmp/val2"
+expect 2 "--half: must be all, fit or held" "$sim" validate "$tmp/measured.csv" --half some
+
 # Determinism: the same run twice gives byte-identical JSON.
 "$sim" microbench gemm --m 1024 --n 1024 --k 1024 --json >"$tmp/a.json"
 "$sim" microbench gemm --m 1024 --n 1024 --k 1024 --json >"$tmp/b.json"
