@@ -52,6 +52,7 @@ int cmd_sweep(const std::vector<std::string>& args);
 int cmd_sweep_merge(const std::vector<std::string>& args);
 int cmd_sweep_report(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
+int cmd_versus(const std::vector<std::string>& args);
 
 // The options of maia-sim run (long names; takes_value false for flags such as --exact), for
 // maia-sim sweep to validate run-option axes against.
