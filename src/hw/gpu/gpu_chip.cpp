@@ -1,0 +1,190 @@
+#include "maia/hw/gpu/gpu_chip.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "maia/core/error.hpp"
+#include "maia/hw/hbm/hbm_timing.hpp"
+
+namespace maia {
+
+namespace {
+constexpr std::uint64_t kOperandAlign = 4096;
+}  // namespace
+
+GpuChip::GpuChip(sc_core::sc_module_name name, const GpuConfig& cfg)
+    : sc_module(name), cfg_(cfg), hbm_port_("hbm_port") {
+  if (cfg.sm.count < 1 || cfg.clock_ghz <= 0)
+    throw InputError(fmt::format("gpu {}: sm.count ({}) and clock_ghz ({}) must be positive",
+                                 cfg.name, cfg.sm.count, cfg.clock_ghz));
+  sms_ = std::make_unique<GpuSmArray>("sms", cfg.sm, cfg.clock_ghz);
+  crossbar_ = std::make_unique<GpuCrossbar>("crossbar", cfg.sm, cfg.clock_ghz);
+  hbm_ = std::make_unique<HbmSubsystem>("hbm", cfg.hbm);
+  l2_ = std::make_unique<GpuL2>("l2", cfg.l2, cfg.clock_ghz,
+                                hbm_->peak_gbps() * cfg.kernel.memory_efficiency);
+  host_ = std::make_unique<HostInterface>("host", cfg.pcie, cfg.clock_ghz);
+  nvlink_ = std::make_unique<GpuNvLink>("nvlink", cfg.nvlink);
+  hbm_port_.bind(hbm_->socket);
+}
+
+Picos GpuChip::canonical_start(Picos now) {
+  const Picos period = hbm_->timing().tREFI;
+  const Picos aligned = period > 0 ? (now + 2 * period - 1) / period * period : now;
+  hbm_->precharge_all(aligned);
+  l2_->flush();
+  retire_before(aligned);
+  return aligned;
+}
+
+void GpuChip::retire_before(Picos t) {
+  sms_->retire_before(t);
+  crossbar_->retire_before(t);
+  l2_->retire_before(t);
+  nvlink_->retire_before(t);
+}
+
+Picos GpuChip::hbm_access(std::uint64_t addr, std::uint64_t bytes, bool write, Picos at) {
+  const Reservation paced = l2_->miss_path(at, bytes);
+  return std::max(paced.end, hbm_->access(addr, bytes, write, at));
+}
+
+GpuKernelRun GpuChip::run(const GpuKernel& kernel, Picos start) {
+  ++kernels_;
+  GpuKernelRun r;
+  r.start = start;
+  r.end = start;
+  // Operands laid out one after another in HBM.
+  std::vector<std::uint64_t> base;
+  std::uint64_t next = 0;
+  for (const auto& o : kernel.operands) {
+    base.push_back(next);
+    next += (o.bytes + kOperandAlign - 1) / kOperandAlign * kOperandAlign;
+  }
+  if (next > hbm_->capacity_bytes())
+    throw SimulationError(fmt::format("{}: kernel {} needs {} bytes of HBM, the GPU has {}", name(),
+                                      kernel.name, next, hbm_->capacity_bytes()));
+  const Picos tensor0 = sms_->tensor_busy_ps(), vector0 = sms_->vector_busy_ps();
+  const std::uint64_t l2_0 = l2_->transfer_bytes();
+  if (!kernel.ctas.empty()) run_ctas(kernel, base, start, r);
+  if (kernel.collective) run_collective(*kernel.collective, r.end, r);
+  r.tensor_busy_ps = sms_->tensor_busy_ps() - tensor0;
+  r.vector_busy_ps = sms_->vector_busy_ps() - vector0;
+  r.l2_bytes = l2_->transfer_bytes() - l2_0;
+  return r;
+}
+
+void GpuChip::run_ctas(const GpuKernel& kernel, const std::vector<std::uint64_t>& base, Picos start,
+                       GpuKernelRun& r) {
+  const std::int64_t sms = sms_->count();
+  r.resident_ctas = sms_->resident_ctas(kernel.smem_bytes_per_cta);
+  const auto slots = static_cast<std::size_t>(sms * r.resident_ctas);
+  const std::size_t n = kernel.ctas.size();
+  r.waves = static_cast<std::int64_t>((n + slots - 1) / slots);
+  // Free CTA slots by (free time, slot): slot s runs on SM s % sms.
+  using Slot = std::pair<Picos, std::size_t>;
+  std::priority_queue<Slot, std::vector<Slot>, std::greater<>> free;
+  for (std::size_t s = 0; s < slots; ++s) free.push({start, s});
+  const Picos latency = l2_->latency();
+  const auto block_bytes = [&](std::uint32_t op) {
+    const GpuOperand& o = kernel.operands.at(op);
+    return o.block_bytes > 0 ? o.block_bytes : o.bytes;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i % slots == 0) {
+      // The wave's streaming working set: live bytes of each distinct block it reads.
+      std::set<GpuL2::BlockKey> seen;
+      std::uint64_t live = 0;
+      for (std::size_t j = i; j < std::min(n, i + slots); ++j)
+        for (const GpuRead& rd : kernel.ctas[j].reads)
+          if (seen.insert({rd.operand, rd.block}).second)
+            live += rd.live_bytes > 0 ? rd.live_bytes : rd.bytes;
+      l2_->begin_wave(live);
+    }
+    const GpuCta& cta = kernel.ctas[i];
+    const auto [t0, slot] = free.top();
+    free.pop();
+    const auto sm = static_cast<std::int64_t>(slot % static_cast<std::size_t>(sms));
+    sms_->count_cta();
+    Picos compute_end = t0;
+    if (cta.tensor_macs > 0)
+      compute_end =
+          sms_->run_tensor(sm, t0, cta.tensor_macs, kernel.mma_dtype, kernel.tensor_efficiency).end;
+    if (cta.vector_ops > 0 || cta.sfu_ops > 0)
+      compute_end =
+          std::max(compute_end, sms_->run_vector(sm, kernel.vector_after_tensor ? compute_end : t0,
+                                                 cta.vector_ops, cta.sfu_ops)
+                                    .end);
+    Picos data_end = t0;
+    for (const GpuRead& rd : cta.reads) {
+      const std::uint64_t bb = block_bytes(rd.operand);
+      Picos arrived = t0;
+      if (l2_->lookup({rd.operand, rd.block}, rd.bytes, bb)) {
+        r.l2_hit_bytes += rd.bytes;
+      } else {
+        arrived = hbm_access(base[rd.operand] + rd.block * bb, rd.bytes, false, t0);
+        r.hbm_read_bytes += rd.bytes;
+      }
+      data_end = std::max({data_end, arrived, l2_->transfer(t0, rd.bytes).end,
+                           crossbar_->move(sm, t0, rd.bytes).end});
+    }
+    Picos end = std::max(compute_end, cta.reads.empty() ? t0 : data_end + latency);
+    const Picos store_at = kernel.store_in_epilogue ? end : t0;
+    for (const GpuWrite& w : cta.writes) {
+      const Picos moved = std::max(crossbar_->move(sm, store_at, w.bytes).end,
+                                   l2_->transfer(store_at, w.bytes).end);
+      end = std::max({end, moved, hbm_access(base[w.operand] + w.offset, w.bytes, true, store_at)});
+      r.hbm_write_bytes += w.bytes;
+    }
+    r.end = std::max(r.end, end);
+    free.push({end, slot});
+  }
+}
+
+void GpuChip::run_collective(const GpuRingCollective& c, Picos start, GpuKernelRun& r) {
+  // Each step sends one chunk to the next rank while receiving one from the previous, and
+  // streams its share of the buffers through HBM (reads from offset 0, writes after them).
+  Picos t = start;
+  const auto steps = static_cast<std::uint64_t>(std::max<std::int64_t>(1, c.steps));
+  const std::uint64_t rd = c.hbm_read_bytes / steps, wr = c.hbm_write_bytes / steps;
+  if (c.hbm_read_bytes + c.hbm_write_bytes > hbm_->capacity_bytes())
+    throw SimulationError(fmt::format("{}: collective buffers of {} bytes exceed HBM ({})", name(),
+                                      c.hbm_read_bytes + c.hbm_write_bytes,
+                                      hbm_->capacity_bytes()));
+  for (std::uint64_t s = 0; s < steps; ++s) {
+    const std::uint64_t rd_s = s + 1 == steps ? c.hbm_read_bytes - rd * s : rd;
+    const std::uint64_t wr_s = s + 1 == steps ? c.hbm_write_bytes - wr * s : wr;
+    Picos end = nvlink_->exchange(t, c.step_bytes);
+    if (rd_s > 0) end = std::max(end, hbm_access(rd * s, rd_s, false, t));
+    if (wr_s > 0) end = std::max(end, hbm_access(c.hbm_read_bytes + wr * s, wr_s, true, t));
+    r.hbm_read_bytes += rd_s;
+    r.hbm_write_bytes += wr_s;
+    r.network_bytes += c.step_bytes;
+    t = end;
+  }
+  r.end = std::max(r.end, t);
+}
+
+Picos GpuChip::host_transfer(std::uint64_t bytes, bool to_device, Picos at) {
+  const Flow f = host_->link_transfer(
+      to_device ? PcieDirection::kHostToDevice : PcieDirection::kDeviceToHost, bytes, {at, at});
+  return f.last;
+}
+
+void GpuChip::collect_stats(std::vector<StatGroup>& out) const {
+  StatGroup g(name());
+  g.set("kernels", static_cast<double>(kernels_), "", "kernels run");
+  out.push_back(std::move(g));
+  sms_->collect_stats(out);
+  crossbar_->collect_stats(out);
+  l2_->collect_stats(out);
+  hbm_->collect_stats(out);
+  host_->collect_stats(out);
+  nvlink_->collect_stats(out);
+}
+
+}  // namespace maia
