@@ -23,13 +23,14 @@ struct GpuSmConfig {
   std::int64_t macs_per_cycle_fp16 = 2048;  // FP16 and BF16
   std::int64_t macs_per_cycle_fp8 = 4096;
   std::int64_t macs_per_cycle_fp4 = 0;
-  std::int64_t fp32_lanes = 128;    // FP32 FMA per clock (CUDA cores)
-  std::int64_t sfu_per_cycle = 16;  // exp/rsqrt per clock
+  std::int64_t fp32_lanes = 128;           // FP32 FMA per clock (CUDA cores)
+  std::int64_t sfu_per_cycle = 16;         // exp/rsqrt per clock
   std::int64_t register_file_bytes = 262144;
   std::int64_t shared_memory_bytes = 233472;  // usable shared memory (228 KiB on H100)
   std::int64_t shared_memory_bytes_per_cycle = 128;
-  std::int64_t max_ctas = 32;                 // resident CTAs per SM
-  std::int64_t l2_port_bytes_per_cycle = 64;  // crossbar port into one SM, bytes per chip clock
+  std::int64_t max_ctas = 32;  // resident CTAs per SM
+  // Crossbar port into one SM: bytes per chip clock it can load from or store to L2.
+  std::int64_t l2_port_bytes_per_cycle = 64;
 };
 
 struct GpuL2Config {
@@ -48,7 +49,7 @@ struct GpuLinkConfig {
 
 // The kernel library and serving engine: what no spec sheet gives; fitted by `maia-sim calibrate`.
 struct GpuKernelConfig {
-  double launch_gap_ns = 4000;        // between dependent kernels without CUDA graphs
+  double launch_gap_ns = 4000;       // between dependent kernels without CUDA graphs
   double graph_launch_gap_ns = 1000;  // between kernels of one captured graph
   std::int64_t cuda_graphs = 1;       // 1: decode iterations replay a captured graph
   double gemm_efficiency = 0.8;       // achievable fraction of tensor peak in a GEMM main loop
@@ -59,7 +60,8 @@ struct GpuKernelConfig {
   std::vector<std::int64_t> cta_tile_n = {64, 128, 256};
   std::int64_t cta_tile_k = 64;
   std::int64_t max_split_k = 8;
-  std::int64_t gemm_pipeline_stages = 4;  // GEMM main-loop shared-memory stages (A+B k-slices)
+  // GEMM main-loop stages (k-slices of A and B) held in shared memory; fewer when they don't fit.
+  std::int64_t gemm_pipeline_stages = 4;
 };
 
 struct GpuConfig {
