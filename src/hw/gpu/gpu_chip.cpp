@@ -94,6 +94,23 @@ void GpuChip::run_ctas(const GpuKernel& kernel, const std::vector<std::uint64_t>
     const GpuOperand& o = kernel.operands.at(op);
     return o.block_bytes > 0 ? o.block_bytes : o.bytes;
   };
+  // Write-backs wait in L2 and reach HBM in time order: the HBM controller is in order, so
+  // requests are issued to it by nondecreasing arrival (before any later CTA's loads).
+  struct WriteBack {
+    Picos at;
+    std::uint64_t seq, addr, bytes;
+    bool operator>(const WriteBack& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::priority_queue<WriteBack, std::vector<WriteBack>, std::greater<>> write_backs;
+  std::uint64_t write_seq = 0;
+  Picos written = start;
+  const auto write_back_until = [&](Picos t) {
+    while (!write_backs.empty() && write_backs.top().at <= t) {
+      const WriteBack w = write_backs.top();
+      write_backs.pop();
+      written = std::max(written, hbm_access(w.addr, w.bytes, true, w.at));
+    }
+  };
   for (std::size_t i = 0; i < n; ++i) {
     if (i % slots == 0) {
       // The wave's streaming working set: live bytes of each distinct block it reads.
@@ -108,6 +125,7 @@ void GpuChip::run_ctas(const GpuKernel& kernel, const std::vector<std::uint64_t>
     const GpuCta& cta = kernel.ctas[i];
     const auto [t0, slot] = free.top();
     free.pop();
+    write_back_until(t0);
     const auto sm = static_cast<std::int64_t>(slot % static_cast<std::size_t>(sms));
     sms_->count_cta();
     Picos compute_end = t0;
@@ -133,16 +151,20 @@ void GpuChip::run_ctas(const GpuKernel& kernel, const std::vector<std::uint64_t>
                            crossbar_->move(sm, t0, rd.bytes).end});
     }
     Picos end = std::max(compute_end, cta.reads.empty() ? t0 : data_end + latency);
+    // Stores cross the crossbar into L2 (in the epilogue, or streamed with the loads); L2
+    // writes them back to HBM once the CTA has produced them, without holding the CTA.
     const Picos store_at = kernel.store_in_epilogue ? end : t0;
     for (const GpuWrite& w : cta.writes) {
-      const Picos moved = std::max(crossbar_->move(sm, store_at, w.bytes).end,
-                                   l2_->transfer(store_at, w.bytes).end);
-      end = std::max({end, moved, hbm_access(base[w.operand] + w.offset, w.bytes, true, store_at)});
+      end = std::max(
+          {end, crossbar_->move(sm, store_at, w.bytes).end, l2_->transfer(store_at, w.bytes).end});
+      write_backs.push({end, write_seq++, base[w.operand] + w.offset, w.bytes});
       r.hbm_write_bytes += w.bytes;
     }
     r.end = std::max(r.end, end);
     free.push({end, slot});
   }
+  write_back_until(kNever);
+  r.end = std::max(r.end, written);
 }
 
 void GpuChip::run_collective(const GpuRingCollective& c, Picos start, GpuKernelRun& r) {

@@ -81,8 +81,8 @@ std::vector<GpuKernel> lower_gpu_gemm(const GpuConfig& cfg, const GemmShape& g, 
   }
   std::vector<GpuKernel> out{std::move(k)};
   if (s > 1)
-    out.push_back(gpu_streaming_kernel(cfg, name + ".split_k_reduce", tiles * us * partial_tile,
-                                       c_bytes, um * un * us, 0));
+    out.push_back(gpu_streaming_kernel(cfg, name + ".split_k_reduce", um * un * us * 4, c_bytes,
+                                       um * un * us, 0));
   return out;
 }
 
