@@ -137,8 +137,10 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
   k.operands[2] = {"o", max_o * unit, max_o};
   k.operands[3] = {"partials", max_partial * kv_block * wide, 0};
   const auto elt = static_cast<std::uint64_t>(dtype_bits(a.kv_dtype));
-  k.smem_bytes_per_cta = static_cast<std::int64_t>(
-      (std::min<std::uint64_t>(max_rows, kBlockQ) * d + 2 * kKvStages * kBlockKv * d) * elt / 8);
+  // Q tile plus kKvStages K and V steps; a head too wide for that uses smaller blocks (capped).
+  const std::uint64_t smem =
+      (std::min<std::uint64_t>(max_rows, kBlockQ) * d + 2 * kKvStages * kBlockKv * d) * elt / 8;
+  k.smem_bytes_per_cta = std::min(static_cast<std::int64_t>(smem), cfg.sm.shared_memory_bytes);
   return k;
 }
 

@@ -78,14 +78,18 @@ GpuGemmPlan choose_gpu_gemm_plan(const GpuConfig& cfg, const GemmShape& g) {
         const std::int64_t ctas = tiles * s;
         const double cta_ns = static_cast<double>(bm * bn) * static_cast<double>(kps) /
                               (gpu_macs_per_cycle(cfg.sm, mma) * kc.gemm_efficiency * ghz);
-        const double a_panel = static_cast<double>(bm * kps) * bits_a / 8.0;
-        const double b_panel = static_cast<double>(bn * kps) * bits_b / 8.0;
+        // Panel bytes actually read (a tile larger than the matrix reads only what exists).
+        const double a_panel = static_cast<double>(std::min(bm, g.m) * kps) * bits_a / 8.0;
+        const double b_panel = static_cast<double>(std::min(bn, g.n) * kps) * bits_b / 8.0;
         const std::int64_t rows =
             raster_rows(std::min(ctas, slots), tiles_m, tiles_n, a_panel, b_panel);
         const auto wave_ns = [&](std::int64_t c) {
           const double compute = static_cast<double>(ceil_div(c, sms)) * cta_ns;
-          const std::int64_t cols = std::min(tiles_n, ceil_div(c, rows));
-          const double hbm = (static_cast<double>(std::min(rows, c)) * a_panel +
+          // Splits are launched one after another; each reads its own k slice of the panels.
+          const std::int64_t per_split = std::min(c, tiles);
+          const std::int64_t cols = std::min(tiles_n, ceil_div(per_split, rows));
+          const double hbm = static_cast<double>(ceil_div(c, tiles)) *
+                             (static_cast<double>(std::min(rows, per_split)) * a_panel +
                               static_cast<double>(cols) * b_panel) /
                              mem_gbps;
           const double l2 = static_cast<double>(c) * (a_panel + b_panel) / l2_gbps;
@@ -96,8 +100,7 @@ GpuGemmPlan choose_gpu_gemm_plan(const GpuConfig& cfg, const GemmShape& g) {
         double ns = static_cast<double>(ctas / slots) * wave_ns(slots) +
                     (ctas % slots > 0 ? wave_ns(ctas % slots) : 0.0);
         if (s > 1) {  // the reduction kernel: FP32 partials in, the output out
-          const double partials =
-              static_cast<double>(tiles * bm * bn) * 4.0 * static_cast<double>(s);
+          const double partials = static_cast<double>(g.m * g.n) * 4.0 * static_cast<double>(s);
           ns += gap + (partials + static_cast<double>(g.m * g.n) * dtype_bits(g.out_dtype) / 8.0) /
                           mem_gbps;
         }
