@@ -378,6 +378,28 @@ TEST(GpuBackend, NoMeasurementBeatsItsRoofline) {
   }
 }
 
+// Deterministic: with memoisation off the same operator is simulated again from the canonical
+// state and gives the same time and bytes; every module reports its traffic.
+TEST(GpuBackend, RepeatedSimulationIsIdenticalAndModulesReportStats) {
+  GpuBackend b(h100(), BackendOptions{false, false, false});
+  const Operator op = gemm(1024, 4096, 4096);
+  const OpMeasurement first = b.run_operator(op);
+  const OpMeasurement second = b.run_operator(op);
+  EXPECT_EQ(first.time_ns, second.time_ns);
+  EXPECT_EQ(first.hbm_bytes, second.hbm_bytes);
+  EXPECT_EQ(b.operators_simulated(), 2u);
+  EXPECT_EQ(b.operators_reused(), 0u);
+  double l2 = -1, crossbar = -1, tensor = -1;
+  for (const auto& g : b.module_stats()) {
+    if (g.name() == "gpu.l2") l2 = g.get("bytes");
+    if (g.name() == "gpu.crossbar") crossbar = g.get("bytes");
+    if (g.name() == "gpu.sms") tensor = g.get("tensor_busy_ns");
+  }
+  EXPECT_DOUBLE_EQ(l2, 2 * first.sram_bytes);
+  EXPECT_EQ(crossbar, l2);  // every byte an SM moves crosses its port and an L2 partition
+  EXPECT_GT(tensor, 0);
+}
+
 // Static facts: HBM capacity from the geometry (5 x 16 GiB), no weights on chip, figures.
 TEST(GpuBackend, FiguresAndCapacity) {
   GpuBackend b(h100(), {});
