@@ -439,6 +439,21 @@ TEST(GpuBackend, BadShapesAreInputErrors) {
   GpuConfig c = h100();
   c.kernel.cta_tile_m = {4096};
   EXPECT_THROW(choose_gpu_gemm_plan(c, GemmShape{64, 64, 64}), InputError);
+  EXPECT_THROW(b.run_operator(make_op("ar", CollectiveShape{CollectiveKind::kAllReduce, 7, 2})),
+               InputError);
+}
+
+// A config the model cannot time is an InputError naming the knob.
+TEST(GpuBackend, BadConfigIsAnInputError) {
+  GpuConfig c = h100();
+  c.kernel.memory_efficiency = 0;
+  GpuBackend b(c, {});
+  try {
+    b.run_operator(gemm(64, 64, 64));
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("kernel.memory_efficiency"), std::string::npos);
+  }
 }
 
 }  // namespace

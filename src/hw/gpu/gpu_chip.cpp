@@ -17,11 +17,45 @@ namespace {
 constexpr std::uint64_t kOperandAlign = 4096;
 }  // namespace
 
+namespace {
+
+// Refuses a config the model cannot time (programmatic configs skip the knob table's ranges).
+void check_config(const GpuConfig& c) {
+  const auto positive = [&](const char* knob, double v) {
+    if (!(v > 0))
+      throw InputError(fmt::format("gpu {}: {} must be positive (got {})", c.name, knob, v));
+  };
+  const auto fraction = [&](const char* knob, double v) {
+    if (!(v > 0 && v <= 1))
+      throw InputError(fmt::format("gpu {}: {} must be in (0, 1] (got {})", c.name, knob, v));
+  };
+  positive("clock_ghz", c.clock_ghz);
+  positive("sm.count", static_cast<double>(c.sm.count));
+  positive("sm.fp32_lanes", static_cast<double>(c.sm.fp32_lanes));
+  positive("sm.sfu_per_cycle", static_cast<double>(c.sm.sfu_per_cycle));
+  positive("sm.shared_memory_bytes", static_cast<double>(c.sm.shared_memory_bytes));
+  positive("sm.max_ctas", static_cast<double>(c.sm.max_ctas));
+  positive("sm.l2_port_bytes_per_cycle", static_cast<double>(c.sm.l2_port_bytes_per_cycle));
+  positive("l2.bytes", static_cast<double>(c.l2.bytes));
+  positive("l2.partitions", static_cast<double>(c.l2.partitions));
+  positive("l2.bytes_per_cycle", static_cast<double>(c.l2.bytes_per_cycle));
+  positive("nvlink.links", static_cast<double>(c.nvlink.links));
+  positive("nvlink.gbps_per_link", c.nvlink.gbps_per_link);
+  fraction("kernel.gemm_efficiency", c.kernel.gemm_efficiency);
+  fraction("kernel.attention_efficiency", c.kernel.attention_efficiency);
+  fraction("kernel.memory_efficiency", c.kernel.memory_efficiency);
+  if (c.sm.macs_per_cycle_fp16 < 0 || c.sm.macs_per_cycle_fp8 < 0 || c.sm.macs_per_cycle_fp4 < 0 ||
+      c.nvlink.latency_ns < 0 || c.l2.latency_cycles < 0)
+    throw InputError(fmt::format(
+        "gpu {}: MACs per cycle, nvlink.latency_ns and l2.latency_cycles must not be negative",
+        c.name));
+}
+
+}  // namespace
+
 GpuChip::GpuChip(sc_core::sc_module_name name, const GpuConfig& cfg)
     : sc_module(name), cfg_(cfg), hbm_port_("hbm_port") {
-  if (cfg.sm.count < 1 || cfg.clock_ghz <= 0)
-    throw InputError(fmt::format("gpu {}: sm.count ({}) and clock_ghz ({}) must be positive",
-                                 cfg.name, cfg.sm.count, cfg.clock_ghz));
+  check_config(cfg);
   sms_ = std::make_unique<GpuSmArray>("sms", cfg.sm, cfg.clock_ghz);
   crossbar_ = std::make_unique<GpuCrossbar>("crossbar", cfg.sm, cfg.clock_ghz);
   hbm_ = std::make_unique<HbmSubsystem>("hbm", cfg.hbm);
