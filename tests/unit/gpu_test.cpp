@@ -275,7 +275,7 @@ TEST(GpuAttention, DecodeReadsTheKvCacheOnceAtHbmRate) {
 }
 
 // Prefill attention is compute-bound: 4 x pairs x head_dim x heads FLOPs at the achievable
-// attention rate, at least. One 4096-token causal prompt: pairs = 4096 x 4097 / 2.
+// attention rate. One 4096-token causal prompt: pairs = 4096 x 4097 / 2.
 TEST(GpuAttention, PrefillIsAtLeastItsFlopsAtTheAchievableRate) {
   const GpuConfig c = h100();
   GpuBackend b(c, {});
@@ -288,7 +288,9 @@ TEST(GpuAttention, PrefillIsAtLeastItsFlopsAtTheAchievableRate) {
   const double flops = 4.0 * (4096.0 * 4097 / 2) * 128 * 32;
   const double peak = 132.0 * 2048 * 2 * 1.83e9;
   EXPECT_GE(m.time_ns, flops / (peak * c.kernel.attention_efficiency) * 1e9);
-  EXPECT_LE(m.time_ns, 3 * flops / (peak * c.kernel.attention_efficiency) * 1e9);
+  // Longest blocks first and two resident CTAs per SM (one's softmax under the other's MMAs):
+  // within 25 % of the tensor time.
+  EXPECT_LE(m.time_ns, 1.25 * flops / (peak * c.kernel.attention_efficiency) * 1e9);
 }
 
 // All-reduce over 8 GPUs of 8 Mi BF16 values (16 MiB): a ring of 2 (N - 1) = 14 steps, each

@@ -1,7 +1,8 @@
-// Flash attention (prefill and decode) as CTAs over (sequence, KV head, query block): a CTA
-// keeps its query block of all the KV head's query heads on chip and streams the keys and values
-// its causal (windowed) range needs, kBlockKv tokens per step, so K and V are read once per
-// query block (and, through L2, once per (sequence, KV head) while a wave shares them).
+// Flash attention (prefill and decode) as CTAs over (sequence, head, query block): a CTA keeps
+// its query block on chip and streams the keys and values its causal (windowed) range needs,
+// kBlockKv tokens per step; through L2, K and V are read from HBM once per (sequence, KV head)
+// while a wave shares them. Decode CTAs hold all of a KV head's query heads, so each reads its
+// K and V once.
 // Decode-sized query blocks with too few (sequence, KV head) units to fill the SMs split the keys
 // over more CTAs (split-KV), each writing an FP32 partial; the combine is folded into the
 // partials' traffic. QK^T and PV are tensor work at attention_efficiency; the online softmax is
@@ -65,7 +66,6 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
   k.vector_after_tensor = true;
   k.store_in_epilogue = true;
   std::uint64_t max_q = 0, max_kv = 0, max_o = 0, max_partial = 0, max_rows = 0;
-  std::vector<std::uint64_t> kv_blocks;
   std::uint64_t unit = 0, kv_block = 0;
   for (const auto& s : a.sequences) {
     if (s.q_tokens == 0) continue;
@@ -79,6 +79,10 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
     const std::int64_t splits =
         decode ? std::max<std::int64_t>(1, std::min(want_splits, s.kv_tokens / kMinKvPerSplit)) : 1;
     const auto us = static_cast<std::uint64_t>(splits);
+    // Decode: one CTA holds all the KV head's query heads (K and V read once); prefill: one
+    // CTA per query head, the group's CTAs sharing K and V through L2.
+    const std::uint64_t heads_per_cta = decode ? group : 1;
+    const std::uint64_t ctas_per_kv_head = group / heads_per_cta;
     for (std::uint64_t h = 0; h < kvh; ++h) {
       for (std::int64_t q0 = 0; q0 < s.q_tokens; q0 += kBlockQ) {
         const std::int64_t q1 = std::min(s.q_tokens, q0 + kBlockQ);
@@ -88,36 +92,40 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
         const auto qlen = static_cast<std::uint64_t>(q1 - q0);
         const std::uint64_t kv_read =
             gpu_share(gpu_share(seq_kv, sub_span, std::max<std::uint64_t>(1, span)), 1, us);
-        const std::uint64_t q_read = gpu_share(seq_q, qlen, qs);
-        max_rows = std::max(max_rows, qlen * group);
-        for (std::uint64_t c = 0; c < us; ++c) {
-          GpuCta cta;
-          cta.tensor_macs = gpu_share(2 * pairs * d * group, 1, us);
-          cta.sfu_ops = gpu_share(pairs * group, 1, us);
-          cta.vector_ops = kSoftmaxOpsPerPair * cta.sfu_ops;
-          const std::uint64_t live = std::min<std::uint64_t>(
-              kv_read,
-              gpu_share(kv_read, kBlockKv * kKvStages, std::max<std::uint64_t>(1, sub_span)));
-          cta.reads = {{0, unit, q_read, 0}, {1, kv_block * wide + c, kv_read, live}};
-          if (us > 1) {
-            const std::uint64_t partial = qlen * group * (d + 1) * 4;  // output and log-sum-exp
-            cta.writes.push_back({3, kv_block * wide + c, partial});
-            max_partial = std::max(max_partial, partial);
+        const std::uint64_t q_read = gpu_share(gpu_share(seq_q, qlen, qs), 1, ctas_per_kv_head);
+        const std::uint64_t o_write = gpu_share(gpu_share(seq_o, qlen, qs), 1, ctas_per_kv_head);
+        const std::uint64_t live = std::min<std::uint64_t>(
+            kv_read,
+            gpu_share(kv_read, kBlockKv * kKvStages, std::max<std::uint64_t>(1, sub_span)));
+        max_rows = std::max(max_rows, qlen * heads_per_cta);
+        for (std::uint64_t j = 0; j < ctas_per_kv_head; ++j) {
+          for (std::uint64_t c = 0; c < us; ++c) {
+            GpuCta cta;
+            cta.tensor_macs = gpu_share(2 * pairs * d * heads_per_cta, 1, us);
+            cta.sfu_ops = gpu_share(pairs * heads_per_cta, 1, us);
+            cta.vector_ops = kSoftmaxOpsPerPair * cta.sfu_ops;
+            cta.reads = {{0, unit, q_read, 0}, {1, kv_block * wide + c, kv_read, live}};
+            if (us > 1) {
+              const std::uint64_t partial = qlen * heads_per_cta * (d + 1) * 4;  // O and LSE
+              cta.writes.push_back({3, kv_block * wide + c, partial});
+              max_partial = std::max(max_partial, partial);
+            }
+            if (c == 0) cta.writes.push_back({2, unit, o_write});
+            k.ctas.push_back(std::move(cta));
           }
-          if (c == 0) {
-            const std::uint64_t o = gpu_share(seq_o, qlen, qs);
-            cta.writes.push_back({2, unit, o});
-            max_o = std::max(max_o, o);
-          }
-          k.ctas.push_back(std::move(cta));
+          ++unit;
         }
         max_q = std::max(max_q, q_read);
+        max_o = std::max(max_o, o_write);
         max_kv = std::max(max_kv, kv_read);
-        ++unit;
       }
       ++kv_block;
     }
   }
+  // Causal blocks differ in work: launch the longest first (as flash attention schedules them)
+  // so the last wave is not one long block.
+  std::stable_sort(k.ctas.begin(), k.ctas.end(),
+                   [](const GpuCta& x, const GpuCta& y) { return x.tensor_macs > y.tensor_macs; });
   // New keys and values appended to the cache, when the cost puts them here.
   if (cost.kv_write_bytes > 0 && !k.ctas.empty()) {
     const std::uint64_t share = gpu_share(cost.kv_write_bytes, 1, k.ctas.size());

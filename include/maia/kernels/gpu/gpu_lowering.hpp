@@ -1,10 +1,11 @@
 #pragma once
 // Operators lowered to GPU kernels (maia/hw/gpu/gpu_kernel.hpp), the way GPU libraries run them:
 //   GEMM       CTA tiles with split-K and its reduction kernel (gpu_gemm_plan.hpp);
-//   attention  flash attention: one CTA per (sequence, KV head, query block), the KV head's
-//              query heads together so K and V are read once per block; decode-sized query
-//              blocks split the keys over more CTAs when (sequence, KV head) pairs are too few
-//              to fill the SMs (split-KV), each writing an FP32 partial;
+//   attention  flash attention: prefill, one CTA per (sequence, query head, query block), longest
+//              first, the KV head's CTAs sharing K and V through L2; decode, one CTA per
+//              (sequence, KV head) holding its query heads so K and V are read once, the keys
+//              split over more CTAs when those are too few to fill the SMs (split-KV, FP32
+//              partials);
 //   vector     fused element-wise / row-wise kernels streaming their bytes once;
 //   collective ring all-reduce (2 (N - 1) steps) or all-gather (N - 1 steps) of B / N chunks
 //              over the NVLink ports (a simple model; the systems model replaces it).
