@@ -29,6 +29,8 @@ struct GpuSmConfig {
   std::int64_t shared_memory_bytes = 233472;  // usable shared memory (228 KiB on H100)
   std::int64_t shared_memory_bytes_per_cycle = 128;
   std::int64_t max_ctas = 32;  // resident CTAs per SM
+  // Crossbar port into one SM: bytes per chip clock it can load from or store to L2.
+  std::int64_t l2_port_bytes_per_cycle = 64;
 };
 
 struct GpuL2Config {
@@ -58,6 +60,8 @@ struct GpuKernelConfig {
   std::vector<std::int64_t> cta_tile_n = {64, 128, 256};
   std::int64_t cta_tile_k = 64;
   std::int64_t max_split_k = 8;
+  // GEMM main-loop stages (k-slices of A and B) held in shared memory; fewer when they don't fit.
+  std::int64_t gemm_pipeline_stages = 4;
 };
 
 struct GpuConfig {
