@@ -1,11 +1,16 @@
 #include "maia/backend/make_backend.hpp"
 
+#include "maia/backend/gpu_backend.hpp"
 #include "maia/backend/maia_backend.hpp"
 
 namespace maia {
 
 std::unique_ptr<Backend> make_backend(const ChipConfig& cfg, const BackendOptions& options) {
   return std::make_unique<MaiaBackend>(cfg, options);
+}
+
+std::unique_ptr<Backend> make_backend(const GpuConfig& cfg, const BackendOptions& options) {
+  return std::make_unique<GpuBackend>(cfg, options);
 }
 
 }  // namespace maia

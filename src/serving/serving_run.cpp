@@ -156,7 +156,7 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
     r.host_return_bytes += back;
     r.host_upload_ns += up_ns;
     r.host_return_ns += back_ns;
-    t_ns += up_ns + back_ns;
+    t_ns += up_ns + back_ns + backend.iteration_overhead_ns();
     timeline.end_iteration(plan, t_ns, up_ns, back_ns, simulated);
     r.kv_block_seconds += static_cast<double>(sched.stats().kv.used_blocks) * t_ns / 1e9;
 

@@ -87,6 +87,7 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
   Timeline* tl = backend.timeline();  // the run starts at time 0 of the timeline
   if (tl) tl->set_cursor(0);
   r.prefill = backend.run_graph(build_iteration_graph(model, quant, static_prefill_batch(spec)));
+  r.prefill.time_ns += backend.iteration_overhead_ns();
 
   // Decode steps 0 .. gen-2; simulate every stride-th and the last, interpolate the rest.
   const std::int64_t steps = spec.gen - 1;
@@ -100,7 +101,7 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
     if (tl) tl->begin_staging();  // its start is known once the steps before it are
     IterationResult it =
         backend.run_graph(build_iteration_graph(model, quant, static_decode_batch(spec, i)));
-    d.time_ns = it.time_ns;
+    d.time_ns = it.time_ns + backend.iteration_overhead_ns();
     d.simulated = true;
     // Linear in context between the previous simulated step and this one.
     if (prev >= 0) {

@@ -49,6 +49,9 @@ class Backend {
   // Chips one tensor-parallel group may span over this kind's scale-up links (a Maia tray; a
   // GPU's switch domain).
   virtual std::int64_t tensor_parallel_limit() const = 0;
+  // Time the kind's serving engine spends per iteration outside the operators (scheduling,
+  // sampling, launching), ns; added once to every serving and static-batch iteration.
+  virtual double iteration_overhead_ns() const = 0;
   // The kind's figures (capacities, peaks, power), in a fixed order.
   virtual std::vector<ChipFigure> figures() const = 0;
 

@@ -28,6 +28,10 @@ class GpuBackend final : public Backend {
   const std::string& chip_name() const override { return cfg_.name; }
   std::uint64_t memory_capacity_bytes() const override;
   bool weights_fit_on_chip(std::uint64_t) const override { return false; }
+  // The NVLink switch domain (nvlink.domain_gpus).
+  std::int64_t tensor_parallel_limit() const override { return cfg_.nvlink.domain_gpus; }
+  // The serving engine's CPU time per iteration (kernel.iteration_overhead_us, calibrated).
+  double iteration_overhead_ns() const override { return cfg_.kernel.iteration_overhead_us * 1e3; }
   // src/backend/gpu_figures.cpp
   std::vector<ChipFigure> figures() const override;
   IterationResult run_graph(const OperatorGraph& graph) override;

@@ -24,6 +24,9 @@ class MaiaBackend final : public Backend {
   std::uint64_t memory_capacity_bytes() const override;
   bool weights_fit_on_chip(std::uint64_t weight_bytes) const override;
   std::int64_t tensor_parallel_limit() const override;
+  // None: the on-die control processor starts each iteration's programs as soon as the host's
+  // token upload (simulated by host_transfer_ns) has arrived.
+  double iteration_overhead_ns() const override { return 0; }
   // src/backend/maia_figures.cpp
   std::vector<ChipFigure> figures() const override;
   IterationResult run_graph(const OperatorGraph& graph) override;

@@ -7,10 +7,12 @@
 
 #include "maia/backend/backend.hpp"
 #include "maia/config/chip_config.hpp"
+#include "maia/config/gpu_config.hpp"
 
 namespace maia {
 
 // The backend for `cfg`; nothing is elaborated until it first simulates.
 std::unique_ptr<Backend> make_backend(const ChipConfig& cfg, const BackendOptions& options = {});
+std::unique_ptr<Backend> make_backend(const GpuConfig& cfg, const BackendOptions& options = {});
 
 }  // namespace maia

@@ -45,6 +45,7 @@ struct GpuLinkConfig {
   std::int64_t links = 18;
   double gbps_per_link = 25;  // GB/s per direction per link
   double latency_ns = 1000;
+  std::int64_t domain_gpus = 8;  // GPUs one switch domain joins: the tensor-parallel limit
 };
 
 // The kernel library and serving engine: what no spec sheet gives; fitted by `maia-sim calibrate`.
