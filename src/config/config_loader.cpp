@@ -7,7 +7,6 @@
 #include "kind_loaders.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
-#include "maia/core/json_text.hpp"
 
 namespace maia {
 
