@@ -340,8 +340,12 @@ void require_every_knob(const Tree& t, const KnobIndex& ix) {
 void check_provenance(const Tree& t, const KnobIndex& ix, bool required) {
   for (const auto& layer : t.layers) {
     const Json& p = layer.provenance;
+    // The knob values this file sets that its own provenance object does not cover.
+    std::vector<std::string> uncovered;
+    for (const auto& leaf : layer.leaves)
+      if (ix.find(leaf) && !(p.is_object() && p.contains(leaf))) uncovered.push_back(leaf);
     if (p.is_null()) {
-      if (!required || layer.leaves.empty()) continue;
+      if (!required || uncovered.empty()) continue;
       fail(layer.file, "provenance",
            "a config of this kind needs a provenance object {\"<knob path>\": \"<TAG>: <source "
            "note>\"} covering every value the file sets",
@@ -360,11 +364,7 @@ void check_provenance(const Tree& t, const KnobIndex& ix, bool required) {
       }
       (void)parse_entry(layer.file, path, it.value());
     }
-    if (!required) continue;
-    std::vector<std::string> uncovered;
-    for (const auto& leaf : layer.leaves)
-      if (leaf != "name" && ix.find(leaf) && !p.contains(leaf)) uncovered.push_back(leaf);
-    if (!uncovered.empty())
+    if (required && !uncovered.empty())
       throw InputError(fmt::format(
           "{}: provenance.{}: every value the file sets needs a provenance entry \"<TAG>: "
           "<source note>\"; {} without one: {}",

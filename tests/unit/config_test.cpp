@@ -638,6 +638,9 @@ TEST_F(ConfigTest, GpuValuesNeedProvenance) {
         "tag.json", Json{{"extends", kH100}, {"tdp_w", 600}, {"provenance", {{"tdp_w", bad}}}});
     expect_contains(any_error_of(f), {f + ": provenance.tdp_w: must"});
   }
+  // A file that only renames its base sets no knob value: no provenance needed.
+  const std::string renamed = write_json("renamed.json", Json{{"extends", kH100}, {"name", "x"}});
+  EXPECT_EQ(any_error_of(renamed), "");
   const std::string ok = write_json(
       "ok.json",
       Json{{"extends", kH100}, {"tdp_w", 600}, {"provenance", {{"tdp_w", "C: fitted"}}}});
