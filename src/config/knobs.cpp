@@ -1,8 +1,12 @@
 // The knob table: every field of ChipConfig with its unit, valid range, provenance and meaning.
-// Defaults are the in-class initialisers of chip_config.hpp (the Maia 200 values).
+// Defaults are the in-class initialisers of chip_config.hpp (the Maia 200 values). HBM and PCIe
+// knobs come from the tables shared with the GPU kind (shared_knobs.hpp).
 #include "maia/config/knob.hpp"
 
 #include <fmt/format.h>
+
+#include "knob_builders.hpp"
+#include "shared_knobs.hpp"
 
 namespace maia {
 namespace {
@@ -11,24 +15,15 @@ using Json = nlohmann::json;
 using P = Provenance;
 
 template <typename T>
-using Field = T& (*)(ChipConfig&);
+using Field = knob_builders::Field<ChipConfig, T>;
 
-// A knob bound to one field of ChipConfig through a captureless accessor.
 template <typename T>
 Knob field_knob(KnobType type, std::string path, std::string unit, double min, double max,
                 std::vector<std::string> choices, P src, std::string desc, std::string note,
                 Field<T> f) {
-  return {std::move(path),
-          type,
-          std::move(unit),
-          min,
-          max,
-          std::move(choices),
-          src,
-          std::move(desc),
-          std::move(note),
-          [f](const ChipConfig& c) { return Json(f(const_cast<ChipConfig&>(c))); },
-          [f](ChipConfig& c, const Json& v) { f(c) = v.get<T>(); }};
+  return knob_builders::field_knob<ChipConfig, T>(type, std::move(path), std::move(unit), min, max,
+                                                  std::move(choices), src, std::move(desc),
+                                                  std::move(note), f);
 }
 
 Knob int_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
@@ -187,89 +182,9 @@ std::vector<Knob> build_knobs() {
   k.push_back(int_knob("cluster.semaphores", "count", 1, 65536, P::kAssumption,
                        "hardware semaphores per cluster control processor", "count not public",
                        [](ChipConfig& c) -> std::int64_t& { return c.cluster.semaphores; }));
-  // ---- HBM organisation
-  auto hbm_int = [&](std::string name, std::string unit, double min, double max, P src,
-                     std::string desc, std::string note, Field<std::int64_t> f) {
-    k.push_back(int_knob("hbm." + name, std::move(unit), min, max, src, std::move(desc),
-                         std::move(note), f));
-  };
-  hbm_int("stacks", "count", 1, 64, P::kOfficial, "HBM3e stacks", "6 x 36 GB = 216 GB",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.stacks; });
-  hbm_int("channels_per_stack", "count", 1, 64, P::kStandard, "independent channels per stack",
-          "JESD238: 16", [](ChipConfig& c) -> std::int64_t& { return c.hbm.channels_per_stack; });
-  hbm_int("pseudo_channels", "count", 1, 8, P::kStandard, "pseudo-channels per channel",
-          "JESD238: 2", [](ChipConfig& c) -> std::int64_t& { return c.hbm.pseudo_channels; });
-  hbm_int("sids", "count", 1, 16, P::kInferred, "stack IDs per pseudo-channel (height / 4)",
-          "12-high stacks (36 GB of 24 Gb dies) -> 3 SIDs, 48 banks per PC",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.sids; });
-  hbm_int("bank_groups", "count", 1, 64, P::kStandard, "bank groups per SID", "JESD238: 4",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.bank_groups; });
-  hbm_int("banks_per_group", "count", 1, 64, P::kStandard, "banks per bank group", "JESD238: 4",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.banks_per_group; });
-  hbm_int("rows_per_bank", "count", 1, 1 << 24, P::kInferred, "rows per bank",
-          "36 GiB / (32 PCs x 48 banks x 1 KiB rows) = 24,576",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.rows_per_bank; });
-  hbm_int("row_bytes", "B", 32, 1 << 16, P::kStandard, "row (page) size per pseudo-channel",
-          "1 KiB", [](ChipConfig& c) -> std::int64_t& { return c.hbm.row_bytes; });
-  hbm_int("burst_bytes", "B", 1, 4096, P::kStandard, "bytes per column access (BL8 x 32 bits)",
-          "32 B", [](ChipConfig& c) -> std::int64_t& { return c.hbm.burst_bytes; });
-  k.push_back(real_knob("hbm.pin_rate_gbps", "Gb/s/pin", 0.1, 100, P::kInferred,
-                        "data rate per DQ pin; with 1024 DQ per stack sets the peak bandwidth",
-                        "7 TB/s / 6 stacks / 1024 pins = 9.114 Gb/s",
-                        [](ChipConfig& c) -> double& { return c.hbm.pin_rate_gbps; }));
-  hbm_int("interleave_bytes", "B", 32, 1 << 20, P::kAssumption,
-          "consecutive bytes kept in one pseudo-channel row before the address mapping moves on",
-          "typical controller interleave",
-          [](ChipConfig& c) -> std::int64_t& { return c.hbm.interleave_bytes; });
-  k.push_back(
-      string_knob("hbm.address_mapping", {}, P::kAssumption,
-                  "order of address fields above the interleave offset, least significant first; a "
-                  "permutation of stack,channel,pseudo_channel,sid,bank_group,bank,column,row",
-                  "spreads sequential traffic over stacks, PCs and bank groups first",
-                  [](ChipConfig& c) -> std::string& { return c.hbm.address_mapping; }));
-  k.push_back(string_knob("hbm.refresh_mode", {"per_bank", "all_bank"}, P::kStandard,
-                          "refresh command used by the controller (REFpb or REFab)",
-                          "HBM3 has both; per-bank hides most refresh time",
-                          [](ChipConfig& c) -> std::string& { return c.hbm.refresh_mode; }));
-  k.push_back(real_knob("hbm.controller_latency_ns", "ns", 0, 1e5, P::kAssumption,
-                        "controller + PHY pipeline latency added to every access", "typical",
-                        [](ChipConfig& c) -> double& { return c.hbm.controller_latency_ns; }));
-  struct TimingKnob {
-    const char* name;
-    const char* desc;
-    double HbmTimingConfig::*m;
-  };
-  const TimingKnob timings[] = {
-      {"tCL", "read latency (column command to first data)", &HbmTimingConfig::tCL},
-      {"tCWL", "write latency", &HbmTimingConfig::tCWL},
-      {"tRCD_rd", "activate to read", &HbmTimingConfig::tRCD_rd},
-      {"tRCD_wr", "activate to write", &HbmTimingConfig::tRCD_wr},
-      {"tRP", "precharge to activate", &HbmTimingConfig::tRP},
-      {"tRAS", "activate to precharge", &HbmTimingConfig::tRAS},
-      {"tRC", "activate to activate, same bank", &HbmTimingConfig::tRC},
-      {"tWR", "write recovery (end of write data to precharge)", &HbmTimingConfig::tWR},
-      {"tRTP", "read to precharge", &HbmTimingConfig::tRTP},
-      {"tCCD_S", "column to column, different bank group", &HbmTimingConfig::tCCD_S},
-      {"tCCD_L", "column to column, same bank group", &HbmTimingConfig::tCCD_L},
-      {"tRRD_S", "activate to activate, different bank group", &HbmTimingConfig::tRRD_S},
-      {"tRRD_L", "activate to activate, same bank group", &HbmTimingConfig::tRRD_L},
-      {"tFAW", "window for at most four activates", &HbmTimingConfig::tFAW},
-      {"tWTR_S", "end of write data to read, different bank group", &HbmTimingConfig::tWTR_S},
-      {"tWTR_L", "end of write data to read, same bank group", &HbmTimingConfig::tWTR_L},
-      {"tRTW", "read to write turnaround", &HbmTimingConfig::tRTW},
-      {"tREFI", "refresh interval (all-bank; per-bank divides it by the banks)",
-       &HbmTimingConfig::tREFI},
-      {"tRFC", "all-bank refresh cycle time", &HbmTimingConfig::tRFC},
-      {"tRFCpb", "per-bank refresh cycle time", &HbmTimingConfig::tRFCpb},
-  };
-  for (const auto& t : timings) {
-    Knob knob = real_knob(std::string("hbm.timing.") + t.name, "ns", 0, 1e6, P::kStandard, t.desc,
-                          "Ramulator 2.1 HBM3 9200 Mb/s bin (public preset, ns)", nullptr);
-    auto m = t.m;
-    knob.get = [m](const ChipConfig& c) { return Json(c.hbm.timing.*m); };
-    knob.set = [m](ChipConfig& c, const Json& v) { c.hbm.timing.*m = v.get<double>(); };
-    k.push_back(std::move(knob));
-  }
+  // ---- HBM (definitions shared with the GPU kind)
+  knob_builders::add_lifted<ChipConfig, HbmConfig>(
+      k, hbm_knobs(), "hbm", [](ChipConfig& c) -> HbmConfig& { return c.hbm; });
   // ---- GNOC
   k.push_back(real_knob("gnoc.clock_ghz", "GHz", 0.1, 10, P::kAssumption, "GNOC clock",
                         "same as the tiles",
@@ -311,33 +226,9 @@ std::vector<Knob> build_knobs() {
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.pcie_router; });
   noc_int("nic_router", "router id", 0, 4095, "router of the NIC",
           [](ChipConfig& c) -> std::int64_t& { return c.gnoc.nic_router; });
-  // ---- PCIe host interface
-  k.push_back(int_knob("pcie.lanes", "lanes", 1, 32, P::kSecondHand, "PCIe lanes", "Gen6 x8",
-                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.lanes; }));
-  k.push_back(real_knob("pcie.gtps_per_lane", "GT/s", 1, 1000, P::kStandard,
-                        "raw transfer rate per lane per direction", "Gen6: 64 GT/s",
-                        [](ChipConfig& c) -> double& { return c.pcie.gtps_per_lane; }));
-  k.push_back(real_knob("pcie.encoding_efficiency", "fraction", 0.01, 1, P::kStandard,
-                        "payload fraction of the raw line rate (FLIT framing, FEC, CRC)",
-                        "Gen6 FLIT: 242 of 256 bytes carry TLPs",
-                        [](ChipConfig& c) -> double& { return c.pcie.encoding_efficiency; }));
-  k.push_back(int_knob("pcie.max_payload_bytes", "B", 16, 4096, P::kAssumption,
-                       "maximum TLP payload (MPS)", "common server setting",
-                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.max_payload_bytes; }));
-  k.push_back(int_knob("pcie.tlp_overhead_bytes", "B", 0, 256, P::kStandard,
-                       "header + sequence + LCRC bytes per TLP", "4DW header + framing",
-                       [](ChipConfig& c) -> std::int64_t& { return c.pcie.tlp_overhead_bytes; }));
-  k.push_back(real_knob("pcie.latency_ns", "ns", 0, 1e6, P::kAssumption,
-                        "one-way latency host <-> chip (PHY, controller, switch-free)", "typical",
-                        [](ChipConfig& c) -> double& { return c.pcie.latency_ns; }));
-  k.push_back(real_knob("pcie.host_memory_gbps", "GB/s", 0.1, 1e5, P::kAssumption,
-                        "host DRAM bandwidth available to the device's DMA", "typical server",
-                        [](ChipConfig& c) -> double& { return c.pcie.host_memory_gbps; }));
-  k.push_back(int_knob("pcie.command_processing_cycles", "cycles", 0, 1e9, P::kAssumption,
-                       "SoC control processor cycles to decode a host command and launch it",
-                       "typical firmware path", [](ChipConfig& c) -> std::int64_t& {
-                         return c.pcie.command_processing_cycles;
-                       }));
+  // ---- PCIe host interface (definitions shared with the GPU kind)
+  knob_builders::add_lifted<ChipConfig, PcieConfig>(
+      k, pcie_knobs(), "pcie", [](ChipConfig& c) -> PcieConfig& { return c.pcie; });
   // ---- NIC
   k.push_back(int_knob("nic.ports", "ports", 0, 1024, P::kSecondHand, "Ethernet ports", "28",
                        [](ChipConfig& c) -> std::int64_t& { return c.nic.ports; }));
@@ -375,22 +266,6 @@ const Knob* find_knob(const std::string& path) {
   return nullptr;
 }
 
-std::string_view provenance_tag(Provenance p) {
-  switch (p) {
-    case Provenance::kOfficial:
-      return "official";
-    case Provenance::kSecondHand:
-      return "second-hand";
-    case Provenance::kInferred:
-      return "inferred";
-    case Provenance::kStandard:
-      return "standard";
-    case Provenance::kAssumption:
-      return "assumption";
-  }
-  return "?";
-}
-
 std::string_view knob_type_name(KnobType t) {
   switch (t) {
     case KnobType::kInt:
@@ -405,7 +280,7 @@ std::string_view knob_type_name(KnobType t) {
   return "?";
 }
 
-std::string knob_range_text(const Knob& k) {
+std::string knob_range_text(const KnobInfo& k) {
   if (k.type == KnobType::kString) {
     if (k.choices.empty()) return "see description";
     std::string s = "one of:";

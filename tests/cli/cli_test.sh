@@ -59,13 +59,17 @@ expect 0 "total" "$sim" ops "$tmp/ops.json" --out "$tmp/opsout"
 grep -q "^trace," "$tmp/opsout/ops.csv" 2>/dev/null && ok || bad "ops --out lacks trace rows"
 expect 2 "cannot open" "$sim" ops "$tmp/missing.json"
 
-# docs/config.md carries the generated knob table; it must match the code.
-"$sim" config --describe --markdown >"$tmp/knobs.md"
-if diff -q <(sed -n '/<!-- knobs:begin -->/,/<!-- knobs:end -->/p' docs/config.md | sed '1d;$d') "$tmp/knobs.md" >/dev/null; then
-  ok
-else
-  bad "docs/config.md knob table is stale: regenerate with scripts/update-config-doc.sh"
-fi
+# docs/config.md carries the generated knob tables (maia, gpu); they must match the code.
+for kind in maia gpu; do
+  marker=knobs
+  [ "$kind" = gpu ] && marker=gpu-knobs
+  "$sim" config --describe --kind "$kind" --markdown >"$tmp/knobs.md"
+  if diff -q <(sed -n "/<!-- $marker:begin -->/,/<!-- $marker:end -->/p" docs/config.md | sed '1d;$d') "$tmp/knobs.md" >/dev/null; then
+    ok
+  else
+    bad "docs/config.md $kind knob table is stale: regenerate with scripts/update-config-doc.sh"
+  fi
+done
 
 # Global logging flags (README "Diagnostics"): accepted by every command, anywhere; a bad level
 # is bad input naming the flag and the levels.

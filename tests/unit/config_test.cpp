@@ -11,15 +11,21 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <systemc>
 
+#include "maia/config/any_chip_config.hpp"
 #include "maia/config/chip_config.hpp"
 #include "maia/config/config_loader.hpp"
+#include "maia/config/config_provenance.hpp"
+#include "maia/config/gpu_knobs.hpp"
+#include "maia/config/hbm_capacity.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 
@@ -30,6 +36,8 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 const std::string kMaia200 = std::string(MAIA_SOURCE_DIR) + "/configs/maia200.json";
+const std::string kGpus = std::string(MAIA_SOURCE_DIR) + "/configs/gpus/";
+const std::string kH100 = kGpus + "h100-sxm.json";
 
 // A temporary directory per test, removed afterwards.
 class ConfigTest : public ::testing::Test {
@@ -60,6 +68,17 @@ class ConfigTest : public ::testing::Test {
                               const std::vector<ConfigOverride>& overrides = {}) {
     try {
       load_chip_config(file, overrides);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  // The same for load_any_chip_config.
+  static std::string any_error_of(const std::string& file,
+                                  const std::vector<ConfigOverride>& overrides = {}) {
+    try {
+      load_any_chip_config(file, overrides);
     } catch (const InputError& e) {
       return e.what();
     }
@@ -362,10 +381,10 @@ TEST_F(ConfigTest, MalformedSetIsRejected) {
 TEST_F(ConfigTest, DefaultsAreTheMaia200File) {
   const ChipConfig from_file = load_chip_config(kMaia200);
   EXPECT_EQ(chip_config_to_json(from_file), chip_config_to_json(ChipConfig{}));
-  // The file itself lists every knob with its default value (nothing left implicit).
+  // The file itself lists its kind and every knob with its default value (nothing left implicit).
   Json doc = Json::parse(std::ifstream(kMaia200));
   doc.erase("description");
-  EXPECT_EQ(doc, Json::parse(chip_config_to_json(ChipConfig{}).dump()));
+  EXPECT_EQ(doc, Json::parse(any_chip_config_to_json(AnyChipConfig(ChipConfig{})).dump()));
 }
 
 TEST_F(ConfigTest, ConfigJsonRoundTrips) {
@@ -441,6 +460,286 @@ TEST_F(ConfigTest, EveryKnobIsDescribedAndItsDefaultInRange) {
   };
   count(chip_config_to_json(d));
   EXPECT_EQ(leaves, chip_knobs().size() + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chip kinds and the GPU configs
+
+// Published figures of each shipped GPU (vendor datasheets and whitepapers, baselines.md), typed
+// in here as the independent oracle the configs' knobs must reproduce. 0: not supported.
+struct Published {
+  std::string file;
+  std::int64_t sms;
+  double bf16_tflops, fp8_tflops, fp4_tflops;
+  double hbm_tbps;  // peak HBM bandwidth, TB/s
+  double hbm_gb;    // HBM capacity, GB as vendors count HBM (GiB)
+};
+
+const std::vector<Published> kPublished = {
+    {"a100-sxm4-80gb.json", 108, 312, 0, 0, 2.039, 80},
+    {"h100-sxm.json", 132, 989, 1979, 0, 3.35, 80},
+    {"h200-sxm.json", 132, 989, 1979, 0, 4.8, 141},
+    {"b200.json", 148, 2250, 4500, 9000, 7.7, 180},
+    {"mi300x.json", 304, 1307.4, 2614.9, 0, 5.3, 192},
+};
+
+void expect_within_1pct(double got, double want, const std::string& what) {
+  EXPECT_NEAR(got, want, 0.01 * want) << what << ": " << got << " vs published " << want;
+}
+
+TEST_F(ConfigTest, EveryGpuConfigLoadsAndReproducesThePublishedPeaks) {
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(kGpus)) files.insert(e.path().filename().string());
+  ASSERT_EQ(files.size(), kPublished.size()) << "every configs/gpus file needs published figures";
+  for (const auto& p : kPublished) {
+    SCOPED_TRACE(p.file);
+    ASSERT_TRUE(files.count(p.file));
+    const AnyChipConfig any = load_any_chip_config(kGpus + p.file);
+    ASSERT_EQ(chip_kind(any), ChipKind::kGpu);
+    const GpuConfig& g = std::get<GpuConfig>(any);
+    EXPECT_EQ(chip_name(any) + ".json", p.file);
+    EXPECT_EQ(g.sm.count, p.sms);
+    auto tflops = [&](std::int64_t macs) {
+      return static_cast<double>(g.sm.count * macs) * 2 * g.clock_ghz / 1e3;
+    };
+    expect_within_1pct(tflops(g.sm.macs_per_cycle_fp16), p.bf16_tflops, "dense BF16 TFLOPS");
+    if (p.fp8_tflops > 0)
+      expect_within_1pct(tflops(g.sm.macs_per_cycle_fp8), p.fp8_tflops, "dense FP8 TFLOPS");
+    else
+      EXPECT_EQ(g.sm.macs_per_cycle_fp8, 0);
+    if (p.fp4_tflops > 0)
+      expect_within_1pct(tflops(g.sm.macs_per_cycle_fp4), p.fp4_tflops, "dense FP4 TFLOPS");
+    else
+      EXPECT_EQ(g.sm.macs_per_cycle_fp4, 0);
+    // 1024 DQ pins per stack (HBM2e: 8 x 128, HBM3: 16 x 64).
+    const double tbps = static_cast<double>(g.hbm.stacks) * 1024 * g.hbm.pin_rate_gbps / 8e3;
+    expect_within_1pct(tbps, p.hbm_tbps, "HBM TB/s");
+    EXPECT_EQ(1024 % (g.hbm.channels_per_stack * g.hbm.pseudo_channels), 0);
+    const double gib = static_cast<double>(hbm_capacity_bytes(g.hbm)) / (1ull << 30);
+    expect_within_1pct(gib, p.hbm_gb, "HBM GB");
+  }
+}
+
+TEST_F(ConfigTest, EveryValueOfEveryGpuConfigHasFileProvenance) {
+  for (const auto& p : kPublished) {
+    SCOPED_TRACE(p.file);
+    const auto entries = load_config_provenance(kGpus + p.file);
+    ASSERT_EQ(entries.size(), gpu_knobs().size());
+    for (const auto& e : entries) {
+      SCOPED_TRACE(e.path);
+      EXPECT_NE(e.source, "knob table") << "no provenance entry in the file or its bases";
+      EXPECT_FALSE(e.note.empty());
+    }
+  }
+  // h200 extends h100: inherited values keep h100's entries, its own values have its own.
+  std::map<std::string, KnobProvenance> h200;
+  for (const auto& e : load_config_provenance(kGpus + "h200-sxm.json")) h200[e.path] = e;
+  EXPECT_EQ(fs::path(h200.at("sm.count").source).filename(), "h100-sxm.json");
+  EXPECT_EQ(fs::path(h200.at("hbm.stacks").source).filename(), "h200-sxm.json");
+  // --set values are marked as such.
+  for (const auto& e : load_config_provenance(kH100, {{"clock_ghz", "1.5"}}))
+    if (e.path == "clock_ghz") {
+      EXPECT_EQ(e.tag, Provenance::kAssumption);
+      EXPECT_NE(e.note.find("--set clock_ghz=1.5"), std::string::npos) << e.note;
+    }
+}
+
+TEST_F(ConfigTest, KindAbsentMeansMaia) {
+  const std::string file = write_json("old.json", Json{{"name", "old"}, {"clusters", 4}});
+  const AnyChipConfig any = load_any_chip_config(file);
+  EXPECT_EQ(chip_kind(any), ChipKind::kMaia);
+  EXPECT_EQ(chip_name(any), "old");
+  EXPECT_EQ(chip_kind(load_any_chip_config(kMaia200)), ChipKind::kMaia);
+  EXPECT_EQ(any_chip_config_to_json(any)["kind"], "maia");
+}
+
+TEST_F(ConfigTest, UnknownKindListsTheKnownKinds) {
+  const std::string file = write_json("tpu.json", Json{{"kind", "tpu"}});
+  expect_contains(any_error_of(file), {file, "kind: must be one of maia, gpu", "\"tpu\""});
+  expect_contains(error_of(file), {file, "kind", "maia, gpu", "\"tpu\""});
+  const std::string num = write_json("num.json", Json{{"kind", 3}});
+  expect_contains(any_error_of(num), {num, "kind: must be a string", "3"});
+  EXPECT_THROW(parse_chip_kind("Maia", "x"), InputError);
+  EXPECT_EQ(parse_chip_kind("gpu", "x"), ChipKind::kGpu);
+}
+
+TEST_F(ConfigTest, MaiaCommandsRefuseGpuConfigsByName) {
+  expect_contains(error_of(kH100), {kH100 + ": kind: this command needs a maia chip, got \"gpu\""});
+}
+
+TEST_F(ConfigTest, MaiaKnobInGpuConfigIsNamed) {
+  const std::string file =
+      write_json("mixed.json", Json{{"extends", kH100}, {"tile", {{"ttu", {{"tile_m", 32}}}}}});
+  expect_contains(any_error_of(file),
+                  {file + ": tile.ttu.tile_m: a knob of kind maia, not of kind gpu"});
+  const std::string leaf = write_json("leaf.json", Json{{"extends", kH100}, {"clusters", 4}});
+  expect_contains(any_error_of(leaf), {leaf + ": clusters: a knob of kind maia, not of kind gpu"});
+}
+
+TEST_F(ConfigTest, GpuKnobInMaiaConfigIsNamed) {
+  const std::string file =
+      write_json("mixed.json", Json{{"extends", kMaia200}, {"sm", {{"count", 132}}}});
+  expect_contains(any_error_of(file), {file + ": sm.count: a knob of kind gpu, not of kind maia"});
+  expect_contains(error_of(file), {file + ": sm.count: a knob of kind gpu, not of kind maia"});
+}
+
+TEST_F(ConfigTest, SetOnAKnobOfTheOtherKindIsNamed) {
+  expect_contains(
+      any_error_of(kH100, {{"tile.ttu.tile_m", "16"}}),
+      {"--set tile.ttu.tile_m=16: tile.ttu.tile_m: a knob of kind maia, not of kind gpu"});
+  expect_contains(any_error_of(kMaia200, {{"kernel.gemm_efficiency", "0.5"}}),
+                  {"--set kernel.gemm_efficiency=0.5: kernel.gemm_efficiency: a knob of kind "
+                   "gpu, not of kind maia"});
+  expect_contains(any_error_of(kH100, {{"kind", "maia"}}),
+                  {"--set kind=maia", "kind: describes the config file and cannot be set"});
+  // Shared knobs are knobs of both kinds.
+  const auto g = std::get<GpuConfig>(load_any_chip_config(kH100, {{"hbm.stacks", "4"}}));
+  EXPECT_EQ(g.hbm.stacks, 4);
+}
+
+TEST_F(ConfigTest, GpuConfigMustGiveEveryKnob) {
+  const std::string file =
+      write_json("partial.json", Json{{"kind", "gpu"},
+                                      {"name", "partial"},
+                                      {"clock_ghz", 1.5},
+                                      {"provenance", {{"clock_ghz", "A: a test value"}}}});
+  const std::string msg = any_error_of(file);
+  expect_contains(
+      msg, {file, "must give every knob of its kind",
+            fmt::format("missing {}", gpu_knobs().size() - 1), "tdp_w, memory_type", "and "});
+  EXPECT_EQ(msg.find("clock_ghz"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find(", name"), std::string::npos) << msg;
+}
+
+TEST_F(ConfigTest, GpuValuesNeedProvenance) {
+  // A value the file sets needs its own entry, even when its base had one for the old value.
+  const std::string file = write_json("noprov.json", Json{{"extends", kH100}, {"clock_ghz", 1.7}});
+  expect_contains(any_error_of(file),
+                  {file, "provenance: a config of this kind needs a provenance object"});
+  const std::string partial = write_json("partial.json", Json{{"extends", kH100},
+                                                              {"clock_ghz", 1.7},
+                                                              {"tdp_w", 600},
+                                                              {"provenance", {{"tdp_w", "O: x"}}}});
+  expect_contains(any_error_of(partial),
+                  {partial + ": provenance.clock_ghz: every value the file sets needs a "
+                             "provenance entry",
+                   "1 without one: clock_ghz"});
+  const std::string unknown =
+      write_json("unknown.json", Json{{"extends", kH100}, {"provenance", {{"sm.cnt", "O: x"}}}});
+  expect_contains(
+      any_error_of(unknown),
+      {unknown + ": provenance.sm.cnt: names no knob of kind gpu", "did you mean 'sm.count'"});
+  const std::string other =
+      write_json("other.json", Json{{"extends", kH100}, {"provenance", {{"clusters", "O: x"}}}});
+  expect_contains(any_error_of(other),
+                  {other + ": provenance.clusters: a knob of kind maia, not of kind gpu"});
+  for (const Json& bad : {Json("X: unknown tag"), Json("O"), Json("O:  "), Json(3)}) {
+    const std::string f = write_json(
+        "tag.json", Json{{"extends", kH100}, {"tdp_w", 600}, {"provenance", {{"tdp_w", bad}}}});
+    expect_contains(any_error_of(f), {f + ": provenance.tdp_w: must"});
+  }
+  // A file that only renames its base sets no knob value: no provenance needed.
+  const std::string renamed = write_json("renamed.json", Json{{"extends", kH100}, {"name", "x"}});
+  EXPECT_EQ(any_error_of(renamed), "");
+  const std::string ok = write_json(
+      "ok.json",
+      Json{{"extends", kH100}, {"tdp_w", 600}, {"provenance", {{"tdp_w", "C: fitted"}}}});
+  EXPECT_EQ(any_error_of(ok), "");
+}
+
+TEST_F(ConfigTest, KindMustMatchTheExtendedFile) {
+  const std::string file = write_json("flip.json", Json{{"extends", kH100}, {"kind", "maia"}});
+  expect_contains(any_error_of(file),
+                  {file, "kind: must match the kind of the extended file", "(gpu)", "\"maia\""});
+}
+
+TEST_F(ConfigTest, GpuCrossKnobRules) {
+  expect_contains(any_error_of(kH100, {{"kernel.gemm_efficiency", "0"}}),
+                  {kH100, "kernel.gemm_efficiency: must be in (0, 1]", "got 0"});
+  expect_contains(any_error_of(kH100, {{"kernel.cta_tile_m", "[64,24]"}}),
+                  {kH100, "kernel.cta_tile_m[1]: must be a positive multiple of 16", "got 24"});
+  expect_contains(any_error_of(kH100, {{"kernel.cta_tile_n", "[]"}}),
+                  {"kernel.cta_tile_n: must list at least one tile size"});
+  expect_contains(any_error_of(kH100, {{"kernel.cta_tile_k", "40"}}),
+                  {"kernel.cta_tile_k: must be a positive multiple of 16", "got 40"});
+  expect_contains(any_error_of(kH100, {{"hbm.interleave_bytes", "48"}}),
+                  {kH100, "hbm.interleave_bytes: must be a multiple of hbm.burst_bytes"});
+  expect_contains(any_error_of(kH100, {{"hbm.channels_per_stack", "12"}}),
+                  {"hbm.pseudo_channels: channels_per_stack (12) x pseudo_channels must divide"});
+  expect_contains(any_error_of(kH100, {{"kernel.memory_efficiency", "1.5"}}),
+                  {"kernel.memory_efficiency: must be in [0, 1] fraction", "got 1.5"});
+}
+
+TEST_F(ConfigTest, AnyConfigJsonRoundTrips) {
+  for (const auto& p : kPublished) {
+    SCOPED_TRACE(p.file);
+    const AnyChipConfig c = load_any_chip_config(kGpus + p.file);
+    nlohmann::ordered_json doc = any_chip_config_to_json(c);
+    EXPECT_EQ(doc["kind"], "gpu");
+    doc["provenance"] = provenance_to_json(load_config_provenance(kGpus + p.file));
+    const std::string file = write("dump.json", doc.dump(2));
+    EXPECT_EQ(any_chip_config_to_json(load_any_chip_config(file)), any_chip_config_to_json(c));
+  }
+  ChipConfig m;
+  m.clock_ghz = 1.25;
+  const std::string file = write("maia.json", any_chip_config_to_json(AnyChipConfig(m)).dump(2));
+  const AnyChipConfig back = load_any_chip_config(file);
+  EXPECT_EQ(chip_kind(back), ChipKind::kMaia);
+  EXPECT_EQ(any_chip_config_to_json(back), any_chip_config_to_json(AnyChipConfig(m)));
+  EXPECT_EQ(chip_config_to_json(load_chip_config(file)), chip_config_to_json(m));
+}
+
+TEST_F(ConfigTest, EveryGpuKnobIsDescribedAndBound) {
+  const GpuConfig d;
+  std::set<std::string> paths;
+  for (const GpuKnob& k : gpu_knobs()) {
+    SCOPED_TRACE(k.path);
+    EXPECT_TRUE(paths.insert(k.path).second) << "duplicate knob";
+    EXPECT_EQ(find_gpu_knob(k.path), &k);
+    EXPECT_FALSE(k.description.empty());
+    EXPECT_FALSE(k.source_note.empty());
+    EXPECT_FALSE(knob_range_text(k).empty());
+    ASSERT_TRUE(k.get);
+    ASSERT_TRUE(k.set);
+    const Json v = k.get(d);
+    if (k.type == KnobType::kInt || k.type == KnobType::kDouble) {
+      EXPECT_FALSE(k.unit.empty()) << "numeric knob without a unit";
+      EXPECT_GE(v.get<double>(), k.min);
+      EXPECT_LE(v.get<double>(), k.max);
+    }
+    GpuConfig c;
+    k.set(c, v);
+    EXPECT_EQ(k.get(c), v);
+  }
+  // HBM and PCIe knobs are the Maia definitions (one table), under the same paths.
+  for (const Knob& k : chip_knobs()) {
+    if (k.path.rfind("hbm.", 0) != 0 && k.path.rfind("pcie.", 0) != 0) continue;
+    const GpuKnob* g = find_gpu_knob(k.path);
+    ASSERT_NE(g, nullptr) << k.path;
+    EXPECT_EQ(g->unit, k.unit);
+    EXPECT_EQ(g->min, k.min);
+    EXPECT_EQ(g->max, k.max);
+  }
+  // Every leaf of the gpu config JSON is a knob (besides kind and name).
+  std::size_t leaves = 0;
+  std::function<void(const nlohmann::ordered_json&)> count = [&](const nlohmann::ordered_json& j) {
+    for (const auto& [key, val] : j.items()) {
+      if (val.is_object())
+        count(val);
+      else
+        ++leaves;
+    }
+  };
+  count(any_chip_config_to_json(AnyChipConfig(d)));
+  EXPECT_EQ(leaves, gpu_knobs().size() + 2);
+}
+
+TEST_F(ConfigTest, ProvenanceCodesRoundTrip) {
+  for (auto p : {Provenance::kOfficial, Provenance::kSecondHand, Provenance::kInferred,
+                 Provenance::kStandard, Provenance::kAssumption, Provenance::kCalibrated})
+    EXPECT_EQ(parse_provenance_code(provenance_code(p)), p);
+  EXPECT_EQ(provenance_code(Provenance::kCalibrated), "C");
+  EXPECT_FALSE(parse_provenance_code("X").has_value());
 }
 
 TEST_F(ConfigTest, NearestMatch) {

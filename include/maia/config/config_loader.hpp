@@ -1,7 +1,8 @@
 #pragma once
-// Loads a chip configuration: JSON file(s) with optional `extends`, then `--set` overrides, then
-// validation of every leaf against the knob table and of the cross-knob rules. Any problem is an
-// InputError naming the file (or the --set), the JSON path, the rule and the value.
+// Loads a Maia chip configuration: JSON file(s) with optional `extends`, then `--set` overrides,
+// then validation of every leaf against the knob table and of the cross-knob rules. Any problem is
+// an InputError naming the file (or the --set), the JSON path, the rule and the value. Configs of
+// other chip kinds load through any_chip_config.hpp; load_chip_config refuses them by name.
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ struct ConfigOverride {
 // Parses "a.b=value" as given to --set; throws InputError on a malformed override.
 ConfigOverride parse_override(const std::string& text);
 
-// Loads `file` (empty: built-in defaults only) and applies `overrides` in order.
+// Loads `file` (empty: built-in defaults only) and applies `overrides` in order; InputError
+// "<file>: kind: this command needs a maia chip, got \"gpu\"" for a config of another kind.
 ChipConfig load_chip_config(const std::string& file,
                             const std::vector<ConfigOverride>& overrides = {});
 

@@ -23,8 +23,8 @@ struct GpuSmConfig {
   std::int64_t macs_per_cycle_fp16 = 2048;  // FP16 and BF16
   std::int64_t macs_per_cycle_fp8 = 4096;
   std::int64_t macs_per_cycle_fp4 = 0;
-  std::int64_t fp32_lanes = 128;           // FP32 FMA per clock (CUDA cores)
-  std::int64_t sfu_per_cycle = 16;         // exp/rsqrt per clock
+  std::int64_t fp32_lanes = 128;    // FP32 FMA per clock (CUDA cores)
+  std::int64_t sfu_per_cycle = 16;  // exp/rsqrt per clock
   std::int64_t register_file_bytes = 262144;
   std::int64_t shared_memory_bytes = 233472;  // usable shared memory (228 KiB on H100)
   std::int64_t shared_memory_bytes_per_cycle = 128;
@@ -50,7 +50,7 @@ struct GpuLinkConfig {
 
 // The kernel library and serving engine: what no spec sheet gives; fitted by `maia-sim calibrate`.
 struct GpuKernelConfig {
-  double launch_gap_ns = 4000;       // between dependent kernels without CUDA graphs
+  double launch_gap_ns = 4000;        // between dependent kernels without CUDA graphs
   double graph_launch_gap_ns = 1000;  // between kernels of one captured graph
   std::int64_t cuda_graphs = 1;       // 1: decode iterations replay a captured graph
   double gemm_efficiency = 0.8;       // achievable fraction of tensor peak in a GEMM main loop
@@ -75,6 +75,9 @@ struct GpuConfig {
   GpuLinkConfig nvlink;
   PcieConfig pcie;
   GpuKernelConfig kernel;
+  // HBM generation, for summaries and reports (HbmConfig is shared with Maia and has no such
+  // field).
+  std::string memory_type = "HBM3";
 };
 
 }  // namespace maia
