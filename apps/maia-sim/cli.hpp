@@ -5,7 +5,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "maia/config/chip_config.hpp"
+#include "maia/config/any_chip_config.hpp"
 #include "maia/core/exit_codes.hpp"
 
 namespace maia::cli {
@@ -25,7 +25,10 @@ struct ChipOptions {
 };
 
 void add_chip_options(po::options_description& desc, ChipOptions& o);
+// Maia's config (commands that only simulate Maia: exec, microbench); other kinds are refused.
 ChipConfig load_chip(const ChipOptions& o);
+// A config of any kind (commands that go through the backend: run, ops, versus).
+AnyChipConfig load_any_chip(const ChipOptions& o);
 // Re-creates the chip options as command-line arguments (for child processes).
 std::vector<std::string> chip_args(const ChipOptions& o);
 // Parses the sub-command's arguments; throws InputError on unknown or malformed options.

@@ -42,6 +42,12 @@ ChipConfig load_chip(const ChipOptions& o) {
   return load_chip_config(o.chip_file.empty() ? default_chip_file() : o.chip_file, overrides);
 }
 
+AnyChipConfig load_any_chip(const ChipOptions& o) {
+  std::vector<ConfigOverride> overrides;
+  for (const auto& s : o.sets) overrides.push_back(parse_override(s));
+  return load_any_chip_config(o.chip_file.empty() ? default_chip_file() : o.chip_file, overrides);
+}
+
 std::vector<std::string> chip_args(const ChipOptions& o) {
   std::vector<std::string> out;
   if (!o.chip_file.empty()) out.insert(out.end(), {"--chip", o.chip_file});

@@ -37,7 +37,7 @@ int cmd_ops(const std::vector<std::string>& args) {
   if (trace_file.empty()) throw InputError("maia-sim ops: a TRACE.json argument is required");
   if (!out_dir.empty()) check_output_dir(out_dir, "--out");
   const bool memoize = vm.count("no-memo") == 0;
-  const ChipConfig cfg = load_chip(chip);
+  const AnyChipConfig cfg = load_any_chip(chip);
   const OperatorGraph graph = read_op_trace(trace_file);
 
   BackendOptions options;
@@ -58,7 +58,7 @@ int cmd_ops(const std::vector<std::string>& args) {
   if (vm.count("json")) {
     Json j;
     j["trace"] = graph.name;
-    j["chip"] = cfg.name;
+    j["chip"] = backend->chip_name();
     j["time_us"] = r.time_ns / 1e3;
     j["ops_simulated"] = backend->operators_simulated();
     j["ops_reused"] = backend->operators_reused();
@@ -68,7 +68,8 @@ int cmd_ops(const std::vector<std::string>& args) {
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
-  fmt::print("trace {}  on {}\n\n", graph.name.empty() ? trace_file : graph.name, cfg.name);
+  fmt::print("trace {}  on {}\n\n", graph.name.empty() ? trace_file : graph.name,
+             backend->chip_name());
   fmt::print("{:>5} {:<16} {:>5} {:<9} {:>12} {:>10} {:>10} {:>8} {:>9} {:>6}\n", "#", "operator",
              "layer", "kind", "time us", "TFLOP/s", "HBM GB/s", "bound", "roofline", "reused");
   for (std::size_t i = 0; i < r.ops.size(); ++i) {

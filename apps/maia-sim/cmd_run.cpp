@@ -372,7 +372,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!emit_ops.empty()) check_output_file(emit_ops, "--emit-ops");
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
-  const ChipConfig cfg = load_chip(chip);
+  const AnyChipConfig cfg = load_any_chip(chip);
   BackendOptions options;
   options.memoize = memoize;
   options.prefetch = vm.count("prefetch") > 0;

@@ -127,7 +127,7 @@ int cmd_versus(const std::vector<std::string>& args) {
             fmt::format("--chips: {} and {} are both named {} (their run folders "
                         "would collide)",
                         other.name, name, fs::path(c.file).stem().string()));
-    const auto backend = make_backend(load_chip(ChipOptions{c.file, {}}));
+    const auto backend = make_backend(load_any_chip(ChipOptions{c.file, {}}));
     c.tdp_w = figure(backend->figures(), "tdp_w");
     c.max_tp = backend->tensor_parallel_limit();
     if (const auto it = tp_of.find(name); it != tp_of.end()) {

@@ -13,4 +13,8 @@ std::unique_ptr<Backend> make_backend(const GpuConfig& cfg, const BackendOptions
   return std::make_unique<GpuBackend>(cfg, options);
 }
 
+std::unique_ptr<Backend> make_backend(const AnyChipConfig& cfg, const BackendOptions& options) {
+  return std::visit([&](const auto& c) { return make_backend(c, options); }, cfg);
+}
+
 }  // namespace maia

@@ -118,6 +118,9 @@ std::vector<GpuKnob> build() {
          [](G& c) -> std::int64_t& { return c.sm.shared_memory_bytes_per_cycle; });
   sm_int("max_ctas", "CTAs", 1, 1024, P::kOfficial, "resident CTAs (thread blocks) per SM",
          "programming guide", [](G& c) -> std::int64_t& { return c.sm.max_ctas; });
+  sm_int("l2_port_bytes_per_cycle", "B/cycle", 1, 4096, P::kAssumption,
+         "crossbar port into one SM: bytes per chip clock it loads from or stores to L2", "typical",
+         [](G& c) -> std::int64_t& { return c.sm.l2_port_bytes_per_cycle; });
   // ---- L2 (last-level cache shared by all SMs)
   k.push_back(int_knob<G>("l2.bytes", "B", 1024, 1e12, P::kOfficial,
                           "last-level cache capacity shared by all SMs", "whitepaper",
@@ -143,6 +146,10 @@ std::vector<GpuKnob> build() {
   k.push_back(real_knob<G>("nvlink.latency_ns", "ns", 0, 1e6, P::kAssumption,
                            "one-way memory-to-memory latency through the switch", "typical",
                            [](G& c) -> double& { return c.nvlink.latency_ns; }));
+  k.push_back(int_knob<G>("nvlink.domain_gpus", "GPUs", 1, 1024, P::kOfficial,
+                          "GPUs one switch domain joins (the largest tensor-parallel group)",
+                          "the server's GPU count",
+                          [](G& c) -> std::int64_t& { return c.nvlink.domain_gpus; }));
   // ---- HBM, PCIe: the definitions Maia uses
   add_shared<HbmConfig>(k, hbm_knobs(), "hbm", [](G& c) -> HbmConfig& { return c.hbm; });
   add_shared<PcieConfig>(k, pcie_knobs(), "pcie", [](G& c) -> PcieConfig& { return c.pcie; });
@@ -187,6 +194,11 @@ std::vector<GpuKnob> build() {
                           "largest split-K factor the GEMM heuristic may pick",
                           "typical library limit",
                           [](G& c) -> std::int64_t& { return c.kernel.max_split_k; }));
+  k.push_back(int_knob<G>("kernel.gemm_pipeline_stages", "stages", 1, 64, P::kAssumption,
+                          "k-slices of A and B a GEMM main loop keeps in shared memory (fewer "
+                          "when they do not fit)",
+                          "typical multistage GEMM",
+                          [](G& c) -> std::int64_t& { return c.kernel.gemm_pipeline_stages; }));
   return k;
 }
 

@@ -52,6 +52,10 @@ expect 2 "kernel.cta_tile_m\[0\]: must be a positive multiple of 16 .*got 24" \
 expect 2 "h100-sxm.json: kind: this command needs a maia chip, got \"gpu\"" \
   "$sim" microbench hbm --chip "$h100"
 expect 2 "h100-sxm.json: kind: this command needs a maia chip, got \"gpu\"" \
-  "$sim" run --model llama-3.1-8b --batch 1 --prompt 16 --gen 1 --chip "$h100"
+  "$sim" exec examples/programs/dma_gemm.json --chip "$h100"
+# Commands that go through the backend run either kind.
+expect 0 "on h100-sxm" \
+  "$sim" run --model llama-3.1-8b --batch 1 --prompt 16 --gen 2 --chip "$h100"
+expect 2 "nvlink.domain_gpus" "$sim" config --check "$h100" --set nvlink.domain_gpus=0
 
 finish config_kinds
