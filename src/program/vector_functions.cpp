@@ -20,11 +20,12 @@ const std::vector<VectorFunction>& vector_functions() {
       // adds are fused. Bytes: one element read, one written.
       {"gelu", 8, 14, "tanh approximation"},
       {"rmsnorm", 4, 4, "x * rsqrt(mean(x^2)) * weight (one pass + scale)"},
-      // LayerNorm (GPT-2), two passes over each row kept on chip. Pass 1, mean and variance:
-      // add (1), x - mean (1), fma into the sum of squares (2). Pass 2, normalise: x rsqrt(var)
-      // (1), fma weight and bias (2). 7 FLOPs per element (the per-row rsqrt is amortised),
-      // 6 pipe issues (5 operations and the reload of the row for pass 2). Bytes: each element
-      // read once from HBM and written once; weight and bias, H values each, read per operator.
+      // LayerNorm (GPT-2), two passes over each row kept on chip. Pass 1, mean and variance as
+      // E[x^2] - E[x]^2: add into the sum (1), fma into the sum of squares (2). Pass 2,
+      // normalise: x - mean (1), times rsqrt(var) (1), fma weight and bias (2). 7 FLOPs per
+      // element (the per-row rsqrt is amortised), 6 pipe issues (5 operations and the row's
+      // reload for pass 2). Bytes: each element read once from HBM and written once; weight and
+      // bias, H values each, read per operator.
       {"layernorm", 6, 7, "(x - mean) * rsqrt(var) * weight + bias"},
       {"softmax", 8, 12, "max, subtract, exp, sum, scale"},
       {"rope", 3, 3, "rotary position embedding (2 mul + 1 add per element)"},

@@ -20,6 +20,7 @@
 #include "maia/serving/static_batch.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/gpt2_config.hpp"
+#include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
 #include "maia/workload/parameters.hpp"
 #include "maia/workload/tensor_parallel.hpp"
@@ -233,6 +234,9 @@ TEST(WorkloadGpt2, LayerOperatorsShapesAndCosts) {
   EXPECT_EQ(lm.m, 2);
   EXPECT_EQ(lm.n, kV);
   EXPECT_EQ(g.layer_signature(0), g.layer_signature(kL - 1));
+  // The graph is chip-independent data: an operator trace carries it unchanged.
+  const Json trace = Json::parse(op_trace_to_json(g).dump());
+  EXPECT_EQ(parse_op_trace(trace, "gpt3.json"), g);
 }
 
 TEST(WorkloadGpt2, FlopsPerTokenAreTwiceTheParametersPlusAttention) {
