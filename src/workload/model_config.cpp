@@ -81,12 +81,20 @@ void check_model_scale(const ModelConfig& m, const std::string& file) {
                     mlp = static_cast<long double>(m.mlp_up_matrices() + 1) * h * i,
                     p = m.position_rows();
   const long double params = (2 * v + p) * h + l * (h * (q + 2 * kv) + q * h + e * (mlp + h));
-  if (params > kMaxModelParameters)
-    throw InputError(fmt::format(
-        "{}: the model has about {:.3g} parameters; maia-sim handles models up to {:.3g} "
-        "(hidden_size {}, intermediate_size {}, num_hidden_layers {}, vocab_size {}, experts {})",
-        file, static_cast<double>(params), static_cast<double>(kMaxModelParameters), m.hidden_size,
-        m.intermediate_size, m.num_layers, m.vocab_size, m.num_experts));
+  if (params <= kMaxModelParameters) return;
+  const std::string dims =
+      m.model_type == "gpt2"
+          ? fmt::format("n_embd {}, n_inner {}, n_layer {}, vocab_size {}, n_positions {}",
+                        m.hidden_size, m.intermediate_size, m.num_layers, m.vocab_size,
+                        m.max_position_embeddings)
+          : fmt::format(
+                "hidden_size {}, intermediate_size {}, num_hidden_layers {}, vocab_size {}, "
+                "experts {}",
+                m.hidden_size, m.intermediate_size, m.num_layers, m.vocab_size, m.num_experts);
+  throw InputError(fmt::format(
+      "{}: the model has about {:.3g} parameters; maia-sim handles models up to {:.3g} "
+      "({})",
+      file, static_cast<double>(params), static_cast<double>(kMaxModelParameters), dims));
 }
 
 // The Llama-family fields (llama, mistral, mixtral, qwen2): RMSNorm, SwiGLU, RoPE.

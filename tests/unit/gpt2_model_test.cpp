@@ -123,6 +123,13 @@ TEST(WorkloadGpt2, FieldsAreUsedIgnoredOrErrors) {
   doc.erase("n_positions");
   doc.erase("n_ctx");
   EXPECT_NE(parse_error(doc).find("g.json: n_positions: is required"), std::string::npos);
+  doc = gpt3_json();
+  doc["n_layer"] = 100000;  // 1e5 x 12 x 12288^2 = 1.81e14 parameters, beyond 2^46
+  e = parse_error(doc);
+  EXPECT_NE(e.find("g.json: the model has about 1.81e+14 parameters; maia-sim handles models up "
+                   "to 7.04e+13 (n_embd 12288, n_inner 49152, n_layer 100000"),
+            std::string::npos)
+      << e;
   // Llama-family fields mean nothing in a gpt2 config: unknown keys.
   doc = gpt3_json();
   doc["rope_theta"] = 10000.0;
