@@ -34,11 +34,13 @@ MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
   f.weight_bytes = model_weight_bytes(m, q.weights);
   f.kv_cache_bytes = kv_cache_bytes(m, q.kv_cache, batch);
   // The residual stream plus the largest set of tensors live inside one layer (normed input with
-  // QKV, or normed input with gate, up, SwiGLU output and the routed copies), plus the logits.
+  // QKV, or normed input with gate, up, SwiGLU output and the routed copies; up and GELU output
+  // for a GELU MLP), plus the logits.
   const std::int64_t k = m.is_moe() ? m.experts_per_token : 1;
   const std::int64_t h = m.hidden_size;
-  const std::int64_t per_token = h + std::max(h + m.q_dim_per_chip() + 2 * m.kv_dim_per_chip(),
-                                              h + k * (3 * m.intermediate_per_chip() + h));
+  const std::int64_t mlp_live = (m.mlp_up_matrices() + 1) * m.intermediate_per_chip();
+  const std::int64_t per_token =
+      h + std::max(h + m.q_dim_per_chip() + 2 * m.kv_dim_per_chip(), h + k * (mlp_live + h));
   constexpr const char* what = "workspace bytes";
   f.workspace_bytes = checked_add(
       dtype_bytes(q.activations, checked_mul(u(total_new_tokens(batch)), u(per_token), what)),

@@ -12,6 +12,7 @@
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
 #include "maia/core/json_text.hpp"
+#include "maia/workload/gpt2_config.hpp"
 
 namespace maia {
 namespace {
@@ -21,9 +22,8 @@ namespace fs = std::filesystem;
 
 // Families we model, with the architecture class Hugging Face names for each.
 const std::map<std::string, std::string> kArchitectures = {
-    {"llama", "LlamaForCausalLM"},
-    {"mistral", "MistralForCausalLM"},
-    {"mixtral", "MixtralForCausalLM"},
+    {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
+    {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"},
     {"qwen2", "Qwen2ForCausalLM"},
 };
 
@@ -77,14 +77,66 @@ void check_model_scale(const ModelConfig& m, const std::string& file) {
   const long double h = m.hidden_size, i = m.intermediate_size, l = m.num_layers, v = m.vocab_size,
                     e = std::max<std::int64_t>(m.num_experts, 1),
                     q = static_cast<long double>(m.num_heads) * m.head_dim,
-                    kv = static_cast<long double>(m.num_kv_heads) * m.head_dim;
-  const long double params = 2 * v * h + l * (h * (q + 2 * kv) + q * h + e * (3 * h * i + h));
-  if (params > kMaxModelParameters)
-    throw InputError(fmt::format(
-        "{}: the model has about {:.3g} parameters; maia-sim handles models up to {:.3g} "
-        "(hidden_size {}, intermediate_size {}, num_hidden_layers {}, vocab_size {}, experts {})",
-        file, static_cast<double>(params), static_cast<double>(kMaxModelParameters), m.hidden_size,
-        m.intermediate_size, m.num_layers, m.vocab_size, m.num_experts));
+                    kv = static_cast<long double>(m.num_kv_heads) * m.head_dim,
+                    mlp = static_cast<long double>(m.mlp_up_matrices() + 1) * h * i,
+                    p = m.position_rows();
+  const long double params = (2 * v + p) * h + l * (h * (q + 2 * kv) + q * h + e * (mlp + h));
+  if (params <= kMaxModelParameters) return;
+  const std::string dims =
+      m.model_type == "gpt2"
+          ? fmt::format("n_embd {}, n_inner {}, n_layer {}, vocab_size {}, n_positions {}",
+                        m.hidden_size, m.intermediate_size, m.num_layers, m.vocab_size,
+                        m.max_position_embeddings)
+          : fmt::format(
+                "hidden_size {}, intermediate_size {}, num_hidden_layers {}, vocab_size {}, "
+                "experts {}",
+                m.hidden_size, m.intermediate_size, m.num_layers, m.vocab_size, m.num_experts);
+  throw InputError(fmt::format(
+      "{}: the model has about {:.3g} parameters; maia-sim handles models up to {:.3g} "
+      "({})",
+      file, static_cast<double>(params), static_cast<double>(kMaxModelParameters), dims));
+}
+
+// The Llama-family fields (llama, mistral, mixtral, qwen2): RMSNorm, SwiGLU, RoPE.
+void read_llama_fields(JsonReader& r, ModelConfig& m) {
+  m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
+  m.intermediate_size = r.integer("intermediate_size", 1, INT32_MAX);
+  m.num_layers = r.integer("num_hidden_layers", 1, 100000);
+  m.num_heads = r.integer("num_attention_heads", 1, 100000);
+  m.num_kv_heads = r.integer_or("num_key_value_heads", m.num_heads, 1, m.num_heads);
+  if (m.num_heads % m.num_kv_heads != 0)
+    r.fail("num_key_value_heads", fmt::format("must divide num_attention_heads ({})", m.num_heads));
+  if (!r.has("head_dim") && m.hidden_size % m.num_heads != 0)
+    r.fail("num_attention_heads", "must divide hidden_size when head_dim is not given");
+  m.head_dim = r.integer_or("head_dim", m.hidden_size / m.num_heads, 1, 100000);
+  m.vocab_size = r.integer("vocab_size", 1, INT32_MAX);
+  m.max_position_embeddings = r.integer_or("max_position_embeddings", INT32_MAX, 1, INT32_MAX);
+  m.tie_word_embeddings = r.boolean_or("tie_word_embeddings", false);
+  r.choice_or("hidden_act", "silu", {"silu"});
+
+  // Qwen2 always has biases on Q, K and V; Llama-style models say so with attention_bias.
+  const bool attention_bias = r.boolean_or("attention_bias", false);
+  m.qkv_bias = attention_bias || m.model_type == "qwen2";
+  m.o_bias = attention_bias;
+  m.mlp_bias = r.boolean_or("mlp_bias", false);
+
+  m.sliding_window = nullable_integer(r, "sliding_window", 1);
+  if (!r.boolean_or("use_sliding_window", m.model_type != "qwen2")) {
+    m.sliding_window = 0;
+  } else if (m.model_type == "qwen2" && m.sliding_window > 0) {
+    r.fail("use_sliding_window", "Qwen2 sliding window on some layers only is not supported");
+  }
+
+  m.num_experts = r.integer_or("num_local_experts", 0, 0, 1 << 20);
+  if (m.num_experts > 0) {
+    m.experts_per_token = r.integer("num_experts_per_tok", 1, m.num_experts);
+  } else {
+    if (r.has("num_experts_per_tok"))
+      r.fail("num_experts_per_tok", "requires num_local_experts (a Mixtral-style MoE)");
+    r.integer_or("num_experts_per_tok", 0, 0, 0);
+  }
+  if (m.model_type == "mixtral" && m.num_experts == 0)
+    r.fail("num_local_experts", "is required for model_type mixtral");
 }
 
 }  // namespace
@@ -152,46 +204,13 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
                                      file, i, arch->second, m.model_type, brief_json(archs[i])));
   }
 
-  m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
-  m.intermediate_size = r.integer("intermediate_size", 1, INT32_MAX);
-  m.num_layers = r.integer("num_hidden_layers", 1, 100000);
-  m.num_heads = r.integer("num_attention_heads", 1, 100000);
-  m.num_kv_heads = r.integer_or("num_key_value_heads", m.num_heads, 1, m.num_heads);
-  if (m.num_heads % m.num_kv_heads != 0)
-    r.fail("num_key_value_heads", fmt::format("must divide num_attention_heads ({})", m.num_heads));
-  if (!r.has("head_dim") && m.hidden_size % m.num_heads != 0)
-    r.fail("num_attention_heads", "must divide hidden_size when head_dim is not given");
-  m.head_dim = r.integer_or("head_dim", m.hidden_size / m.num_heads, 1, 100000);
-  m.vocab_size = r.integer("vocab_size", 1, INT32_MAX);
-  m.max_position_embeddings = r.integer_or("max_position_embeddings", INT32_MAX, 1, INT32_MAX);
-  m.tie_word_embeddings = r.boolean_or("tie_word_embeddings", false);
-  r.choice_or("hidden_act", "silu", {"silu"});
-
-  // Qwen2 always has biases on Q, K and V; Llama-style models say so with attention_bias.
-  const bool attention_bias = r.boolean_or("attention_bias", false);
-  m.qkv_bias = attention_bias || m.model_type == "qwen2";
-  m.o_bias = attention_bias;
-  m.mlp_bias = r.boolean_or("mlp_bias", false);
-
-  m.sliding_window = nullable_integer(r, "sliding_window", 1);
-  if (!r.boolean_or("use_sliding_window", m.model_type != "qwen2")) {
-    m.sliding_window = 0;
-  } else if (m.model_type == "qwen2" && m.sliding_window > 0) {
-    r.fail("use_sliding_window", "Qwen2 sliding window on some layers only is not supported");
-  }
-
-  m.num_experts = r.integer_or("num_local_experts", 0, 0, 1 << 20);
-  if (m.num_experts > 0) {
-    m.experts_per_token = r.integer("num_experts_per_tok", 1, m.num_experts);
+  if (m.model_type == "gpt2") {
+    read_gpt2_fields(r, m);
   } else {
-    if (r.has("num_experts_per_tok"))
-      r.fail("num_experts_per_tok", "requires num_local_experts (a Mixtral-style MoE)");
-    r.integer_or("num_experts_per_tok", 0, 0, 0);
+    read_llama_fields(r, m);
   }
-  if (m.model_type == "mixtral" && m.num_experts == 0)
-    r.fail("num_local_experts", "is required for model_type mixtral");
 
-  for (const auto& f : ignored_model_fields())
+  for (const auto& f : m.model_type == "gpt2" ? ignored_gpt2_fields() : ignored_model_fields())
     if (r.has(f)) r.child(f);
   r.reject_unknown_keys();
   check_model_scale(m, file);

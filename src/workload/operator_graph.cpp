@@ -30,6 +30,14 @@ class GraphBuilder {
     emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
     emb.cost.activation_read_bytes = 0;
     int x = last();
+    if (m_.positions == PositionKind::kLearned) {
+      // Each token's row of the learned position table (gathered) added to its embedding.
+      Operator& pos =
+          add_op("position_embedding", -1, VectorShape{"add", tokens_ * h, tokens_, act()}, {x});
+      pos.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+      pos.cost.activation_read_bytes = dtype_bytes(act(), u(tokens_ * h));
+      x = last();
+    }
     for (int layer = 0; layer < m_.num_layers; ++layer) x = add_layer(layer, x);
 
     const int norm = add_norm("final_norm", -1, x);
@@ -78,11 +86,14 @@ class GraphBuilder {
     return last();
   }
 
+  // RMSNorm (weight) or LayerNorm (weight and bias) of every token's hidden vector.
   int add_norm(std::string name, int layer, int input) {
-    Operator& op =
-        add_op(std::move(name), layer,
-               VectorShape{"rmsnorm", tokens_ * m_.hidden_size, tokens_, act()}, {input});
-    op.cost.weight_bytes = dtype_bytes(DType::kBf16, u(m_.hidden_size));
+    const bool layer_norm = m_.norm == NormKind::kLayerNorm;
+    Operator& op = add_op(
+        std::move(name), layer,
+        VectorShape{layer_norm ? "layernorm" : "rmsnorm", tokens_ * m_.hidden_size, tokens_, act()},
+        {input});
+    op.cost.weight_bytes = u(m_.norm_vectors()) * dtype_bytes(DType::kBf16, u(m_.hidden_size));
     return last();
   }
 
@@ -117,13 +128,24 @@ class GraphBuilder {
     const int qkv =
         add_gemm("qkv_proj", layer, t, q_dim + 2 * kv_dim, m_.hidden_size, {norm}, m_.qkv_bias);
 
-    // RoPE rotates Q and K, writes Q for attention and K, V into the KV cache.
-    Operator& rope =
-        add_op("rope", layer, VectorShape{"rope", t * (heads + kv_heads) * d, t, act()}, {qkv});
-    rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (q_dim + 2 * kv_dim)));
-    rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * q_dim));
-    rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * kv_dim));
-    const int rope_i = last();
+    std::vector<int> attn_deps;
+    if (m_.positions == PositionKind::kRope) {
+      // RoPE rotates Q and K, writes Q for attention and K, V into the KV cache.
+      Operator& rope =
+          add_op("rope", layer, VectorShape{"rope", t * (heads + kv_heads) * d, t, act()}, {qkv});
+      rope.cost.activation_read_bytes = dtype_bytes(act(), u(t * (q_dim + 2 * kv_dim)));
+      rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * q_dim));
+      rope.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * kv_dim));
+      attn_deps = {last()};
+    } else {
+      // Positions were added to the embedding: K and V are copied (converted to the KV datatype)
+      // into the KV cache; attention reads Q from the projection's output.
+      Operator& store =
+          add_op("kv_store", layer, VectorShape{"copy", t * 2 * kv_dim, t, act()}, {qkv});
+      store.cost.activation_write_bytes = 0;
+      store.cost.kv_write_bytes = 2 * dtype_bytes(q_.kv_cache, u(t * kv_dim));
+      attn_deps = {qkv, last()};
+    }
 
     AttentionShape attn;
     for (const auto& s : batch_)
@@ -135,7 +157,7 @@ class GraphBuilder {
     attn.window = m_.sliding_window;
     attn.q_dtype = act();
     attn.kv_dtype = q_.kv_cache;
-    add_op("attention", layer, std::move(attn), {rope_i});
+    add_op("attention", layer, std::move(attn), std::move(attn_deps));
     const int o = add_gemm("o_proj", layer, t, m_.hidden_size, q_dim, {last()}, m_.o_bias);
     const int res1 =
         add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
@@ -145,9 +167,15 @@ class GraphBuilder {
     return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
   }
 
-  // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens; returns the down GEMM.
+  // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens (or up, GELU, down for a GELU MLP);
+  // returns the down GEMM.
   int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps) {
     const std::int64_t i = m_.intermediate_per_chip(), h = m_.hidden_size;
+    if (m_.mlp == MlpKind::kGelu) {
+      const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+      add_op(prefix + "gelu", layer, VectorShape{"gelu", t * i, t, act()}, {up});
+      return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+    }
     const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, m_.mlp_bias);
     const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
     add_op(prefix + "swiglu", layer, VectorShape{"swiglu", t * i, t, act()}, {gate, up});

@@ -1,8 +1,9 @@
 #pragma once
 // A transformer model as the simulator sees it, read from a Hugging Face config.json (Llama,
-// Mistral, Mixtral and Qwen2 families). Every field of the file is either used, on the documented
-// list of fields that do not affect performance, or an error: a field the model cannot represent
-// (MLA, shared experts, mixed attention layers, ...) is named in the error.
+// Mistral, Mixtral and Qwen2 families, and GPT-2-style models such as GPT-3). Every field of the
+// file is either used, on the documented list of fields that do not affect performance, or an
+// error: a field the model cannot represent (MLA, shared experts, mixed attention layers, ...) is
+// named in the error.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,10 +12,25 @@
 
 namespace maia {
 
+// The layer structure that differs between families, so the parameter count, weight bytes and
+// operator graph follow the architecture rather than the family name.
+enum class NormKind {
+  kRmsNorm,    // weight only (Llama family)
+  kLayerNorm,  // weight and bias (GPT-2)
+};
+enum class MlpKind {
+  kSwiGlu,  // gate, up (both H x I), SwiGLU, down (I x H)
+  kGelu,    // up (c_fc, H x I), GELU, down (c_proj, I x H)
+};
+enum class PositionKind {
+  kRope,     // rotary: Q and K rotated in every layer, no parameters
+  kLearned,  // a max_position_embeddings x H table added to the token embedding once
+};
+
 struct ModelConfig {
   std::string name;        // short name: the file name without .json
   std::string source;      // the file it was read from
-  std::string model_type;  // llama, mistral, mixtral, qwen2
+  std::string model_type;  // llama, mistral, mixtral, qwen2, gpt2
   std::int64_t hidden_size = 0;
   std::int64_t intermediate_size = 0;  // per expert for MoE models
   std::int64_t num_layers = 0;
@@ -30,12 +46,22 @@ struct ModelConfig {
   bool qkv_bias = false;  // bias on the Q, K, V projections (Qwen2, attention_bias)
   bool o_bias = false;    // bias on the output projection (attention_bias)
   bool mlp_bias = false;  // bias on gate/up/down (mlp_bias)
+  NormKind norm = NormKind::kRmsNorm;
+  MlpKind mlp = MlpKind::kSwiGlu;
+  PositionKind positions = PositionKind::kRope;
   // Tensor parallelism: the chips of a tray the model is sharded over (Megatron style, see
   // maia/workload/tensor_parallel.hpp, which sets it after checking it). Every per-chip figure
   // (the iteration graph, weight and KV-cache bytes, capacity) follows it; 1: one chip.
   std::int64_t tensor_parallel = 1;
 
   bool is_moe() const { return num_experts > 0; }
+  // Weight vectors of one norm (weight, and bias for LayerNorm) and H x I matrices of one MLP.
+  std::int64_t norm_vectors() const { return norm == NormKind::kLayerNorm ? 2 : 1; }
+  std::int64_t mlp_up_matrices() const { return mlp == MlpKind::kSwiGlu ? 2 : 1; }
+  // Rows of the learned position table (0 with rotary positions).
+  std::int64_t position_rows() const {
+    return positions == PositionKind::kLearned ? max_position_embeddings : 0;
+  }
   std::int64_t q_dim() const { return num_heads * head_dim; }
   std::int64_t kv_dim() const { return num_kv_heads * head_dim; }
   // One chip's share under tensor parallelism: attention heads, KV heads (split when they divide
@@ -53,8 +79,9 @@ struct ModelConfig {
   std::int64_t kv_dim_per_chip() const { return kv_heads_per_chip() * head_dim; }
 };
 
-// Fields read without effect on performance (token ids, numerics, training options). Any field
-// neither used nor on this list is an error.
+// Fields of the Llama family read without effect on performance (token ids, numerics, training
+// options); gpt2 configs have their own list (ignored_gpt2_fields in gpt2_config.hpp). Any field
+// neither used nor on its family's list is an error.
 const std::vector<std::string>& ignored_model_fields();
 
 // Parses one config.json document; `file` is used in error messages, `name` becomes the name.

@@ -23,7 +23,9 @@ struct OperatorGraph {
 
 // Embedding, per layer (RMSNorm, QKV, RoPE, attention, O projection, residual add, RMSNorm,
 // SwiGLU MLP or router + routed experts + combine, residual add), final norm, LM head and
-// sampling for the sequences that emit a token. InputError for an invalid batch.
+// sampling for the sequences that emit a token. GPT-2-style models (learned positions,
+// LayerNorm, GELU MLP) add the position table after the embedding, use LayerNorm, store K and V
+// with a copy instead of RoPE, and run up, GELU, down. InputError for an invalid batch.
 // With model.tensor_parallel = N > 1 it is one chip's graph of the group: the chip's share of
 // heads, KV heads, intermediate columns and vocabulary, an all-reduce after the O projection and
 // after the MLP (each residual add depends on it) and an all-gather of the logits before
