@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/config/config_provenance.hpp"
+#include "maia/config/gpu_knobs.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 #include "maia/sweep/bounded_text.hpp"
@@ -57,7 +59,7 @@ class FileResolver {
     }
     try {
       if (option == "model") load_model(model_name ? value : file, ctx_.models_dir);
-      if (option == "chip") load_chip_config(file);
+      if (option == "chip") load_any_chip_config(file);
     } catch (const InputError& e) {
       throw InputError(fmt::format("{}: {}: {}", spec_.file, where, e.what()));
     }
@@ -95,7 +97,7 @@ std::string point_label(const SweepPoint& p) {
 struct SweepPointSpace::Files : FileResolver {
   using FileResolver::FileResolver;
   struct Chip {
-    ChipConfig cfg;
+    AnyChipConfig cfg;
     std::string json, error;  // error: the cross-knob rule it breaks
   };
   static constexpr std::size_t kMaxChips = 256;
@@ -108,8 +110,13 @@ struct SweepPointSpace::Files : FileResolver {
     if (chips.size() >= kMaxChips) chips.clear();
     Chip c;
     try {
-      c.cfg = load_chip_config(file, sets);
-      c.json = chip_config_to_json(c.cfg).dump(2);
+      c.cfg = load_any_chip_config(file, sets);
+      auto doc = any_chip_config_to_json(c.cfg);
+      // A GPU config names the source of every value, so the point's resolved file carries
+      // them (its --set values tagged as set by the sweep).
+      if (chip_kind(c.cfg) == ChipKind::kGpu)
+        doc["provenance"] = provenance_to_json(load_config_provenance(file, sets));
+      c.json = doc.dump(2);
     } catch (const InputError& e) {
       c.error = e.what();
     }
@@ -231,7 +238,7 @@ SweepPoint SweepPointSpace::at(std::int64_t index) const {
 
   // The chip config: invalid combinations (cross-knob rules) are skipped with the reason.
   const Files::Chip& chip = files_->chip(chip_file, sets);
-  const ChipConfig& cfg = chip.cfg;
+  const AnyChipConfig& cfg = chip.cfg;
   p.chip_json = chip.json;
   if (!chip.error.empty()) p.skip_reason = fmt::format("invalid chip config: {}", chip.error);
 
@@ -239,9 +246,16 @@ SweepPoint SweepPointSpace::at(std::int64_t index) const {
   const auto lookup = [&](const std::string& name) -> ExprValue {
     if (name.rfind("chip.", 0) == 0) {
       const std::string rest = name.substr(5);
-      if (rest == "name") return cfg.name;
+      if (rest == "name") return chip_name(cfg);
       if (const auto f = chip_figure(cfg, rest)) return *f;
-      return to_expr_value(find_knob(rest)->get(cfg));
+      // A knob of the point's own kind (the spec checked that some kind has it).
+      if (const auto* maia = std::get_if<ChipConfig>(&cfg))
+        if (const Knob* k = find_knob(rest)) return to_expr_value(k->get(*maia));
+      if (const auto* gpu = std::get_if<GpuConfig>(&cfg))
+        if (const GpuKnob* k = find_gpu_knob(rest)) return to_expr_value(k->get(*gpu));
+      throw InputError(
+          fmt::format("chip.{}: not a knob or figure of the point's chip ({}, kind {})", rest,
+                      chip_name(cfg), chip_kind_name(chip_kind(cfg))));
     }
     std::string dashed = name;
     std::replace(dashed.begin(), dashed.end(), '_', '-');

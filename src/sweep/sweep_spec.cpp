@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "maia/config/config_loader.hpp"
+#include "maia/config/gpu_knobs.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
@@ -40,10 +41,19 @@ const RunOptionInfo* find_option(const SweepContext& ctx, const std::string& nam
   return nullptr;
 }
 
+// Knobs of every chip kind: which kind a point's chip is, is known only once its chip file is
+// resolved, so a path is checked against all of them here and against its own kind per point.
 std::vector<std::string> knob_paths() {
   std::vector<std::string> out{"name"};
   for (const auto& k : chip_knobs()) out.push_back(k.path);
+  for (const auto& k : gpu_knobs())
+    if (!find_knob(k.path)) out.push_back(k.path);
   return out;
+}
+
+const KnobInfo* find_any_knob(const std::string& path) {
+  if (const Knob* k = find_knob(path)) return k;
+  return find_gpu_knob(path);
 }
 
 std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
@@ -53,7 +63,7 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 }
 
 // A knob value's type and range, checked on its own (cross-knob rules are checked per point).
-void check_knob_value(const Knob& k, const Json& v, const std::string& file,
+void check_knob_value(const KnobInfo& k, const Json& v, const std::string& file,
                       const std::string& where) {
   auto bad = [&](const std::string& rule) {
     throw InputError(
@@ -132,9 +142,9 @@ const RunOptionInfo& checked_option(const SweepContext& ctx, const std::string& 
   return *o;
 }
 
-const Knob& checked_knob(const std::string& path, const std::string& file,
-                         const std::string& where) {
-  const Knob* k = find_knob(path);
+const KnobInfo& checked_knob(const std::string& path, const std::string& file,
+                             const std::string& where) {
+  const KnobInfo* k = find_any_knob(path);
   if (!k)
     throw InputError(
         fmt::format("{}: {}: '{}' is not a chip knob{} (maia-sim config --describe "
@@ -231,11 +241,11 @@ SweepAxis read_axis(JsonReader& a, const SweepContext& ctx, const std::string& f
         break;
     }
   }
-  if (axis.kind == AxisKind::kParam && (find_option(ctx, axis.name) || find_knob(axis.name)))
+  if (axis.kind == AxisKind::kParam && (find_option(ctx, axis.name) || find_any_knob(axis.name)))
     throw InputError(fmt::format("{}: {}: parameter '{}' has the name of a {}; use \"{}\" instead",
                                  file, a.key_path("param"), bounded_text(axis.name),
-                                 find_knob(axis.name) ? "chip knob" : "run option",
-                                 find_knob(axis.name) ? "path" : "option"));
+                                 find_any_knob(axis.name) ? "chip knob" : "run option",
+                                 find_any_knob(axis.name) ? "path" : "option"));
   return axis;
 }
 
@@ -349,16 +359,16 @@ SweepSpec load_sweep_spec(const std::string& file, const SweepContext& ctx) {
       for (const auto& n : con.expr.names()) {
         if (n.rfind("chip.", 0) == 0) {
           const std::string rest = n.substr(5);
-          const std::vector<ChipFigure> figures = chip_figures();
+          const std::vector<std::string> figures = chip_figure_names();
           bool known = false;
-          for (const auto& f : figures) known = known || f.name == rest;
-          const Knob* k = find_knob(rest);
+          for (const auto& f : figures) known = known || f == rest;
+          const KnobInfo* k = find_any_knob(rest);
           if (k && k->type == KnobType::kIntList)
             throw InputError(fmt::format("{}: {}: {} is a list knob; constraints take numbers",
                                          file, c.key_path("expr"), bounded_text(n)));
           if (!known && !k && rest != "name") {
             std::vector<std::string> names;
-            for (const auto& f : figures) names.push_back("chip." + f.name);
+            for (const auto& f : figures) names.push_back("chip." + f);
             for (const auto& p : knob_paths()) names.push_back("chip." + p);
             throw InputError(fmt::format("{}: {}: unknown name '{}'{}", file, c.key_path("expr"),
                                          bounded_text(n), suggestion(n, names)));

@@ -166,4 +166,21 @@ else
   echo "SKIP: mpirun not installed or maia-sim built without MPI; the MPI check did not run"
 fi
 
+# Chips of both kinds on one axis: each point runs its own kind; GPU knobs are axes like Maia's,
+# and a constraint on a knob only one kind has is an error on points of the other kind.
+cat >"$tmp/kinds.json" <<'EOF2'
+{"name": "kinds", "base": {"model": "llama-3.1-8b", "options": {"batch": 1, "prompt": 64, "gen": 2}},
+ "axes": [{"option": "chip", "values": ["configs/maia200.json", "configs/gpus/h100-sxm.json"]}]}
+EOF2
+expect 0 "2 points: 2 ok, 0 failed" "$sim" sweep "$tmp/kinds.json" --out "$tmp/kinds" --jobs 2
+grep -q 'h100-sxm.json' "$tmp/kinds/results.csv" && ok || bad "kinds sweep lacks the GPU point"
+cat >"$tmp/gpuknob.json" <<'EOF2'
+{"name": "gpuknob", "base": {"model": "llama-3.1-8b", "chip": "configs/gpus/h100-sxm.json",
+ "options": {"batch": 1, "prompt": 64, "gen": 2}},
+ "axes": [{"path": "kernel.launch_gap_ns", "values": [1000, 8000]}]}
+EOF2
+expect 0 "2 points: 2 ok, 0 failed" "$sim" sweep "$tmp/gpuknob.json" --out "$tmp/gpuknob" --jobs 2
+sed 's/\[1000, 8000\]/[-1]/' "$tmp/gpuknob.json" >"$tmp/gpuknob-bad.json"
+expect 2 "kernel.launch_gap_ns: must be" "$sim" sweep "$tmp/gpuknob-bad.json" --out "$tmp/gpuknob2"
+
 finish sweep_test

@@ -7,12 +7,14 @@
 #include <vector>
 
 #include "maia/backend/backend.hpp"
-#include "maia/config/chip_config.hpp"
+#include "maia/config/any_chip_config.hpp"
 
 namespace maia {
 
-// The figures of `c`'s kind; with the default config, the names a spec may use.
-std::vector<ChipFigure> chip_figures(const ChipConfig& c = ChipConfig{});
-std::optional<double> chip_figure(const ChipConfig& c, const std::string& name);
+// The figures of `c`'s kind (default: the default Maia chip's).
+std::vector<ChipFigure> chip_figures(const AnyChipConfig& c = ChipConfig{});
+std::optional<double> chip_figure(const AnyChipConfig& c, const std::string& name);
+// Every figure name some kind reports (what a sweep spec may name before its chips are known).
+std::vector<std::string> chip_figure_names();
 
 }  // namespace maia
