@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/log.hpp"
 #include "maia/core/progress_line.hpp"
 #include "maia/validation/measured_results.hpp"
 #include "maia/validation/validation_report.hpp"
@@ -58,7 +59,8 @@ int cmd_validate(const std::vector<std::string>& args) {
       "configs", po::value(&configs_dir),
       "folder of the chip configs the hardware aliases name (default: configs/)")(
       "length-table", po::value(&length_table),
-      "lengths of ShareGPT rows (default: traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv)")(
+      "ShareGPT lengths (default: traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv); rows "
+      "use those within vLLM benchmark_serving's limits")(
       "run-timeout", po::value(&timeout_s)->default_value(timeout_s),
       "seconds one run may take (0: no limit); a run past it fails its rows")(
       "markdown", "also print the summary as Markdown tables (docs/validation.md)");
@@ -105,7 +107,15 @@ int cmd_validate(const std::vector<std::string>& args) {
   s.run_timeout_s = timeout_s;
   s.plan.configs_dir = fs::absolute(configs).string();
   s.plan.models_dir = fs::absolute(default_models_dir()).string();
-  s.plan.length_table = fs::absolute(length_table).string();
+  // ShareGPT rows sample what the benchmark sampled, not the whole table.
+  fs::create_directories(out_dir);
+  const std::string sharegpt = (fs::absolute(out_dir) / "sharegpt-benchmark-lengths.csv").string();
+  const std::int64_t sharegpt_rows = write_benchmark_sharegpt_lengths(length_table, sharegpt);
+  logger().info(
+      "validate: {} of the length table's rows are within the ShareGPT benchmark's "
+      "lengths ({})",
+      sharegpt_rows, sharegpt);
+  s.plan.length_table = sharegpt;
   s.plan.max_requests = max_requests;
   ProgressLine progress(10.0, "validate: ");
   s.progress = [&progress](std::int64_t done, std::int64_t total) {

@@ -14,6 +14,7 @@
 #include "maia/core/error.hpp"
 #include "maia/core/exit_codes.hpp"
 #include "maia/core/log.hpp"
+#include "maia/serving/length_table.hpp"
 #include "maia/validation/validation_aliases.hpp"
 
 namespace maia {
@@ -43,6 +44,24 @@ struct Run {
 };
 
 }  // namespace
+
+std::int64_t write_benchmark_sharegpt_lengths(const std::string& source, const std::string& file) {
+  std::ofstream out(file, std::ios::binary);
+  if (!out) throw InputError(fmt::format("{}: cannot write", file));
+  out << "num_prefill_tokens,num_decode_tokens\n";
+  std::int64_t kept = 0;
+  for (const LengthSample& s : read_length_table_file(source)) {
+    if (s.input_tokens < 4 || s.input_tokens > 1024 || s.output_tokens < 4 ||
+        s.input_tokens + s.output_tokens > 2048)
+      continue;
+    out << s.input_tokens << ',' << s.output_tokens << '\n';
+    ++kept;
+  }
+  if (kept == 0)
+    throw InputError(fmt::format("{}: no row within the ShareGPT benchmark's lengths", source));
+  if (!out) throw InputError(fmt::format("{}: write error", file));
+  return kept;
+}
 
 std::vector<RowOutcome> run_validation(const std::vector<MeasuredRow>& rows,
                                        const ValidationRunSettings& s) {

@@ -242,6 +242,24 @@ TEST(ValidationSplit, ExperimentsStayTogetherAndAlternatePerHardware) {
   EXPECT_EQ(fit, (std::vector<bool>{true, true, true, false, false, true}));
 }
 
+TEST(ValidationLengths, ShareGptRowsKeepWhatTheBenchmarkSamples) {
+  const std::string table =
+      write_file("lengths.csv",
+                 "num_prefill_tokens,num_decode_tokens\n3,100\n4,4\n1024,1024\n1025,10\n1000,1049\n"
+                 "500,2\n");
+  const std::string out =
+      (fs::temp_directory_path() / "maia-validation-test" / "kept.csv").string();
+  // Kept: (4, 4) and (1024, 1024); too short a prompt, too long a prompt, too long together
+  // and too short an output are not.
+  EXPECT_EQ(write_benchmark_sharegpt_lengths(table, out), 2);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "num_prefill_tokens,num_decode_tokens\n4,4\n1024,1024\n");
+  const std::string none = write_file("none.csv", "num_prefill_tokens,num_decode_tokens\n2,2\n");
+  EXPECT_NE(error_of([&] { write_benchmark_sharegpt_lengths(none, out); }).find("no row within"),
+            std::string::npos);
+}
+
 TEST(ValidationReport, NearestRankErrorStatisticsPerGroup) {
   std::vector<MeasuredRow> rows(5);
   std::vector<RowOutcome> out(5);

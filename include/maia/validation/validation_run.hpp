@@ -34,6 +34,11 @@ struct ValidationRunSettings {
   std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
+// The lengths a ShareGPT benchmark samples: the rows of `source` (a length table) that vLLM's
+// benchmark_serving keeps (prompt of 4 to 1,024 tokens, output of at least 4, both together at
+// most 2,048), written to `file` as a length table. Returns the rows kept; InputError when none.
+std::int64_t write_benchmark_sharegpt_lengths(const std::string& source, const std::string& file);
+
 // One outcome per row of `rows`, in their order.
 std::vector<RowOutcome> run_validation(const std::vector<MeasuredRow>& rows,
                                        const ValidationRunSettings& s);
