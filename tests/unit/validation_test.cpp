@@ -36,8 +36,14 @@ const std::string kHeader =
     "hardware,devices,tp,model,precision,engine,isl,osl,batch_or_concurrency,metric,value,unit,"
     "source_url,notes\n";
 
+// A scratch folder of this test's own: ctest runs the tests of this file in parallel processes.
+fs::path scratch() {
+  return fs::temp_directory_path() / "maia-validation-test" /
+         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
+
 std::string write_file(const std::string& name, const std::string& text) {
-  const fs::path p = fs::temp_directory_path() / "maia-validation-test" / name;
+  const fs::path p = scratch() / name;
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
   return p.string();
@@ -47,7 +53,7 @@ std::string write_file(const std::string& name, const std::string& text) {
 // read by the planner), and the shipped models.
 ValidationSettings settings() {
   ValidationSettings s;
-  s.configs_dir = (fs::temp_directory_path() / "maia-validation-test" / "configs").string();
+  s.configs_dir = (scratch() / "configs").string();
   fs::create_directories(fs::path(s.configs_dir) / "gpus");
   for (const char* f : {"gpus/h100-sxm.json", "gpus/a100-sxm4-80gb.json"})
     std::ofstream(fs::path(s.configs_dir) / f) << "{}\n";
@@ -247,8 +253,7 @@ TEST(ValidationLengths, ShareGptRowsKeepWhatTheBenchmarkSamples) {
       write_file("lengths.csv",
                  "num_prefill_tokens,num_decode_tokens\n3,100\n4,4\n1024,1024\n1025,10\n1000,1049\n"
                  "500,2\n");
-  const std::string out =
-      (fs::temp_directory_path() / "maia-validation-test" / "kept.csv").string();
+  const std::string out = (scratch() / "kept.csv").string();
   // Kept: (4, 4) and (1024, 1024); too short a prompt, too long a prompt, too long together
   // and too short an output are not.
   EXPECT_EQ(write_benchmark_sharegpt_lengths(table, out), 2);
