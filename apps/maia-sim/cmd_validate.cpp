@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "output_paths.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/log.hpp"
 #include "maia/core/progress_line.hpp"
@@ -81,6 +82,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   if (!(timeout_s >= 0))
     throw InputError(fmt::format("--run-timeout: must be >= 0, got {}", timeout_s));
 
+  check_output_dir(out_dir, "--out");
   const fs::path configs =
       configs_dir.empty() ? fs::path(default_chip_file()).parent_path() : fs::path(configs_dir);
   if (!fs::is_directory(configs))

@@ -31,6 +31,8 @@ commands:
   regress      run a regression suite against its baselines; --update rewrites them (docs/ci.md)
   validate     reproduce published measurements (a CSV of GPU serving results) and report the
                error per row, hardware and metric (docs/validation.md)
+  calibrate    fit a GPU config's kernel and serving-engine knobs to published measurements
+               (docs/validation.md)
   versus       one workload on several chips side by side: throughput, latency, tokens/s per
                chip, per watt and per dollar (docs/versus.md)
 
@@ -67,6 +69,7 @@ int sc_main(int argc, char** argv) {
     if (cmd == "compare") return maia::cli::cmd_compare(args);
     if (cmd == "regress") return maia::cli::cmd_regress(args);
     if (cmd == "validate") return maia::cli::cmd_validate(args);
+    if (cmd == "calibrate") return maia::cli::cmd_calibrate(args);
     if (cmd == "versus") return maia::cli::cmd_versus(args);
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;

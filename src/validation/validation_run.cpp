@@ -77,7 +77,8 @@ std::vector<RowOutcome> run_validation(const std::vector<MeasuredRow>& rows,
       continue;
     }
     out[i].plan = std::get<RowPlan>(std::move(d));
-    const auto args = out[i].plan.run_args(s.plan);
+    auto args = out[i].plan.run_args(s.plan);
+    args.insert(args.end(), s.extra_args.begin(), s.extra_args.end());
     auto [it, fresh] = by_args.try_emplace(args, runs.size());
     if (fresh)
       runs.push_back(

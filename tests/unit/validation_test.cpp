@@ -11,7 +11,10 @@
 #include <functional>
 #include <string>
 
+#include <fmt/format.h>
 #include "maia/core/error.hpp"
+
+#include "maia/validation/calibration.hpp"
 #include "maia/validation/measured_results.hpp"
 #include "maia/validation/row_plan.hpp"
 #include "maia/validation/validation_aliases.hpp"
@@ -263,6 +266,39 @@ TEST(ValidationLengths, ShareGptRowsKeepWhatTheBenchmarkSamples) {
   const std::string none = write_file("none.csv", "num_prefill_tokens,num_decode_tokens\n2,2\n");
   EXPECT_NE(error_of([&] { write_benchmark_sharegpt_lengths(none, out); }).find("no row within"),
             std::string::npos);
+}
+
+TEST(Calibration, RecoversAnIterationOverheadAddedToTheMeasurement) {
+  // The forward model: a static batch of one, whose TPOT is each decode iteration's kernels plus
+  // the serving engine's iteration overhead (500 us in the H100 config). A measurement 300 us
+  // above the prediction can only be fitted by an overhead of 800 us.
+  ValidationRunSettings run;
+  run.exe = MAIA_CLI;
+  run.out_dir = (scratch() / "forward").string();
+  run.plan.configs_dir = std::string(MAIA_SOURCE_DIR) + "/configs";
+  run.plan.models_dir = std::string(MAIA_SOURCE_DIR) + "/configs/models";
+  const std::string head = "H100-SXM-80GB,1,1,Llama-3.1-8B,BF16,gpt-fast,64,8,batch=1,TPOT_mean,";
+  const std::vector<MeasuredRow> probe = {row(head + "1,ms,u,n")};
+  const auto forward = run_validation(probe, run);
+  ASSERT_EQ(forward[0].status, RowStatus::kPredicted) << forward[0].reason;
+  const double measured_ms = forward[0].predicted + 0.3;
+
+  const std::vector<MeasuredRow> rows = {row(head + fmt::format("{},ms,u,n", measured_ms))};
+  CalibrationSettings s;
+  s.run = run;
+  s.run.out_dir = (scratch() / "fit").string();
+  s.budget = 30;
+  s.min_step = 0.005;
+  const CalibrationResult r = calibrate(rows, {{"kernel.iteration_overhead_us", 1, 10000, 500}}, s);
+  EXPECT_NEAR(r.knobs[0].value, 800, 800 * 0.01);
+  EXPECT_LT(r.best.objective, r.start.objective);
+  EXPECT_EQ(r.lines, std::vector<std::int64_t>{2});
+  const auto doc = calibrated_config(r, run.plan.configs_dir + "/gpus/h100-sxm.json",
+                                     (scratch() / "fitted.json").string(), "m.csv", "all");
+  EXPECT_EQ(doc["kernel"]["iteration_overhead_us"].get<double>(), r.knobs[0].value);
+  EXPECT_EQ(doc["provenance"]["kernel.iteration_overhead_us"].get<std::string>().rfind(
+                "C: calibrated on 1 rows of m.csv (all half)", 0),
+            0u);
 }
 
 TEST(ValidationReport, NearestRankErrorStatisticsPerGroup) {

@@ -29,7 +29,8 @@ struct ValidationRunSettings {
   std::string exe;      // the maia-sim binary
   std::string out_dir;  // runs go to out_dir/runs/<n>/
   int jobs = 1;
-  double run_timeout_s = 0;  // 0: none
+  double run_timeout_s = 0;             // 0: none
+  std::vector<std::string> extra_args;  // appended to every run (e.g. --set overrides)
   ValidationSettings plan;
   std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
