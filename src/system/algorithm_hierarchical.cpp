@@ -43,7 +43,8 @@ class Hierarchical : public CollectiveAlgorithm {
   double time_ns(const CollectiveQuery& q) const override {
     const auto phases = plan(q);
     double best = std::numeric_limits<double>::infinity();
-    for (int chunks = 1; chunks <= 256; chunks *= 2) best = std::min(best, pipelined(phases, chunks));
+    for (int chunks = 1; chunks <= 256; chunks *= 2)
+      best = std::min(best, pipelined(phases, chunks));
     return best;
   }
 

@@ -24,7 +24,8 @@ const std::vector<std::unique_ptr<CollectiveAlgorithm>>& collective_algorithms()
 
 std::string collective_algorithm_names_text() {
   std::string s;
-  for (const auto& a : collective_algorithms()) s += (s.empty() ? "" : ", ") + std::string(a->name());
+  for (const auto& a : collective_algorithms())
+    s += (s.empty() ? "" : ", ") + std::string(a->name());
   return s;
 }
 
@@ -44,9 +45,8 @@ const CollectiveAlgorithm& find_collective_algorithm(const std::string& name,
 double reduce_gbytes_per_s(const AnyChipConfig& chip, DType dtype) {
   const double bytes_per_element = dtype_bits(dtype) / 8.0;
   if (const auto* c = std::get_if<ChipConfig>(&chip)) {
-    const double lanes = static_cast<double>(dtype_is_narrow_for_tvp(dtype)
-                                                 ? c->tile.tvp.lanes_16bit
-                                                 : c->tile.tvp.lanes_fp32);
+    const double lanes = static_cast<double>(
+        dtype_is_narrow_for_tvp(dtype) ? c->tile.tvp.lanes_16bit : c->tile.tvp.lanes_fp32);
     return static_cast<double>(c->enabled_tiles()) * lanes * c->clock_ghz * bytes_per_element;
   }
   const auto& g = std::get<GpuConfig>(chip);

@@ -55,14 +55,17 @@ TopologyParams read_topology_params(const config_tree::Tree& t, const TopologyKi
     const auto it = std::find_if(kind.knobs.begin(), kind.knobs.end(),
                                  [&](const TopologyKnob& k) { return k.path == path; });
     if (it == kind.knobs.end())
-      throw InputError(fmt::format(
-          "{}: topology.{}: unknown key for topology {}{}{}", where, path, kind.name,
-          known.empty() ? " (it has no knobs)" : fmt::format(", knobs: {}", [&] {
-            std::string s;
-            for (const auto& k : known) s += (s.empty() ? "" : ", ") + k;
-            return s;
-          }()),
-          hint_text(path, known)));
+      throw InputError(fmt::format("{}: topology.{}: unknown key for topology {}{}{}", where, path,
+                                   kind.name,
+                                   known.empty() ? " (it has no knobs)"
+                                                 : fmt::format(", knobs: {}",
+                                                               [&] {
+                                                                 std::string s;
+                                                                 for (const auto& k : known)
+                                                                   s += (s.empty() ? "" : ", ") + k;
+                                                                 return s;
+                                                               }()),
+                                   hint_text(path, known)));
     TopologyKnob shown = *it;
     shown.path = "topology." + path;
     config_tree::check_leaf(shown, value, where);
@@ -89,8 +92,9 @@ SystemConfig load_system_config(const std::string& file) {
   const Json& d = t.doc;
   for (auto it = d.begin(); it != d.end(); ++it)
     if (std::find(kTopKeys.begin(), kTopKeys.end(), it.key()) == kTopKeys.end())
-      throw InputError(fmt::format("{}: {}: unknown key of a system config{}", source_of(t, it.key()),
-                                   it.key(), hint_text(it.key(), kTopKeys)));
+      throw InputError(fmt::format("{}: {}: unknown key of a system config{}",
+                                   source_of(t, it.key()), it.key(),
+                                   hint_text(it.key(), kTopKeys)));
 
   SystemConfig s;
   s.file = file;
@@ -107,8 +111,8 @@ SystemConfig load_system_config(const std::string& file) {
   fs::path chip_path = d["chip"].get<std::string>();
   if (chip_path.is_relative()) chip_path = fs::path(chip_from).parent_path() / chip_path;
   if (!fs::is_regular_file(chip_path))
-    fail(chip_from, "chip", fmt::format("names a chip config file that does not exist ({})",
-                                        chip_path.string()),
+    fail(chip_from, "chip",
+         fmt::format("names a chip config file that does not exist ({})", chip_path.string()),
          d["chip"]);
   s.chip_file = chip_path.lexically_normal().string();
   s.chip = load_any_chip_config(s.chip_file);

@@ -26,8 +26,8 @@ class FcqTray : public Topology {
 
   std::vector<Tier> tiers(std::int64_t n, const std::string& where) const override {
     if (n < 1 || n > chips_)
-      throw InputError(fmt::format("{}: ranks: the fcq-tray system has {} chips, got {}", where,
-                                   chips_, n));
+      throw InputError(
+          fmt::format("{}: ranks: the fcq-tray system has {} chips, got {}", where, chips_, n));
     if (n == 1) return {};
     // Equal shares to every peer: the weakest link decides how fast all of them drain.
     return {Tier{"tray", LinkResource::kTrayLinks, n, links_.latency_ns(),

@@ -37,8 +37,8 @@ class MaiaCluster : public Topology {
       throw InputError(fmt::format(
           "{}: topology.scaleout: {} planes x {} ports per plane need {} scale-out ports, more "
           "than the chip has (nic.scaleout_ports = {}), got planes = {}",
-          b.where, planes_, ports_per_plane_, planes_ * ports_per_plane_,
-          chip_.nic.scaleout_ports, planes_));
+          b.where, planes_, ports_per_plane_, planes_ * ports_per_plane_, chip_.nic.scaleout_ports,
+          planes_));
     if (up_ < 1)
       throw InputError(fmt::format(
           "{}: topology.t0.down_ports: must leave at least one of the T0's {} ports for T1, got {}",
@@ -64,8 +64,8 @@ class MaiaCluster : public Topology {
 
   std::vector<Tier> tiers(std::int64_t n, const std::string& where) const override {
     if (n < 1 || n > chips_)
-      throw InputError(fmt::format("{}: ranks: the maia-cluster system has {} chips, got {}",
-                                   where, chips_, n));
+      throw InputError(
+          fmt::format("{}: ranks: the maia-cluster system has {} chips, got {}", where, chips_, n));
     const std::int64_t t = tray_.size();
     if (n == 1) return {};
     if (n <= t)
@@ -73,8 +73,8 @@ class MaiaCluster : public Topology {
                    static_cast<double>(n - 1) * tray_.weakest_link(n), tray_.best_ring_edge(n)}};
     if (n % t != 0)
       throw InputError(fmt::format(
-          "{}: ranks: a group larger than a tray must be whole trays of {} chips, got {}", where,
-          t, n));
+          "{}: ranks: a group larger than a tray must be whole trays of {} chips, got {}", where, t,
+          n));
     std::vector<Tier> out = {Tier{"tray", LinkResource::kTrayLinks, t, tray_.latency_ns(),
                                   static_cast<double>(t - 1) * tray_.weakest_link(t),
                                   tray_.best_path_edge(t)}};
@@ -86,8 +86,8 @@ class MaiaCluster : public Topology {
     }
     if (n % chips_per_t0_ != 0)
       throw InputError(fmt::format(
-          "{}: ranks: a group larger than one T0 ({} chips) must be whole T0 groups, got {}",
-          where, chips_per_t0_, n));
+          "{}: ranks: a group larger than one T0 ({} chips) must be whole T0 groups, got {}", where,
+          chips_per_t0_, n));
     out.push_back(Tier{"t0", LinkResource::kScaleOutPorts, chips_per_t0_ / t, t0_latency,
                        scaleout_gbytes_per_s_, scaleout_gbytes_per_s_});
     out.push_back(Tier{"t1", LinkResource::kScaleOutPorts, n / chips_per_t0_,
@@ -133,26 +133,26 @@ TopologyKind maia_cluster_topology() {
       "Maia trays (links from nic.tray_links) joined by a T0 and a T1 switched Ethernet tier over "
       "the chip's scale-out ports; up to T0 chips x t1.radix chips",
       {integer("scaleout.planes", "planes", 1, 64, P::kSecondHand, 4,
-                "network planes, one T0 per plane for each group of trays",
-                "8 scale-out ports in 4 planes x 2 (spec: Tray)"),
+               "network planes, one T0 per plane for each group of trays",
+               "8 scale-out ports in 4 planes x 2 (spec: Tray)"),
        integer("scaleout.ports_per_plane", "ports", 1, 64, P::kSecondHand, 2,
-                "chip ports to its T0 in each plane", "4 planes x 2 x 400G (spec: Tray)"),
+               "chip ports to its T0 in each plane", "4 planes x 2 x 400G (spec: Tray)"),
        real("switch.port_gbps", "Gb/s", 1, 3200, P::kSecondHand, 400,
-                 "switch port speed (T0 and T1); a link runs at the slower of it and nic.port_gbps",
-                 "T0 51.2 Tb/s = 128 x 400G (spec: Switched tiers)"),
+            "switch port speed (T0 and T1); a link runs at the slower of it and nic.port_gbps",
+            "T0 51.2 Tb/s = 128 x 400G (spec: Switched tiers)"),
        integer("t0.radix", "ports", 2, 4096, P::kSecondHand, 128, "ports of one T0 switch",
-                "128 x 400G (spec: Switched tiers)"),
+               "128 x 400G (spec: Switched tiers)"),
        integer("t0.down_ports", "ports", 1, 4096, P::kSecondHand, 96,
-                "T0 ports to chips; the rest go up to T1 (down:up is the oversubscription)",
-                "96 ports to 48 chips, 32 up, 3:1 (spec: Switched tiers)"),
+               "T0 ports to chips; the rest go up to T1 (down:up is the oversubscription)",
+               "96 ports to 48 chips, 32 up, 3:1 (spec: Switched tiers)"),
        real("t0.latency_ns", "ns", 0, 100000, P::kAssumption, 600,
-                 "forwarding latency of a T0 switch",
-                 "not public; typical of a 51.2 Tb/s Ethernet switch"),
+            "forwarding latency of a T0 switch",
+            "not public; typical of a 51.2 Tb/s Ethernet switch"),
        integer("t1.radix", "ports", 1, 4096, P::kInferred, 128,
-                "T0 switches one T1 switch joins (one port each)",
-                "6,144 chips = 48 per T0 x 128 (spec: Switched tiers)"),
+               "T0 switches one T1 switch joins (one port each)",
+               "6,144 chips = 48 per T0 x 128 (spec: Switched tiers)"),
        real("t1.latency_ns", "ns", 0, 100000, P::kAssumption, 600,
-                 "forwarding latency of a T1 switch", "not public; same part as T0 assumed")},
+            "forwarding latency of a T1 switch", "not public; same part as T0 assumed")},
       [](const TopologyBuild& b) -> std::unique_ptr<Topology> {
         return std::make_unique<MaiaCluster>(maia_chip_of(b, "maia-cluster"), b);
       }};

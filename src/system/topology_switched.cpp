@@ -31,11 +31,11 @@ class Switched : public Topology {
 
   std::vector<Tier> tiers(std::int64_t n, const std::string& where) const override {
     if (n < 1 || n > chips_)
-      throw InputError(fmt::format("{}: ranks: the switched system has {} chips, got {}", where,
-                                   chips_, n));
+      throw InputError(
+          fmt::format("{}: ranks: the switched system has {} chips, got {}", where, chips_, n));
     if (n == 1) return {};
-    return {Tier{"switch", LinkResource::kSwitchPorts, n, latency_ns_, gbytes_per_s_,
-                 gbytes_per_s_}};
+    return {
+        Tier{"switch", LinkResource::kSwitchPorts, n, latency_ns_, gbytes_per_s_, gbytes_per_s_}};
   }
 
   PairHop pair(std::int64_t, std::int64_t) const override { return {latency_ns_, gbytes_per_s_}; }

@@ -18,8 +18,8 @@ struct CollectiveQuery {
   std::int64_t ranks = 1;
   double bytes = 0;  // nccl-tests size: the whole buffer (all-gather: the output)
   const Topology* topology = nullptr;
-  std::vector<Tier> tiers;          // of ranks 0..ranks-1, innermost first
-  double reduce_gbytes_per_s = 0;   // element-wise reduction rate of one chip in the datatype
+  std::vector<Tier> tiers;         // of ranks 0..ranks-1, innermost first
+  double reduce_gbytes_per_s = 0;  // element-wise reduction rate of one chip in the datatype
 };
 
 class CollectiveAlgorithm {

@@ -9,7 +9,14 @@
 
 namespace maia {
 
-enum class CollectiveOp { kAllReduce, kAllGather, kReduceScatter, kAllToAll, kBroadcast, kSendRecv };
+enum class CollectiveOp {
+  kAllReduce,
+  kAllGather,
+  kReduceScatter,
+  kAllToAll,
+  kBroadcast,
+  kSendRecv
+};
 
 // "all_reduce", ...
 std::string_view collective_op_name(CollectiveOp op);

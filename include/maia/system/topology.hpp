@@ -16,13 +16,13 @@ namespace maia {
 enum class LinkResource { kTrayLinks, kScaleOutPorts, kSwitchPorts };
 
 struct Tier {
-  std::string name;             // "tray", "t0", "t1", "switch"
+  std::string name;  // "tray", "t0", "t1", "switch"
   LinkResource resource = LinkResource::kSwitchPorts;
-  std::int64_t span = 1;        // groups of the tier below (or ranks, innermost) this tier joins
-  double latency_ns = 0;        // one message across this tier, memory to memory, one way
-  double gbytes_per_s = 0;      // per rank per direction when every rank sends across this tier
-                                // at once, equal shares to each peer (oversubscription included)
-  double edge_gbytes_per_s = 0; // one flow per rank along a ring edge of this tier
+  std::int64_t span = 1;         // groups of the tier below (or ranks, innermost) this tier joins
+  double latency_ns = 0;         // one message across this tier, memory to memory, one way
+  double gbytes_per_s = 0;       // per rank per direction when every rank sends across this tier
+                                 // at once, equal shares to each peer (oversubscription included)
+  double edge_gbytes_per_s = 0;  // one flow per rank along a ring edge of this tier
 };
 
 // One exchange of a recursive-doubling step: every rank r talks to r XOR offset at once.
