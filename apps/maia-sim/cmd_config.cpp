@@ -84,6 +84,11 @@ std::string summary(const AnyChipConfig& any) {
                      tbps);
 }
 
+// A knob without default: the file gives it, as a number or (where accepted) "chip".
+std::string required_text(const TopologyKnob& k) {
+  return k.from_chip.empty() ? "(required)" : fmt::format("(required; \"chip\": {})", k.from_chip);
+}
+
 // Every topology kind with its knobs, and the collective algorithms (system configs).
 void describe_systems(bool markdown) {
   for (const auto& kind : topology_kinds()) {
@@ -97,7 +102,7 @@ void describe_systems(bool markdown) {
       fmt::print("|---|---|---|---|---|---|---|\n");
       for (const auto& k : kind.knobs)
         fmt::print("| `topology.{}` | {} | {} | {} | {} | {} | {} |\n", k.path, k.unit,
-                   k.default_value.is_null() ? std::string("(required)")
+                   k.default_value.is_null() ? required_text(k)
                                              : fmt::format("`{}`", value_text(k.default_value)),
                    knob_range_text(k), provenance_tag(k.source), k.description, k.source_note);
       fmt::print("\n");
@@ -109,7 +114,9 @@ void describe_systems(bool markdown) {
       fmt::print("  topology.{:<25} {:<7} {:<7} {:<11} {:<18} {:<12} {}\n", k.path,
                  knob_type_name(k.type), k.unit,
                  k.default_value.is_null() ? "(required)" : value_text(k.default_value),
-                 knob_range_text(k), provenance_tag(k.source), k.description);
+                 knob_range_text(k), provenance_tag(k.source),
+                 k.from_chip.empty() ? k.description
+                                     : fmt::format("{}; \"chip\": {}", k.description, k.from_chip));
   }
   fmt::print("{}collective.algorithm: auto (the fastest the model predicts) or one of {}\n",
              markdown ? "\n" : "", collective_algorithm_names_text());

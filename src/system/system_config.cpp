@@ -42,7 +42,23 @@ void flatten(const Json& node, const std::string& prefix, std::map<std::string, 
   }
 }
 
-TopologyParams read_topology_params(const config_tree::Tree& t, const TopologyKind& kind) {
+// The value the string "chip" stands for in knob `k`: the chip's own, stated by reference.
+Json chip_reference(const TopologyKnob& k, const AnyChipConfig& chip, const std::string& where,
+                    const Json& value) {
+  if (k.from_chip.empty())
+    fail(where, "topology." + k.path,
+         "takes a number; \"chip\" is accepted only by knobs read from the chip", value);
+  Json v = k.chip_value(chip);
+  if (v.is_null())
+    fail(where, "topology." + k.path,
+         fmt::format("\"chip\" reads {} of the chip, which chip {} (kind {}) does not have",
+                     k.from_chip, chip_name(chip), chip_kind_name(chip_kind(chip))),
+         value);
+  return v;
+}
+
+TopologyParams read_topology_params(const config_tree::Tree& t, const TopologyKind& kind,
+                                    const AnyChipConfig& chip) {
   std::map<std::string, Json> given;
   Json body = t.doc["topology"];
   body.erase("name");
@@ -68,8 +84,9 @@ TopologyParams read_topology_params(const config_tree::Tree& t, const TopologyKi
                                    hint_text(path, known)));
     TopologyKnob shown = *it;
     shown.path = "topology." + path;
-    config_tree::check_leaf(shown, value, where);
-    values[path] = value;
+    const Json resolved = value == Json("chip") ? chip_reference(*it, chip, where, value) : value;
+    config_tree::check_leaf(shown, resolved, where);
+    values[path] = resolved;
   }
   for (const auto& k : kind.knobs) {
     if (values.count(k.path)) continue;
@@ -132,7 +149,7 @@ SystemConfig load_system_config(const std::string& file) {
          d.contains("topology") ? d["topology"] : Json());
   s.topology_name = d["topology"]["name"].get<std::string>();
   const TopologyKind& kind = find_topology_kind(s.topology_name, topo_from);
-  s.topology_params = read_topology_params(t, kind);
+  s.topology_params = read_topology_params(t, kind, s.chip);
 
   if (d.contains("collective")) {
     const Json& c = d["collective"];

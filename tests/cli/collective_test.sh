@@ -59,4 +59,8 @@ expect 2 "unknown.json: topology.name: unknown topology \"fcq-tary\", known: fcq
 printf '{"chip": "%s/configs/maia200.json", "chips": 8, "topology": {"name": "maia-cluster", "scaleout": {"ports_per_plane": 4}}}' "$src" >"$tmp/ports.json"
 expect 2 "ports.json: topology.scaleout: 4 planes x 4 ports per plane need 16 scale-out ports, more than the chip has" "$sim" config --check-system "$tmp/ports.json"
 
+printf '{"chip": "%s/configs/maia200.json", "chips": 4, "topology": {"name": "switched", "gbytes_per_s": "chip", "latency_ns": 1, "max_chips": 4}}' "$src" >"$tmp/nvlink.json"
+expect 2 "nvlink.json: topology.gbytes_per_s: \"chip\" reads nvlink.links x nvlink.gbps_per_link of the chip, which chip maia200 \(kind maia\) does not have" "$sim" config --check-system "$tmp/nvlink.json"
+expect 0 "450 GB/s per chip, 1000 ns" "$sim" config --check-system configs/systems/hgx-h100-8.json
+
 finish collective

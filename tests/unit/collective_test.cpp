@@ -63,6 +63,16 @@ std::vector<std::string> algorithms_for(const SystemConfig& s, CollectiveOp op, 
   return out;
 }
 
+TEST(Collective, SwitchedTakesNvlinkFiguresFromTheGpuChip) {
+  // hgx-h100-8.json says "chip": 18 links x 25 GB/s, 1,000 ns (configs/gpus/h100-sxm.json).
+  const SystemConfig s = load("hgx-h100-8.json");
+  const auto tiers = s.topology->tiers(8, "test");
+  ASSERT_EQ(tiers.size(), 1u);
+  EXPECT_DOUBLE_EQ(tiers[0].gbytes_per_s, 18 * 25.0);
+  EXPECT_DOUBLE_EQ(tiers[0].latency_ns, 1000.0);
+  EXPECT_EQ(s.topology_params.integer("max_chips"), 8);
+}
+
 TEST(Collective, BusbwNeverExceedsTheBound) {
   const std::vector<std::pair<std::string, std::int64_t>> cases = {
       {"maia200-tray.json", 4},
@@ -254,6 +264,15 @@ TEST(Collective, BadInputsAreNamedErrors) {
           R"("chips": 8, "topology": {"name": "switched", "latency_ns": 1, "max_chips": 8})");
   expect_input_error([&] { load_system_config(required); },
                      {"required.json", "topology.gbytes_per_s", "must give it"});
+  const auto no_nvlink = sys("nvlink.json", R"("chips": 4, "topology": {"name": "switched",
+      "gbytes_per_s": "chip", "latency_ns": 1, "max_chips": 8})");
+  expect_input_error([&] { load_system_config(no_nvlink); },
+                     {"nvlink.json", "topology.gbytes_per_s", "nvlink.links", "kind maia"});
+  const auto no_reference =
+      sys("reference.json",
+          R"("chips": 8, "topology": {"name": "maia-cluster", "t0": {"radix": "chip"}})");
+  expect_input_error([&] { load_system_config(no_reference); },
+                     {"topology.t0.radix", "only by knobs read from the chip"});
   const SystemConfig two = load("maia200-2trays.json");
   expect_input_error([&] { run(two, CollectiveOp::kAllReduce, 16, 8); }, {"8 chips", "16"});
   expect_input_error([&] { run(two, CollectiveOp::kAllReduce, 6, 8); }, {"whole trays", "6"});

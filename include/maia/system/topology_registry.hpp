@@ -19,6 +19,10 @@ namespace maia {
 
 struct TopologyKnob : KnobInfo {
   nlohmann::json default_value;  // null: no default, the system file gives it
+  // Where the string "chip" as the value takes it from (empty: "chip" is not accepted), and the
+  // lookup: the chip's value, or null when this chip has none (e.g. a Maia chip has no nvlink).
+  std::string from_chip;
+  std::function<nlohmann::json(const AnyChipConfig&)> chip_value;
 };
 
 // The validated knob values of one topology (dotted path -> value, defaults filled in).
