@@ -1,9 +1,11 @@
 #include "maia/system/system_config.hpp"
 
+#include <algorithm>
 #include <filesystem>
-#include <set>
+#include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "../config/config_tree.hpp"
 #include "maia/core/error.hpp"
@@ -71,17 +73,10 @@ TopologyParams read_topology_params(const config_tree::Tree& t, const TopologyKi
     const auto it = std::find_if(kind.knobs.begin(), kind.knobs.end(),
                                  [&](const TopologyKnob& k) { return k.path == path; });
     if (it == kind.knobs.end())
-      throw InputError(fmt::format("{}: topology.{}: unknown key for topology {}{}{}", where, path,
-                                   kind.name,
-                                   known.empty() ? " (it has no knobs)"
-                                                 : fmt::format(", knobs: {}",
-                                                               [&] {
-                                                                 std::string s;
-                                                                 for (const auto& k : known)
-                                                                   s += (s.empty() ? "" : ", ") + k;
-                                                                 return s;
-                                                               }()),
-                                   hint_text(path, known)));
+      throw InputError(fmt::format(
+          "{}: topology.{}: unknown key for topology {}{}{}", where, path, kind.name,
+          known.empty() ? " (it has no knobs)" : fmt::format(", knobs: {}", fmt::join(known, ", ")),
+          hint_text(path, known)));
     TopologyKnob shown = *it;
     shown.path = "topology." + path;
     const Json resolved = value == Json("chip") ? chip_reference(*it, chip, where, value) : value;
@@ -106,6 +101,17 @@ SystemConfig load_system_config(const std::string& file) {
   if (!fs::exists(file))
     throw InputError(fmt::format("{}: (file): no such system config file", file));
   const config_tree::Tree t = config_tree::read_tree(file);
+  // The shared reader sets chip-config meta keys aside; a system file has no use for them.
+  for (const auto& layer : t.layers) {
+    if (layer.kind)
+      fail(layer.file, "kind", "a system config has no kind (its chip file has one)",
+           std::string(chip_kind_name(*layer.kind)));
+    if (!layer.provenance.is_null())
+      fail(layer.file, "provenance",
+           "a system config carries no provenance object (each topology knob's provenance is in "
+           "maia-sim config --describe --system)",
+           layer.provenance);
+  }
   const Json& d = t.doc;
   for (auto it = d.begin(); it != d.end(); ++it)
     if (std::find(kTopKeys.begin(), kTopKeys.end(), it.key()) == kTopKeys.end())
