@@ -22,6 +22,18 @@ std::string default_system_file(std::int64_t chips) {
   return (dir / (chips <= 4 ? "maia200-tray.json" : "maia200-cluster-6144.json")).string();
 }
 
+// The group's tiers, innermost first, as the model sees them.
+Json tiers_json(const std::vector<Tier>& tiers) {
+  Json out = Json::array();
+  for (const auto& t : tiers)
+    out.push_back({{"name", t.name},
+                   {"span", t.span},
+                   {"latency_ns", t.latency_ns},
+                   {"gbytes_per_s", t.gbytes_per_s},
+                   {"ring_edge_gbytes_per_s", t.edge_gbytes_per_s}});
+  return out;
+}
+
 DType parse_collective_dtype(const std::string& s) {
   const auto d = parse_dtype(s);
   if (!d || *d == DType::kFp4)
@@ -73,7 +85,7 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
   if (chips < 2)
     throw InputError(fmt::format(
         "--chips: a collective needs at least 2 chips, the system {} has {}", system_file, chips));
-  (void)sys.topology->tiers(chips, "--chips");
+  const std::vector<Tier> tiers = sys.topology->tiers(chips, "--chips");
   if (algo.empty()) algo = sys.algorithm;
   if (algo != "auto") (void)find_collective_algorithm(algo, "--algo");
   const DType dtype = parse_collective_dtype(dtype_text);
@@ -118,6 +130,7 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
                 {"algorithm", algo},
                 {"busbw_factor", busbw_factor(*op, chips)},
                 {"reduce_gbps", reduce_gbytes_per_s(sys.chip, dtype)},
+                {"tiers", tiers_json(tiers)},
                 {"rows", rows}};
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -128,6 +141,11 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
   fmt::print("# chip {}; algorithm {}; reductions at {:.0f} GB/s of {}; busbw = algbw x {:.4f}\n",
              chip_name(sys.chip), algo, reduce_gbytes_per_s(sys.chip, dtype), dtype_name(dtype),
              busbw_factor(*op, chips));
+  for (const auto& t : tiers)
+    fmt::print(
+        "# tier {:<6} x{:<5} latency {:>6.0f} ns, {:>7.1f} GB/s per rank with every rank across, "
+        "ring edge {:.1f} GB/s\n",
+        t.name, t.span, t.latency_ns, t.gbytes_per_s, t.edge_gbytes_per_s);
   fmt::print("# analytical model: closed-form alpha-beta per step (docs/systems.md)\n#\n");
   fmt::print("{:>14} {:>12} {:>6} {:>6} {:>5} {:>12} {:>12} {:>12} {:>12}  {}\n", "size(B)",
              "count", "type", "redop", "root", "time(us)", "algbw(GB/s)", "busbw(GB/s)",

@@ -10,6 +10,8 @@ two=configs/systems/maia200-2trays.json
 header="size\(B\) +count +type +redop +root +time\(us\) +algbw\(GB/s\) +busbw\(GB/s\) +bound\(GB/s\) +algorithm"
 expect_all 0 "$header" "of 4 chips of maia200-tray" "^ +8 +4 +bf16 +sum +-1 " "^ +8589934592 " \
   -- "$sim" microbench collective --op allreduce --chips 4
+expect_all 0 "tier t1 +x2 +latency +2700 ns, +133.3 GB/s" "tier t0 +x12 " \
+  -- "$sim" microbench collective --chips 96 --max-bytes 8
 expect_all 0 "of 6144 chips of maia200-cluster-6144" "hierarchical" \
   -- "$sim" microbench collective --op allreduce --chips 8
 expect 0 "^ +8 +4 +bf16 +none +0 " "$sim" microbench collective --op broadcast --chips 4
@@ -25,6 +27,7 @@ python3 - "$tmp/c.json" <<'PY' && ok || bad "--json rows"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["benchmark"] == "collective" and d["op"] == "all_reduce" and d["chips"] == 8
+assert [t["name"] for t in d["tiers"]] == ["tray", "t0"] and d["tiers"][1]["span"] == 2
 rows = d["rows"]
 assert len(rows) == 31 and rows[0]["bytes"] == 8 and rows[-1]["bytes"] == 8 << 30
 for r in rows:
