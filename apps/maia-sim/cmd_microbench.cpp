@@ -41,6 +41,44 @@ std::string run_self(const std::vector<std::string>& args) {
   return out;
 }
 
+}  // namespace
+
+std::uint64_t parse_byte_count(const std::string& text, const std::string& option) {
+  // Accepts plain integers and K/M/G/Ki/Mi/Gi suffixes.
+  std::size_t pos = 0;
+  const auto parsed = parse_decimal(text, &pos);
+  if (!parsed)
+    throw InputError(fmt::format("{}: must be a byte count like 1048576, 64M or 8Gi, got {}",
+                                 option, brief_text(text)));
+  const double v = *parsed;
+  const std::string unit = text.substr(pos);
+  double mult = 1;
+  if (unit == "K")
+    mult = 1e3;
+  else if (unit == "M")
+    mult = 1e6;
+  else if (unit == "G")
+    mult = 1e9;
+  else if (unit == "Ki")
+    mult = 1024.0;
+  else if (unit == "Mi")
+    mult = 1024.0 * 1024;
+  else if (unit == "Gi")
+    mult = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    throw InputError(fmt::format("{}: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"",
+                                 option, unit, text));
+  // Bounded so that the product is exact and the simulation finishes (1 TiB: ~4 M DMA chunks).
+  constexpr double kMaxBytes = 1099511627776.0;
+  const double total = v * mult;
+  if (!(total >= 1 && total <= kMaxBytes) || total != std::floor(total))
+    throw InputError(fmt::format("{}: must be a whole number of bytes in [1, 1Ti], got \"{}\"",
+                                 option, brief_plain(text)));
+  return static_cast<std::uint64_t>(total);
+}
+
+namespace {
+
 DType parse_dtype_option(const std::string& s) {
   const auto d = parse_dtype(s);
   if (!d || (*d != DType::kFp4 && *d != DType::kFp8 && *d != DType::kBf16))
@@ -114,40 +152,6 @@ int run_all(const ChipOptions& chip, bool json) {
 }
 
 }  // namespace
-
-std::uint64_t parse_byte_count(const std::string& text, const std::string& option) {
-  // Accepts plain integers and K/M/G/Ki/Mi/Gi suffixes.
-  std::size_t pos = 0;
-  const auto parsed = parse_decimal(text, &pos);
-  if (!parsed)
-    throw InputError(fmt::format("{}: must be a byte count like 1048576, 64M or 8Gi, got {}",
-                                 option, brief_text(text)));
-  const double v = *parsed;
-  const std::string unit = text.substr(pos);
-  double mult = 1;
-  if (unit == "K")
-    mult = 1e3;
-  else if (unit == "M")
-    mult = 1e6;
-  else if (unit == "G")
-    mult = 1e9;
-  else if (unit == "Ki")
-    mult = 1024.0;
-  else if (unit == "Mi")
-    mult = 1024.0 * 1024;
-  else if (unit == "Gi")
-    mult = 1024.0 * 1024 * 1024;
-  else if (!unit.empty())
-    throw InputError(fmt::format("{}: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"",
-                                 option, unit, text));
-  // Bounded so that the product is exact and the simulation finishes (1 TiB: ~4 M DMA chunks).
-  constexpr double kMaxBytes = 1099511627776.0;
-  const double total = v * mult;
-  if (!(total >= 1 && total <= kMaxBytes) || total != std::floor(total))
-    throw InputError(fmt::format("{}: must be a whole number of bytes in [1, 1Ti], got \"{}\"",
-                                 option, brief_plain(text)));
-  return static_cast<std::uint64_t>(total);
-}
 
 int cmd_microbench(const std::vector<std::string>& args) {
   // The collective microbenchmark is analytical (no chip simulation) and has its own options.
