@@ -6,6 +6,7 @@
 
 #include <systemc>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -155,6 +156,28 @@ TEST(Collective, RingAllReduceMatchesTheClosedForm) {
   const double reduce_h100 = 132 * 128 * 1.83 * 2;  // SMs x FP32 lanes x GHz x bf16 bytes
   const double th = 2 * 7 * (1000 + b / 8 / 450) + 7 * (b / 8) / reduce_h100;
   EXPECT_NEAR(run(hgx, CollectiveOp::kAllReduce, 8, b, "ring").time_ns, th, 1e-9 * th);
+}
+
+TEST(Collective, TwoTrayHierarchicalAndDirectMatchTheirClosedForms) {
+  const SystemConfig s = load("maia200-2trays.json");
+  const double b = 64.0 * 1024 * 1024;
+  // Hierarchical all-reduce: reduce-scatter in the tray (3/4 B over 3 x 300 GB/s), across the
+  // T0 (1/2 of B/4 at 400 GB/s), then all-gather back; k chunks overlap the phases, the tray
+  // links, the scale-out ports and the vector units being separate resources.
+  const double tray_w = 0.75 * b / 900, tray_r = 0.75 * b / kReduceBf16;
+  const double t0_w = (b / 8) / kScaleOut, t0_r = (b / 8) / kReduceBf16;
+  const double busiest = std::max({2 * tray_w, 2 * t0_w, tray_r + t0_r});
+  double best = 1e300;
+  for (int k = 1; k <= 256; k *= 2) {
+    const double first = (kNic + (tray_w + tray_r) / k) + (kT0Hop + (t0_w + t0_r) / k) +
+                         (kT0Hop + t0_w / k) + (kNic + tray_w / k);
+    best = std::min(best, first + (k - 1.0) / k * busiest);
+  }
+  EXPECT_NEAR(run(s, CollectiveOp::kAllReduce, 8, b, "hierarchical").time_ns, best, 1e-9 * best);
+  // Direct all-to-all: B/8 to each of 3 tray peers (3 x 300 GB/s) and to each of 4 peers through
+  // the T0 (400 GB/s shared); the slower tier ends it.
+  const double a2a = std::max(kNic + 3 * (b / 8) / 900, kT0Hop + 4 * (b / 8) / kScaleOut);
+  EXPECT_NEAR(run(s, CollectiveOp::kAllToAll, 8, b, "direct").time_ns, a2a, 1e-9 * a2a);
 }
 
 TEST(Collective, HierarchicalBeatsRingAcrossAnOversubscribedTier) {
