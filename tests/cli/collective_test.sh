@@ -42,6 +42,12 @@ expect 0 "topology maia-cluster" "$sim" config --describe --system
 expect 0 "topology.t0.down_ports" "$sim" config --describe --system
 expect 0 "\`topology.switch.port_gbps\`" "$sim" config --describe --system --markdown
 for f in configs/systems/*.json; do expect 0 "ok \(" "$sim" config --check-system "$f"; done
+# docs/systems.md carries the generated topology knob tables: they must not be stale.
+"$sim" config --describe --system --markdown | sed 's/^### /#### /' >"$tmp/knobs.md"
+python3 - "$tmp/knobs.md" docs/systems.md <<'PY' && ok || bad "docs/systems.md knob tables are stale: regenerate with maia-sim config --describe --system --markdown"
+import sys
+assert open(sys.argv[1]).read().strip() in open(sys.argv[2]).read()
+PY
 
 # --- bad input: exit 2, named
 expect 2 "--chips: the system .*maia200-2trays.json .* has 8 chips, got 16" "$sim" microbench collective --system "$two" --chips 16
