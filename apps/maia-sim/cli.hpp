@@ -35,6 +35,9 @@ std::vector<std::string> chip_args(const ChipOptions& o);
 po::variables_map parse(const std::string& command, const std::vector<std::string>& args,
                         const po::options_description& desc,
                         const po::positional_options_description* pos = nullptr);
+// A byte count with an optional K, M, G, Ki, Mi or Gi suffix, in [1, 1Ti]; InputError naming
+// `option` otherwise.
+std::uint64_t parse_byte_count(const std::string& text, const std::string& option);
 // The default chip config shipped with the tool (configs/maia200.json beside the sources).
 std::string default_chip_file();
 // The models directory (configs/models): the working directory's if present, else the source
@@ -49,6 +52,7 @@ int cmd_compare(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);
 int cmd_exec(const std::vector<std::string>& args);
 int cmd_microbench(const std::vector<std::string>& args);
+int cmd_microbench_collective(const std::vector<std::string>& args);
 int cmd_ops(const std::vector<std::string>& args);
 int cmd_regress(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);

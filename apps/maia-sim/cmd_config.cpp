@@ -11,6 +11,9 @@
 #include "maia/config/gpu_knobs.hpp"
 #include "maia/config/hbm_capacity.hpp"
 #include "maia/config/knob.hpp"
+#include "maia/system/collective_model.hpp"
+#include "maia/system/system_config.hpp"
+#include "maia/system/topology_registry.hpp"
 
 namespace maia::cli {
 namespace {
@@ -81,12 +84,50 @@ std::string summary(const AnyChipConfig& any) {
                      tbps);
 }
 
+// A knob without default: the file gives it, as a number or (where accepted) "chip".
+std::string required_text(const TopologyKnob& k) {
+  return k.from_chip.empty() ? "(required)" : fmt::format("(required; \"chip\": {})", k.from_chip);
+}
+
+// Every topology kind with its knobs, and the collective algorithms (system configs).
+void describe_systems(bool markdown) {
+  for (const auto& kind : topology_kinds()) {
+    if (markdown) {
+      fmt::print("### `{}`\n\n{}\n\n", kind.name, kind.description);
+      if (kind.knobs.empty()) {
+        fmt::print("No knobs of its own.\n\n");
+        continue;
+      }
+      fmt::print("| knob | unit | default | valid range | source | meaning | basis |\n");
+      fmt::print("|---|---|---|---|---|---|---|\n");
+      for (const auto& k : kind.knobs)
+        fmt::print("| `topology.{}` | {} | {} | {} | {} | {} | {} |\n", k.path, k.unit,
+                   k.default_value.is_null() ? required_text(k)
+                                             : fmt::format("`{}`", value_text(k.default_value)),
+                   knob_range_text(k), provenance_tag(k.source), k.description, k.source_note);
+      fmt::print("\n");
+      continue;
+    }
+    fmt::print("topology {}: {}\n", kind.name, kind.description);
+    if (kind.knobs.empty()) fmt::print("  (no knobs of its own)\n");
+    for (const auto& k : kind.knobs)
+      fmt::print("  topology.{:<25} {:<7} {:<7} {:<11} {:<18} {:<12} {}\n", k.path,
+                 knob_type_name(k.type), k.unit,
+                 k.default_value.is_null() ? "(required)" : value_text(k.default_value),
+                 knob_range_text(k), provenance_tag(k.source),
+                 k.from_chip.empty() ? k.description
+                                     : fmt::format("{}; \"chip\": {}", k.description, k.from_chip));
+  }
+  fmt::print("{}collective.algorithm: auto (the fastest the model predicts) or one of {}\n",
+             markdown ? "\n" : "", collective_algorithm_names_text());
+}
+
 }  // namespace
 
 int cmd_config(const std::vector<std::string>& args) {
   po::options_description desc(
-      "maia-sim config [--describe [--kind maia|gpu] [--markdown] | --check FILE | --show | "
-      "--provenance [--markdown]]");
+      "maia-sim config [--describe [--kind maia|gpu | --system] [--markdown] | --check FILE | "
+      "--check-system FILE | --show | --provenance [--markdown]]");
   ChipOptions chip;
   std::string check;
   std::string kind = "maia";
@@ -96,7 +137,11 @@ int cmd_config(const std::vector<std::string>& args) {
       "markdown", "with --describe or --provenance: a Markdown table (docs/config.md)")(
       "check", po::value(&check), "validate a chip config file of any kind; exit 2 on any error")(
       "show", "print the resolved config (after extends and --set) as JSON, with its kind")(
-      "provenance", "print every knob of the config with its value, provenance tag and note");
+      "provenance", "print every knob of the config with its value, provenance tag and note")(
+      "system",
+      "with --describe: the topologies of system configs (configs/systems/) and their knobs")(
+      "check-system", po::value<std::string>(),
+      "validate a system config file; exit 2 on any error");
   add_chip_options(desc, chip);
   const auto vm = parse("config", args, desc);
   if (vm.count("help")) {
@@ -106,6 +151,17 @@ int cmd_config(const std::vector<std::string>& args) {
   std::vector<ConfigOverride> overrides;
   for (const auto& s : chip.sets) overrides.push_back(parse_override(s));
   const std::string file = chip.chip_file.empty() ? default_chip_file() : chip.chip_file;
+  if (vm.count("check-system")) {
+    const std::string f = vm["check-system"].as<std::string>();
+    const SystemConfig sys = load_system_config(f);
+    fmt::print("{}: ok ({}; chip {} from {}; collective {})\n", f, sys.topology->summary(),
+               chip_name(sys.chip), sys.chip_file, sys.algorithm);
+    return kExitOk;
+  }
+  if (vm.count("describe") && vm.count("system")) {
+    describe_systems(vm.count("markdown") > 0);
+    return kExitOk;
+  }
   if (vm.count("describe")) {
     const bool md = vm.count("markdown") > 0;
     if (parse_chip_kind(kind, "maia-sim config --kind") == ChipKind::kGpu) {

@@ -41,13 +41,15 @@ std::string run_self(const std::vector<std::string>& args) {
   return out;
 }
 
-std::uint64_t parse_bytes(const std::string& text) {
+}  // namespace
+
+std::uint64_t parse_byte_count(const std::string& text, const std::string& option) {
   // Accepts plain integers and K/M/G/Ki/Mi/Gi suffixes.
   std::size_t pos = 0;
   const auto parsed = parse_decimal(text, &pos);
   if (!parsed)
-    throw InputError(fmt::format("--bytes: must be a byte count like 1048576, 64M or 8Gi, got {}",
-                                 brief_text(text)));
+    throw InputError(fmt::format("{}: must be a byte count like 1048576, 64M or 8Gi, got {}",
+                                 option, brief_text(text)));
   const double v = *parsed;
   const std::string unit = text.substr(pos);
   double mult = 1;
@@ -64,16 +66,18 @@ std::uint64_t parse_bytes(const std::string& text) {
   else if (unit == "Gi")
     mult = 1024.0 * 1024 * 1024;
   else if (!unit.empty())
-    throw InputError(fmt::format(
-        "--bytes: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"", unit, text));
+    throw InputError(fmt::format("{}: unknown unit \"{}\" (use K, M, G, Ki, Mi or Gi), got \"{}\"",
+                                 option, unit, text));
   // Bounded so that the product is exact and the simulation finishes (1 TiB: ~4 M DMA chunks).
   constexpr double kMaxBytes = 1099511627776.0;
   const double total = v * mult;
   if (!(total >= 1 && total <= kMaxBytes) || total != std::floor(total))
-    throw InputError(fmt::format("--bytes: must be a whole number of bytes in [1, 1Ti], got \"{}\"",
-                                 brief_plain(text)));
+    throw InputError(fmt::format("{}: must be a whole number of bytes in [1, 1Ti], got \"{}\"",
+                                 option, brief_plain(text)));
   return static_cast<std::uint64_t>(total);
 }
+
+namespace {
 
 DType parse_dtype_option(const std::string& s) {
   const auto d = parse_dtype(s);
@@ -150,14 +154,17 @@ int run_all(const ChipOptions& chip, bool json) {
 }  // namespace
 
 int cmd_microbench(const std::vector<std::string>& args) {
-  po::options_description desc("maia-sim microbench gemm|hbm|noc|pcie|all [options]");
+  // The collective microbenchmark is analytical (no chip simulation) and has its own options.
+  if (!args.empty() && args.front() == "collective")
+    return cmd_microbench_collective({args.begin() + 1, args.end()});
+  po::options_description desc("maia-sim microbench gemm|hbm|noc|pcie|all|collective [options]");
   ChipOptions chip;
   std::string which, dtype = "fp8", pattern = "seq", bytes, test = "bisection";
   std::int64_t m = 8192, n = 8192, k = 8192;
   double write_fraction = 0;
   std::uint64_t access = 64;
-  desc.add_options()("help,h", "this help")("benchmark", po::value(&which),
-                                            "gemm, hbm, noc, pcie or all")(
+  desc.add_options()("help,h", "this help")(
+      "benchmark", po::value(&which), "gemm, hbm, noc, pcie, all or collective (its own --help)")(
       "json", "print one JSON object instead of a table")(
       "sim-stats",
       "add a 'simulation' block: wall time and SystemC delta cycles (not deterministic)")(
@@ -194,7 +201,8 @@ int cmd_microbench(const std::vector<std::string>& args) {
       throw InputError(fmt::format("hbm: --pattern must be seq or random, got \"{}\"", pattern));
     HbmStreamSpec s;
     s.random = pattern == "random";
-    s.bytes = bytes.empty() ? (s.random ? 64ull << 20 : 1ull << 30) : parse_bytes(bytes);
+    s.bytes =
+        bytes.empty() ? (s.random ? 64ull << 20 : 1ull << 30) : parse_byte_count(bytes, "--bytes");
     s.write_fraction = write_fraction;
     s.access_bytes = access;
     if (access == 0) throw InputError("hbm: --access-bytes must be >= 1, got 0");
@@ -203,11 +211,11 @@ int cmd_microbench(const std::vector<std::string>& args) {
     result = microbench_noc(cfg, {test, 256ull << 20});
   } else if (which == "pcie") {
     PcieSpec s;
-    if (!bytes.empty()) s.bytes = parse_bytes(bytes);
+    if (!bytes.empty()) s.bytes = parse_byte_count(bytes, "--bytes");
     result = microbench_pcie(cfg, s);
   } else {
-    throw InputError(
-        fmt::format("microbench: unknown benchmark \"{}\" (gemm, hbm, noc, pcie or all)", which));
+    throw InputError(fmt::format(
+        "microbench: unknown benchmark \"{}\" (gemm, hbm, noc, pcie, all or collective)", which));
   }
   if (vm.count("sim-stats")) {
     const double wall =

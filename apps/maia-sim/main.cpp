@@ -20,7 +20,8 @@ usage: maia-sim <command> [options]      (maia-sim <command> --help for its opti
 commands:
   config       describe every chip knob, or validate a chip config file
   exec         run a hand-written dataflow program (docs/programs.md)
-  microbench   gemm | hbm | noc | pcie | all: measured on the chip model
+  microbench   gemm | hbm | noc | pcie | all: measured on the chip model; collective:
+               nccl-tests-style table of the analytical collective model (docs/systems.md)
   run          a static batch of a model (--model llama-3.1-8b): TTFT, TPOT, tokens/s, per-op
                roofline (docs/outputs.md)
   ops          run an operator trace (docs/workloads.md) and report each operator's time
