@@ -1,7 +1,7 @@
 #include "maia/config/any_chip_config.hpp"
 
-#include "config_tree.hpp"
 #include "kind_loaders.hpp"
+#include "maia/config/config_tree.hpp"
 #include "maia/config/gpu_knobs.hpp"
 
 namespace maia {

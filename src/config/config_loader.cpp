@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "config_tree.hpp"
 #include "hbm_rules.hpp"
 #include "kind_loaders.hpp"
+#include "maia/config/config_tree.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 

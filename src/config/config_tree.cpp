@@ -1,4 +1,4 @@
-#include "config_tree.hpp"
+#include "maia/config/config_tree.hpp"
 
 #include <algorithm>
 #include <cctype>

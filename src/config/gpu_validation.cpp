@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "config_tree.hpp"
 #include "hbm_rules.hpp"
+#include "maia/config/config_tree.hpp"
 
 namespace maia {
 

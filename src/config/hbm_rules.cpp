@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "config_tree.hpp"
 #include "maia/config/config_loader.hpp"
+#include "maia/config/config_tree.hpp"
 
 namespace maia {
 

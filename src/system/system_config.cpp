@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "../config/config_tree.hpp"
+#include "maia/config/config_tree.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/json_text.hpp"
 #include "maia/core/nearest_match.hpp"

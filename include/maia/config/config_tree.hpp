@@ -1,9 +1,9 @@
 #pragma once
-// The loader engine shared by every chip kind: a config file read into one JSON tree (with
-// `extends` resolved and the meta keys kept apart per file), `--set` overrides merged in, and the
-// tree applied to a kind's knob table (leaf checks, unknown keys with did-you-mean, knobs of
-// another kind named as such), plus the per-file `provenance` objects. Each kind's loader
-// (config_loader.cpp, gpu_config_loader.cpp) is a few calls into this.
+// The loader engine shared by every config with a knob table (chip kinds, systems): a config file
+// read into one JSON tree (with `extends` resolved and the meta keys kept apart per file), `--set`
+// overrides merged in, and the tree applied to a kind's knob table (leaf checks, unknown keys with
+// did-you-mean, knobs of another kind named as such), plus the per-file `provenance` objects. Each
+// kind's loader (config_loader.cpp, gpu_config_loader.cpp) is a few calls into this.
 #include <functional>
 #include <map>
 #include <optional>
