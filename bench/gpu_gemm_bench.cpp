@@ -1,40 +1,29 @@
-// Simulator speed of the GPU model (not a test: machines are noisy): one 8192^3 FP16 GEMM on an
-// A100-like config (108 SMs at 1.41 GHz, 1024 FP16 MACs/clk/SM, 40 MiB L2, HBM2e at 2.0 TB/s),
-// simulated afresh every iteration (memoisation off) on one GpuChip, as SystemC elaborates once
-// per process. Target: well under 1 s of wall time per GEMM. Reported counters: the simulated
-// time and the achieved TFLOP/s of the simulated GEMM.
+// Simulator speed of the GPU model (not a test: machines are noisy), on the shipped A100 config
+// (configs/gpus/a100-sxm4-80gb.json), each case simulated afresh every iteration (memoisation
+// off) on one GpuBackend, as SystemC elaborates one chip per process. Targets (issue "GPU
+// baselines", docs/performance.md): an 8192^3 FP16 GEMM in at most 1 s of wall time; one
+// GPT-3-175B decoder layer's prefill (batch 8 x 2,048 tokens, tp 4) in at most 10 s. Counters:
+// the simulated time and, for the GEMM, the achieved TFLOP/s.
 #include <benchmark/benchmark.h>
 
 #include <systemc>
 
 #include "maia/backend/gpu_backend.hpp"
-#include "maia/config/gpu_config.hpp"
-#include "maia/workload/operator.hpp"
+#include "maia/config/any_chip_config.hpp"
+#include "maia/workload/model_config.hpp"
+#include "maia/workload/operator_graph.hpp"
+#include "maia/workload/tensor_parallel.hpp"
 
 namespace {
 
-maia::GpuConfig a100_like() {
-  maia::GpuConfig c;
-  c.name = "a100-like";
-  c.clock_ghz = 1.41;
-  c.tdp_w = 400;
-  c.sm.count = 108;
-  c.sm.macs_per_cycle_fp16 = 1024;
-  c.sm.macs_per_cycle_fp8 = 0;
-  c.sm.shared_memory_bytes = 167936;
-  c.l2.bytes = 40 * 1024 * 1024;
-  c.hbm.stacks = 5;
-  c.hbm.channels_per_stack = 8;
-  c.hbm.pseudo_channels = 2;
-  c.hbm.sids = 1;
-  c.hbm.rows_per_bank = 32768;
-  c.hbm.pin_rate_gbps = 3.2;  // 5 x 1024 pins x 3.2 Gb/s / 8 = 2048 GB/s
-  c.nvlink.links = 12;
-  return c;
+maia::GpuBackend& a100() {
+  static maia::GpuBackend backend(std::get<maia::GpuConfig>(maia::load_any_chip_config(
+                                      MAIA_SOURCE_DIR "/configs/gpus/a100-sxm4-80gb.json")),
+                                  maia::BackendOptions{false, false, false});
+  return backend;
 }
 
 void gemm_8192_fp16_a100(benchmark::State& state) {
-  static maia::GpuBackend backend(a100_like(), maia::BackendOptions{false, false, false});
   const maia::OpShape shape =
       maia::GemmShape{8192, 8192, 8192, maia::DType::kFp16, maia::DType::kFp16, maia::DType::kFp16};
   maia::Operator op;
@@ -43,11 +32,27 @@ void gemm_8192_fp16_a100(benchmark::State& state) {
   op.cost = maia::generic_cost(shape);
   op.signature = maia::op_signature(op.name, shape);
   double simulated_ns = 0;
-  for (auto _ : state) simulated_ns = backend.run_operator(op).time_ns;
+  for (auto _ : state) simulated_ns = a100().run_operator(op).time_ns;
   state.counters["simulated_us"] = simulated_ns / 1e3;
   state.counters["achieved_tflops"] = static_cast<double>(op.cost.flops) / simulated_ns / 1e3;
 }
 BENCHMARK(gemm_8192_fp16_a100)->Unit(benchmark::kMillisecond);
+
+// Layer 0 of GPT-3-175B's prefill graph for 8 prompts of 2,048 tokens, sharded over 4 GPUs.
+void gpt3_layer_prefill_tp4_a100(benchmark::State& state) {
+  maia::ModelConfig model = maia::load_model("gpt-3-175b", MAIA_SOURCE_DIR "/configs/models");
+  maia::apply_tensor_parallel(model, 4, 8);
+  const maia::Quantization bf16;
+  const std::vector<maia::Sequence> batch(8, maia::Sequence{0, 2048, true});
+  maia::OperatorGraph layer = maia::build_iteration_graph(model, bf16, batch);
+  std::erase_if(layer.ops, [](const maia::Operator& op) { return op.layer != 0; });
+  for (auto& op : layer.ops) op.deps.clear();  // indices into the whole graph
+  double simulated_ns = 0;
+  for (auto _ : state) simulated_ns = a100().run_graph(layer).time_ns;
+  state.counters["simulated_us"] = simulated_ns / 1e3;
+  state.counters["operators"] = static_cast<double>(layer.ops.size());
+}
+BENCHMARK(gpt3_layer_prefill_tp4_a100)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "maia/core/child_process.hpp"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -93,6 +95,19 @@ void ChildProcess::kill() {
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+}
+
+std::string child_error_line(const std::string& log_file) {
+  std::ifstream in(log_file);
+  std::string line, last, error;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    last = line;
+    if (const auto at = line.find("error: "); at != std::string::npos) error = line.substr(at + 7);
+  }
+  std::string out = error.empty() ? last : error;
+  if (out.size() > 500) out = out.substr(0, 497) + "...";
+  return out;
 }
 
 }  // namespace maia

@@ -16,20 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using OJson = nlohmann::ordered_json;
 
-// The error a failed run printed: its last "error:" line, else its last line.
-std::string error_line(const std::string& stderr_file) {
-  std::ifstream in(stderr_file);
-  std::string line, last, error;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    last = line;
-    if (line.find("error: ") != std::string::npos) error = line;
-  }
-  std::string out = error.empty() ? last : error;
-  if (out.size() > 500) out = out.substr(0, 497) + "...";
-  return out;
-}
-
 std::string shell_quote(const std::string& w) {
   if (!w.empty() && w.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos) return w;
   std::string q = "'";
@@ -74,7 +60,7 @@ OJson PointJob::result(const ChildExit& e) const {
     message = fmt::format("crashed: signal {} ({})", e.signal, strsignal(e.signal));
   } else if (e.exit_code != 0) {
     message = fmt::format("exit code {}: {}", e.exit_code,
-                          error_line((fs::path(dir_) / "stderr.txt").string()));
+                          "error: " + child_error_line((fs::path(dir_) / "stderr.txt").string()));
   } else {
     std::ifstream in(fs::path(dir_) / "summary.json");
     try {

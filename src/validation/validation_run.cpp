@@ -22,21 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What a failed run printed last: its "error:" line, else its last line.
-std::string error_line(const std::string& file) {
-  std::ifstream in(file);
-  std::string line, last, error;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    last = line;
-    if (line.find("error: ") != std::string::npos) error = line;
-  }
-  std::string out = error.empty() ? last : error;
-  if (const auto at = out.find("error: "); at != std::string::npos) out = out.substr(at + 7);
-  if (out.size() > 300) out = out.substr(0, 297) + "...";
-  return out;
-}
-
 struct Run {
   std::vector<std::string> args;
   std::string dir;
@@ -99,12 +84,12 @@ std::vector<RowOutcome> run_validation(const std::vector<MeasuredRow>& rows,
         o.reason = e.timed_out ? fmt::format("timed out after {:g} s", s.run_timeout_s)
                    : e.signal
                        ? fmt::format("crashed: signal {} ({})", e.signal, strsignal(e.signal))
-                       : fmt::format("exit code {}: {}", e.exit_code, error_line(log));
+                       : fmt::format("exit code {}: {}", e.exit_code, child_error_line(log));
         continue;
       }
       if (e.exit_code == kExitBadInput) {
         o.status = RowStatus::kSkipped;
-        o.reason = "maia-sim run refused it: " + error_line(log);
+        o.reason = "maia-sim run refused it: " + child_error_line(log);
         continue;
       }
       try {

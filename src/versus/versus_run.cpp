@@ -20,20 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The message a refused or failed run printed: its "error:" line, else its last line.
-std::string error_line(const std::string& file) {
-  std::ifstream in(file);
-  std::string line, last, error;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    last = line;
-    if (line.find("error: ") != std::string::npos) error = line;
-  }
-  std::string out = error.empty() ? last : error;
-  if (const auto at = out.find("error: "); at != std::string::npos) out = out.substr(at + 7);
-  return out;
-}
-
 // A refusal that a larger tensor-parallel group can cure.
 bool capacity_refusal(const std::string& message) {
   return message.find("does not fit") != std::string::npos ||
@@ -77,7 +63,7 @@ bool finish(ChipRun& c, const ChildExit& e) {
     return true;
   }
   if (e.exit_code != 0) {
-    r.error = fmt::format("exit code {}: {}", e.exit_code, error_line(log));
+    r.error = fmt::format("exit code {}: {}", e.exit_code, child_error_line(log));
     if (e.exit_code == kExitBadInput && capacity_refusal(r.error) && c.next < c.degrees.size()) {
       r.error.clear();
       return false;

@@ -38,6 +38,10 @@ class ChildProcess {
   double start_s_ = 0;
 };
 
+// What a child that failed printed to `log_file` last: its last line holding "error: " (from that
+// text on, the "error: " dropped), else its last non-empty line; cut at 500 characters.
+std::string child_error_line(const std::string& log_file);
+
 // Seconds on a monotonic clock (progress and timeouts only; never in results).
 double monotonic_s();
 
