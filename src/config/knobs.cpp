@@ -189,9 +189,6 @@ std::vector<Knob> build_knobs() {
   k.push_back(real_knob("gnoc.clock_ghz", "GHz", 0.1, 10, P::kAssumption, "GNOC clock",
                         "same as the tiles",
                         [](ChipConfig& c) -> double& { return c.gnoc.clock_ghz; }));
-  k.push_back(string_knob("gnoc.topology", {"mesh"}, P::kAssumption,
-                          "GNOC topology (2D mesh, dimension-order XY routing)", "not public",
-                          [](ChipConfig& c) -> std::string& { return c.gnoc.topology; }));
   auto noc_int = [&](std::string name, std::string unit, double min, double max, std::string desc,
                      Field<std::int64_t> f) {
     k.push_back(int_knob("gnoc." + name, std::move(unit), min, max, P::kAssumption, std::move(desc),

@@ -79,9 +79,10 @@ struct HbmConfig {
   HbmTimingConfig timing;
 };
 
+// The GNOC: a 2D mesh of routers with dimension-order (XY) routing (the only topology modelled;
+// docs/modules.md, "GNOC").
 struct GnocConfig {
   double clock_ghz = 2.0;
-  std::string topology = "mesh";
   std::int64_t mesh_cols = 3;
   std::int64_t mesh_rows = 4;
   std::int64_t data_link_bytes_per_cycle = 1024;
