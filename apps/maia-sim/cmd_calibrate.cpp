@@ -9,12 +9,13 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "output_paths.hpp"
 #include "maia/config/gpu_knobs.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
 #include "maia/validation/calibration.hpp"
 #include "maia/validation/measured_results.hpp"
+#include "output_paths.hpp"
+#include "validation_plan.hpp"
 
 namespace maia::cli {
 namespace {
@@ -124,17 +125,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   s.run.exe = self_exe();
   s.run.out_dir = work_dir;
   s.run.jobs = jobs;
-  const fs::path configs = fs::path(default_chip_file()).parent_path();
-  s.run.plan.configs_dir = fs::absolute(configs).string();
-  s.run.plan.models_dir = fs::absolute(default_models_dir()).string();
-  s.run.plan.max_requests = max_requests;
-  fs::create_directories(work_dir);
-  const std::string sharegpt = (fs::absolute(work_dir) / "sharegpt-benchmark-lengths.csv").string();
-  write_benchmark_sharegpt_lengths((fs::absolute(configs).parent_path() / "traces" /
-                                    "sharegpt_8k_filtered_stats_llama2_tokenizer.csv")
-                                       .string(),
-                                   sharegpt);
-  s.run.plan.length_table = sharegpt;
+  s.run.plan = validation_plan("", "", work_dir, max_requests);
 
   std::vector<MeasuredRow> rows;
   const std::vector<bool> fit = fit_half(input.rows);

@@ -8,13 +8,14 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "output_paths.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/log.hpp"
 #include "maia/core/progress_line.hpp"
 #include "maia/validation/measured_results.hpp"
 #include "maia/validation/validation_report.hpp"
 #include "maia/validation/validation_run.hpp"
+#include "output_paths.hpp"
+#include "validation_plan.hpp"
 
 namespace maia::cli {
 namespace {
@@ -83,14 +84,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     throw InputError(fmt::format("--run-timeout: must be >= 0, got {}", timeout_s));
 
   check_output_dir(out_dir, "--out");
-  const fs::path configs =
-      configs_dir.empty() ? fs::path(default_chip_file()).parent_path() : fs::path(configs_dir);
-  if (!fs::is_directory(configs))
-    throw InputError(fmt::format("--configs: {}: not a folder", configs.string()));
-  if (length_table.empty())
-    length_table = (fs::absolute(configs).parent_path() / "traces" /
-                    "sharegpt_8k_filtered_stats_llama2_tokenizer.csv")
-                       .string();
+  const ValidationSettings plan = validation_plan(configs_dir, length_table, out_dir, max_requests);
 
   const MeasuredResults input = read_measured_results(csv_file);
   std::vector<bool> in_half;
@@ -107,18 +101,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   s.out_dir = out_dir;
   s.jobs = jobs;
   s.run_timeout_s = timeout_s;
-  s.plan.configs_dir = fs::absolute(configs).string();
-  s.plan.models_dir = fs::absolute(default_models_dir()).string();
-  // ShareGPT rows sample what the benchmark sampled, not the whole table.
-  fs::create_directories(out_dir);
-  const std::string sharegpt = (fs::absolute(out_dir) / "sharegpt-benchmark-lengths.csv").string();
-  const std::int64_t sharegpt_rows = write_benchmark_sharegpt_lengths(length_table, sharegpt);
-  logger().info(
-      "validate: {} of the length table's rows are within the ShareGPT benchmark's "
-      "lengths ({})",
-      sharegpt_rows, sharegpt);
-  s.plan.length_table = sharegpt;
-  s.plan.max_requests = max_requests;
+  s.plan = plan;
   ProgressLine progress(10.0, "validate: ");
   s.progress = [&progress](std::int64_t done, std::int64_t total) {
     progress.update(
