@@ -40,7 +40,7 @@ BENCHMARK(gemm_8192_fp16_a100)->Unit(benchmark::kMillisecond);
 
 // Layer 0 of GPT-3-175B's prefill graph for 8 prompts of 2,048 tokens, sharded over 4 GPUs.
 void gpt3_layer_prefill_tp4_a100(benchmark::State& state) {
-  maia::ModelConfig model = maia::load_model("gpt-3-175b", MAIA_SOURCE_DIR "/configs/models");
+  maia::ModelConfig model = maia::load_model("gpt3-175b", MAIA_SOURCE_DIR "/configs/models");
   maia::apply_tensor_parallel(model, 4, 8);
   const maia::Quantization bf16;
   const std::vector<maia::Sequence> batch(8, maia::Sequence{0, 2048, true});

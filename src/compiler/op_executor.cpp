@@ -113,6 +113,8 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
     spec.heads = a->heads;
     spec.kv_heads = a->kv_heads;
     spec.head_dim = a->head_dim;
+    spec.v_head_dim = a->value_dim();
+    spec.latent_kv = a->latent_kv;
     spec.window = a->window;
     spec.q_dtype = a->q_dtype;
     spec.kv_dtype = a->kv_dtype;

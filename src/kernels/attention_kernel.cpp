@@ -13,8 +13,9 @@ namespace maia {
 namespace {
 
 constexpr std::int64_t kQueryRows = 512;  // query rows (tokens x heads of a group) per block
-constexpr std::int64_t kKvBlock = 512;    // tokens per KV block
-constexpr int kKvSlots = 4;               // KV blocks in flight per tile (memory-bound decode)
+constexpr std::int64_t kKvBlock = 512;    // tokens per KV block (fewer for wide heads)
+constexpr std::int64_t kMinKvBlock = 64;
+constexpr int kKvSlots = 4;  // KV blocks in flight per tile (memory-bound decode)
 
 struct Item {
   std::size_t seq;
@@ -38,6 +39,29 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
   const DType p_dtype = s.kv_dtype == DType::kFp4 ? DType::kFp8 : s.kv_dtype;
   const int T = static_cast<int>(chip.enabled_tiles_per_cluster);
   const int tiles = static_cast<int>(chip.enabled_tiles());
+  const std::int64_t dv_i = s.v_head_dim > 0 ? s.v_head_dim : s.head_dim;
+  if (s.latent_kv && dv_i > s.head_dim)
+    throw InputError(fmt::format(
+        "attention kernel: a latent value is part of the key: v_head_dim {} > head_dim {}", dv_i,
+        s.head_dim));
+  const std::uint64_t d = static_cast<std::uint64_t>(s.head_dim);
+  const std::uint64_t dv = static_cast<std::uint64_t>(dv_i);
+  const std::uint64_t q_rows_max = static_cast<std::uint64_t>(q_block * group);
+  const std::uint64_t q_bytes = dtype_bytes(s.q_dtype, q_rows_max * d);
+  const std::uint64_t o_bytes = dtype_bytes(DType::kFp32, q_rows_max * dv);
+  const std::uint64_t tsram =
+      tsram_budget(s.place, static_cast<std::uint64_t>(chip.tile.tsram.bytes));
+  // TSRAM: Q, kKvSlots K and V slots (no V with a latent KV), two S slots, O. The KV block
+  // shrinks until that fits.
+  std::int64_t kv_block = kKvBlock;
+  const auto tsram_needed = [&](std::int64_t kb) {
+    const std::uint64_t k = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kb) * d);
+    const std::uint64_t v =
+        s.latent_kv ? 0 : dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kb) * dv);
+    return q_bytes + kKvSlots * (k + v) +
+           2 * dtype_bytes(DType::kBf16, q_rows_max * static_cast<std::uint64_t>(kb)) + o_bytes;
+  };
+  while (kv_block > kMinKvBlock && tsram_needed(kv_block) > tsram) kv_block /= 2;
   // Work items, then KV partitions until every tile has about four.
   std::vector<Item> items;
   for (std::size_t i = 0; i < s.sequences.size(); ++i) {
@@ -61,58 +85,63 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
                                static_cast<std::int64_t>(items.size());
     std::vector<Item> split;
     for (const Item& it : items) {
-      const std::int64_t blocks = (it.k1 - it.k0 + kKvBlock - 1) / kKvBlock;
+      const std::int64_t blocks = (it.k1 - it.k0 + kv_block - 1) / kv_block;
       const std::int64_t p = std::clamp<std::int64_t>(parts, 1, blocks);
       for (std::int64_t j = 0; j < p; ++j) {
         Item x = it;
-        x.k0 = it.k0 + (blocks * j / p) * kKvBlock;
-        x.k1 = std::min(it.k1, it.k0 + (blocks * (j + 1) / p) * kKvBlock);
+        x.k0 = it.k0 + (blocks * j / p) * kv_block;
+        x.k1 = std::min(it.k1, it.k0 + (blocks * (j + 1) / p) * kv_block);
         if (x.k0 < x.k1) split.push_back(x);
       }
     }
     items.swap(split);
   }
 
-  const std::uint64_t d = static_cast<std::uint64_t>(s.head_dim);
-  const std::uint64_t q_rows_max = static_cast<std::uint64_t>(q_block * group);
-  const std::uint64_t q_bytes = dtype_bytes(s.q_dtype, q_rows_max * d);
-  const std::uint64_t kv_bytes = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kKvBlock) * d);
-  const std::uint64_t s_bytes = dtype_bytes(DType::kBf16, q_rows_max * kKvBlock);
-  const std::uint64_t o_bytes = dtype_bytes(DType::kFp32, q_rows_max * d);
-  // TSRAM: Q, two K and two V slots, two S slots, O.
-  const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + kKvSlots * kv_bytes,
-                      t_s = t_v + kKvSlots * kv_bytes, t_o = t_s + 2 * s_bytes,
+  const std::uint64_t kb = static_cast<std::uint64_t>(kv_block);
+  const std::uint64_t k_bytes = dtype_bytes(s.kv_dtype, kb * d);
+  const std::uint64_t v_bytes = s.latent_kv ? 0 : dtype_bytes(s.kv_dtype, kb * dv);
+  const std::uint64_t s_bytes = dtype_bytes(DType::kBf16, q_rows_max * kb);
+  const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + kKvSlots * k_bytes,
+                      t_s = t_v + kKvSlots * v_bytes, t_o = t_s + 2 * s_bytes,
                       t_end = t_o + o_bytes;
-  const std::uint64_t tsram =
-      tsram_budget(s.place, static_cast<std::uint64_t>(chip.tile.tsram.bytes));
   if (t_end > tsram)
     throw InputError(
         fmt::format("attention kernel: needs {} bytes of TSRAM per tile, has {}", t_end, tsram));
   // HBM: Q and O per (sequence, head, token); K and V cache per (sequence, kv head, token).
   std::vector<std::uint64_t> q_off(s.sequences.size()), kv_off(s.sequences.size());
-  std::uint64_t q_total = 0, kv_total = 0;
+  // K holds head_dim and V value_dim entries per (sequence, KV head, token); O value_dim per
+  // (sequence, head, token). Offsets are counted in K (and Q) rows and scaled for V and O.
+  std::vector<std::uint64_t> v_off(s.sequences.size()), o_off(s.sequences.size());
+  std::uint64_t q_total = 0, kv_total = 0, v_total = 0, o_total = 0;
   for (std::size_t i = 0; i < s.sequences.size(); ++i) {
     q_off[i] = q_total;
     kv_off[i] = kv_total;
-    q_total +=
-        dtype_bytes(s.q_dtype, static_cast<std::uint64_t>(s.sequences[i].q_tokens * s.heads) * d);
-    kv_total += dtype_bytes(s.kv_dtype,
-                            static_cast<std::uint64_t>(s.sequences[i].kv_tokens * s.kv_heads) * d);
+    v_off[i] = v_total;
+    o_off[i] = o_total;
+    const auto qr = static_cast<std::uint64_t>(s.sequences[i].q_tokens * s.heads);
+    const auto kr = static_cast<std::uint64_t>(s.sequences[i].kv_tokens * s.kv_heads);
+    q_total += dtype_bytes(s.q_dtype, qr * d);
+    o_total += dtype_bytes(s.q_dtype, qr * dv);
+    kv_total += dtype_bytes(s.kv_dtype, kr * d);
+    v_total += s.latent_kv ? 0 : dtype_bytes(s.kv_dtype, kr * dv);
   }
   ProgramBuilder pb(fmt::format("attention_{}seq_h{}_kv{}_d{}", s.sequences.size(), s.heads,
                                 s.kv_heads, s.head_dim));
   const std::uint64_t hb = s.place.hbm_base;
   const int hQ = pb.add_buffer({"Q", MemorySpace::kHbm, -1, {}, hb, q_total});
   const int hK = pb.add_buffer({"K", MemorySpace::kHbm, -1, {}, hb + q_total, kv_total});
-  const int hV = pb.add_buffer({"V", MemorySpace::kHbm, -1, {}, hb + q_total + kv_total, kv_total});
+  const int hV =
+      s.latent_kv
+          ? hK
+          : pb.add_buffer({"V", MemorySpace::kHbm, -1, {}, hb + q_total + kv_total, v_total});
   const int hO =
-      pb.add_buffer({"O", MemorySpace::kHbm, -1, {}, hb + q_total + 2 * kv_total, q_total});
+      pb.add_buffer({"O", MemorySpace::kHbm, -1, {}, hb + q_total + kv_total + v_total, o_total});
   std::vector<Location> all;
   for (int c = 0; c < chip.clusters; ++c)
     for (int t = 0; t < T; ++t) all.push_back(ProgramBuilder::tile(c, t));
   const int tb = pb.add_buffer({"t", MemorySpace::kTsram, -1, all, 0, t_end});
-  // CSRAM per tile: Q staging, two K and two V slots, O staging.
-  const std::uint64_t c_slot = 2 * q_bytes + 2 * kKvSlots * kv_bytes;
+  // CSRAM per tile: Q staging, kKvSlots K and V slots, O staging.
+  const std::uint64_t c_slot = 2 * q_bytes + kKvSlots * (k_bytes + v_bytes);
   std::vector<int> cb;
   for (int c = 0; c < chip.clusters; ++c)
     cb.push_back(pb.add_buffer({fmt::format("c{}.stage", c),
@@ -165,10 +194,11 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       const AttentionSeq& sq = s.sequences[it.seq];
       const std::uint64_t rows = static_cast<std::uint64_t>((it.q1 - it.q0) * group);
       const std::uint64_t qb = dtype_bytes(s.q_dtype, rows * d);
-      const std::uint64_t q_at =
-          q_off[it.seq] +
-          dtype_bytes(s.q_dtype, static_cast<std::uint64_t>(it.q0 * s.heads) * d +
-                                     static_cast<std::uint64_t>(it.kv_head * group) * d);
+      const std::uint64_t ob = dtype_bytes(s.q_dtype, rows * dv);
+      const std::uint64_t first_row = static_cast<std::uint64_t>(it.q0 * s.heads) +
+                                      static_cast<std::uint64_t>(it.kv_head * group);
+      const std::uint64_t q_at = q_off[it.seq] + dtype_bytes(s.q_dtype, first_row * d);
+      const std::uint64_t o_at = o_off[it.seq] + dtype_bytes(s.q_dtype, first_row * dv);
       // Q: HBM -> CSRAM -> TSRAM.
       Instruction lq = make_copy({hQ, std::min(q_at, q_total - qb)},
                                  {cb[static_cast<std::size_t>(c)], cbase}, qb);
@@ -181,41 +211,49 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       tq.signals.push_back(sem(q_ready));
       tq.signals.push_back(sem(q_free));
       pb.append(tdma, std::move(tq));
-      const std::int64_t nb = (it.k1 - it.k0 + kKvBlock - 1) / kKvBlock;
+      const std::int64_t nb = (it.k1 - it.k0 + kv_block - 1) / kv_block;
       std::vector<Instruction> pending_pv;  // the TTU runs S(j+1) before P(j)V(j)
       for (std::int64_t j = 0; j < nb; ++j, ++block) {
         const auto x = static_cast<std::size_t>(block % kKvSlots);  // KV slot
         const auto y = static_cast<std::size_t>(block % 2);         // S slot
         const bool kv_reused = block >= kKvSlots;
-        const std::int64_t kv0 = it.k0 + j * kKvBlock, kvn = std::min(kKvBlock, it.k1 - kv0);
-        const std::uint64_t bytes = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kvn) * d);
-        const std::uint64_t at =
-            kv_off[it.seq] + dtype_bytes(s.kv_dtype, (static_cast<std::uint64_t>(it.kv_head) *
-                                                          static_cast<std::uint64_t>(sq.kv_tokens) +
-                                                      static_cast<std::uint64_t>(kv0)) *
-                                                         d);
-        const std::uint64_t ck = cbase + q_bytes + x * 2 * kv_bytes;
-        Instruction lk = make_copy({hK, at}, {cb[static_cast<std::size_t>(c)], ck}, bytes);
+        const std::int64_t kv0 = it.k0 + j * kv_block, kvn = std::min(kv_block, it.k1 - kv0);
+        const auto kv_row =
+            static_cast<std::uint64_t>(it.kv_head) * static_cast<std::uint64_t>(sq.kv_tokens) +
+            static_cast<std::uint64_t>(kv0);
+        const std::uint64_t k_len = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kvn) * d);
+        const std::uint64_t k_at = kv_off[it.seq] + dtype_bytes(s.kv_dtype, kv_row * d);
+        const std::uint64_t ck = cbase + q_bytes + x * (k_bytes + v_bytes);
+        const auto cc = cb[static_cast<std::size_t>(c)];
+        Instruction lk = make_copy({hK, k_at}, {cc, ck}, k_len);
         if (kv_reused) lk.waits.push_back(sem(kv_free_c[x]));
-        pb.append(load_q, std::move(lk));
-        Instruction lv =
-            make_copy({hV, at}, {cb[static_cast<std::size_t>(c)], ck + kv_bytes}, bytes);
-        lv.signals.push_back(sem(kv_staged[x]));
-        pb.append(load_q, std::move(lv));
-        Instruction tk =
-            make_copy({cb[static_cast<std::size_t>(c)], ck}, {tb, t_k + x * kv_bytes}, bytes);
+        Instruction tk = make_copy({cc, ck}, {tb, t_k + x * k_bytes}, k_len);
         tk.waits.push_back(sem(kv_staged[x]));
         if (kv_reused) tk.waits.push_back(sem(kv_free_t[x]));
-        pb.append(tdma, std::move(tk));
-        Instruction tv = make_copy({cb[static_cast<std::size_t>(c)], ck + kv_bytes},
-                                   {tb, t_v + x * kv_bytes}, bytes);
-        tv.signals.push_back(sem(kv_ready[x]));
-        tv.signals.push_back(sem(kv_free_c[x]));
-        pb.append(tdma, std::move(tv));
+        if (s.latent_kv) {
+          // One latent vector per token: V is read from K's slot.
+          lk.signals.push_back(sem(kv_staged[x]));
+          pb.append(load_q, std::move(lk));
+          tk.signals.push_back(sem(kv_ready[x]));
+          tk.signals.push_back(sem(kv_free_c[x]));
+          pb.append(tdma, std::move(tk));
+        } else {
+          const std::uint64_t v_len = dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kvn) * dv);
+          const std::uint64_t v_at = v_off[it.seq] + dtype_bytes(s.kv_dtype, kv_row * dv);
+          pb.append(load_q, std::move(lk));
+          Instruction lv = make_copy({hV, v_at}, {cc, ck + k_bytes}, v_len);
+          lv.signals.push_back(sem(kv_staged[x]));
+          pb.append(load_q, std::move(lv));
+          pb.append(tdma, std::move(tk));
+          Instruction tv = make_copy({cc, ck + k_bytes}, {tb, t_v + x * v_bytes}, v_len);
+          tv.signals.push_back(sem(kv_ready[x]));
+          tv.signals.push_back(sem(kv_free_c[x]));
+          pb.append(tdma, std::move(tv));
+        }
         // S = Q K^T on the TTU; softmax on the TVP; O += P V on the TTU.
         Instruction qk =
             make_gemm(static_cast<std::int64_t>(rows), kvn, s.head_dim, s.kv_dtype, {tb, t_q},
-                      {tb, t_k + x * kv_bytes}, {tb, t_s + y * s_bytes}, false);
+                      {tb, t_k + x * k_bytes}, {tb, t_s + y * s_bytes}, false);
         qk.a_dtype = s.q_dtype == DType::kFp32 ? DType::kBf16 : s.q_dtype;
         qk.c_dtype = DType::kBf16;
         qk.waits.push_back(sem(kv_ready[x]));
@@ -238,9 +276,10 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
         sm.waits.push_back(sem(s_ready[y]));
         sm.signals.push_back(sem(p_ready[y]));
         pb.append(tvp, std::move(sm));
-        Instruction pv =
-            make_gemm(static_cast<std::int64_t>(rows), s.head_dim, kvn, p_dtype,
-                      {tb, t_s + y * s_bytes}, {tb, t_v + x * kv_bytes}, {tb, t_o}, j > 0);
+        Instruction pv = make_gemm(
+            static_cast<std::int64_t>(rows), dv_i, kvn, p_dtype, {tb, t_s + y * s_bytes},
+            s.latent_kv ? BufferRef{tb, t_k + x * k_bytes} : BufferRef{tb, t_v + x * v_bytes},
+            {tb, t_o}, j > 0);
         pv.b_dtype = s.kv_dtype;
         pv.waits.push_back(sem(p_ready[y]));
         pv.signals.push_back(sem(s_free[y]));
@@ -253,7 +292,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       Instruction norm;
       norm.op = OpCode::kVector;
       norm.function = "fma";
-      norm.elements = static_cast<std::int64_t>(rows * d);
+      norm.elements = static_cast<std::int64_t>(rows * dv);
       norm.a_dtype = DType::kFp32;
       norm.c_dtype = s.q_dtype;
       norm.operands.push_back({tb, t_o});
@@ -261,15 +300,15 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       norm.waits.push_back(sem(o_ready));
       norm.signals.push_back(sem(o_normed));
       pb.append(tvp, norm);
-      const std::uint64_t co = cbase + q_bytes + 4 * kv_bytes;
-      Instruction to = make_copy({tb, t_o}, {cb[static_cast<std::size_t>(c)], co}, qb);
+      const std::uint64_t co = cbase + q_bytes + kKvSlots * (k_bytes + v_bytes);
+      Instruction to = make_copy({tb, t_o}, {cb[static_cast<std::size_t>(c)], co}, ob);
       to.waits.push_back(sem(o_normed));
       if (n_items > 0) to.waits.push_back(sem(ostage_free));
       to.signals.push_back(sem(o_free));
       to.signals.push_back(sem(o_staged));
       pb.append(tdma, std::move(to));
       Instruction so =
-          make_copy({cb[static_cast<std::size_t>(c)], co}, {hO, std::min(q_at, q_total - qb)}, qb);
+          make_copy({cb[static_cast<std::size_t>(c)], co}, {hO, std::min(o_at, o_total - ob)}, ob);
       so.waits.push_back(sem(o_staged));
       so.signals.push_back(sem(ostage_free));
       pb.append(store_q, std::move(so));

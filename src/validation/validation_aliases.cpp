@@ -37,7 +37,7 @@ const std::vector<ModelAlias>& model_aliases() {
       {"mixtral-8x7b", "mixtral-8x7b", ""},
       {"mixtral-8x7b-v0.1", "mixtral-8x7b", ""},
       {"qwen2.5-7b", "qwen2.5-7b", ""},
-      {"gpt-3-175b", "gpt-3-175b", ""},
+      {"gpt-3-175b", "gpt3-175b", ""},
   };
   return kTable;
 }

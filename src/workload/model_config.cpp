@@ -12,6 +12,7 @@
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
 #include "maia/core/json_text.hpp"
+#include "maia/workload/deepseek_config.hpp"
 #include "maia/workload/gpt2_config.hpp"
 
 namespace maia {
@@ -22,28 +23,45 @@ namespace fs = std::filesystem;
 
 // Families we model, with the architecture class Hugging Face names for each.
 const std::map<std::string, std::string> kArchitectures = {
-    {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
-    {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"},
+    {"deepseek_v3", "DeepseekV3ForCausalLM"},
+    {"gpt2", "GPT2LMHeadModel"},
+    {"llama", "LlamaForCausalLM"},
+    {"mistral", "MistralForCausalLM"},
+    {"mixtral", "MixtralForCausalLM"},
     {"qwen2", "Qwen2ForCausalLM"},
 };
 
 // Fields of models we cannot represent, checked first so the error names the real obstacle.
+// The DeepSeek family reads its MLA and MoE fields itself (deepseek_config.cpp).
 const std::vector<std::pair<std::string, std::string>> kUnsupportedFields = {
-    {"kv_lora_rank", "multi-head latent attention (MLA) is not supported"},
-    {"q_lora_rank", "multi-head latent attention (MLA) is not supported"},
-    {"qk_nope_head_dim", "multi-head latent attention (MLA) is not supported"},
-    {"qk_rope_head_dim", "multi-head latent attention (MLA) is not supported"},
-    {"v_head_dim", "a value head size different from the query head size is not supported"},
-    {"n_routed_experts", "DeepSeek-style MoE (routed + shared experts) is not supported"},
-    {"n_shared_experts", "shared experts are not supported"},
-    {"shared_expert_intermediate_size", "shared experts are not supported"},
-    {"moe_intermediate_size", "an expert size different from intermediate_size is not supported"},
-    {"first_k_dense_replace", "mixing dense and MoE layers is not supported"},
-    {"decoder_sparse_step", "mixing dense and MoE layers is not supported"},
+    {"kv_lora_rank", "multi-head latent attention (MLA) is supported for model_type deepseek_v3"},
+    {"q_lora_rank", "multi-head latent attention (MLA) is supported for model_type deepseek_v3"},
+    {"qk_nope_head_dim",
+     "multi-head latent attention (MLA) is supported for model_type deepseek_v3"},
+    {"qk_rope_head_dim",
+     "multi-head latent attention (MLA) is supported for model_type deepseek_v3"},
+    {"v_head_dim",
+     "a value head size different from the query head size is supported for "
+     "MLA (model_type deepseek_v3) only"},
+    {"n_routed_experts", "DeepSeek-style MoE is supported for model_type deepseek_v3"},
+    {"n_shared_experts", "shared experts are supported for model_type deepseek_v3"},
+    {"shared_expert_intermediate_size", "Qwen-style shared experts are not supported"},
+    {"moe_intermediate_size", "an expert width of its own is supported for model_type deepseek_v3"},
+    {"first_k_dense_replace", "leading dense layers are supported for model_type deepseek_v3"},
+    {"decoder_sparse_step", "interleaved dense and MoE layers are not supported"},
     {"layer_types", "per-layer attention types (mixed sliding/full attention) are not supported"},
-    {"num_nextn_predict_layers", "multi-token prediction layers are not supported"},
+    {"num_nextn_predict_layers",
+     "multi-token prediction layers are supported for model_type "
+     "deepseek_v3"},
     {"partial_rotary_factor", "partial rotary embeddings are not supported"},
 };
+// Fields only the DeepSeek family may carry (the rest of kUnsupportedFields stays refused).
+bool deepseek_field(const std::string& f) {
+  return f == "kv_lora_rank" || f == "q_lora_rank" || f == "qk_nope_head_dim" ||
+         f == "qk_rope_head_dim" || f == "v_head_dim" || f == "n_routed_experts" ||
+         f == "n_shared_experts" || f == "moe_intermediate_size" || f == "first_k_dense_replace" ||
+         f == "num_nextn_predict_layers";
+}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -78,7 +96,8 @@ void check_model_scale(const ModelConfig& m, const std::string& file) {
                     e = std::max<std::int64_t>(m.num_experts, 1),
                     q = static_cast<long double>(m.num_heads) * m.head_dim,
                     kv = static_cast<long double>(m.num_kv_heads) * m.head_dim,
-                    mlp = static_cast<long double>(m.mlp_up_matrices() + 1) * h * i,
+                    mlp = static_cast<long double>(m.mlp_up_matrices() + 1) * h *
+                          std::max<std::int64_t>(i, m.expert_intermediate()),
                     p = m.position_rows();
   const long double params = (2 * v + p) * h + l * (h * (q + 2 * kv) + q * h + e * (mlp + h));
   if (params <= kMaxModelParameters) return;
@@ -173,8 +192,11 @@ const std::vector<std::string>& ignored_model_fields() {
 
 ModelConfig parse_model_config(const Json& doc, const std::string& file, const std::string& name) {
   JsonReader r(doc, file, "");
+  const bool deepseek = doc.is_object() && doc.contains("model_type") &&
+                        doc["model_type"].is_string() &&
+                        doc["model_type"].get<std::string>() == "deepseek_v3";
   for (const auto& [field, reason] : kUnsupportedFields) {
-    if (!r.has(field)) continue;
+    if (!r.has(field) || (deepseek && deepseek_field(field))) continue;
     std::string value = brief_json(doc[field]);
     if (value.size() > 60) value = value.substr(0, 57) + "...";
     throw InputError(fmt::format("{}: {}: {}, got {}", file, field, reason, value));
@@ -206,11 +228,16 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
 
   if (m.model_type == "gpt2") {
     read_gpt2_fields(r, m);
+  } else if (m.model_type == "deepseek_v3") {
+    read_deepseek_fields(r, m);
   } else {
     read_llama_fields(r, m);
   }
 
-  for (const auto& f : m.model_type == "gpt2" ? ignored_gpt2_fields() : ignored_model_fields())
+  const auto& ignored = m.model_type == "gpt2"          ? ignored_gpt2_fields()
+                        : m.model_type == "deepseek_v3" ? ignored_deepseek_fields()
+                                                        : ignored_model_fields();
+  for (const auto& f : ignored)
     if (r.has(f)) r.child(f);
   r.reject_unknown_keys();
   check_model_scale(m, file);

@@ -44,6 +44,8 @@ OJson shape_json(const OpShape& shape) {
     j = {{"heads", a->heads},   {"kv_heads", a->kv_heads},     {"head_dim", a->head_dim},
          {"window", a->window}, {"q_dtype", name(a->q_dtype)}, {"kv_dtype", name(a->kv_dtype)},
          {"sequences", seqs}};
+    if (a->v_head_dim > 0) j["v_head_dim"] = a->v_head_dim;
+    if (a->latent_kv) j["latent_kv"] = true;
   } else if (const auto* c = std::get_if<CollectiveShape>(&shape)) {
     j = {{"kind", std::string(collective_kind_name(c->kind))},
          {"elements", c->elements},
@@ -77,6 +79,12 @@ OpShape read_attention(JsonReader r) {
   a.kv_heads = r.integer("kv_heads", 1, a.heads);
   if (a.heads % a.kv_heads != 0) r.fail("kv_heads", "must divide heads");
   a.head_dim = r.integer("head_dim", 1, 1 << 20);
+  a.v_head_dim = r.integer_or("v_head_dim", 0, 1, 1 << 20);
+  a.latent_kv = r.boolean_or("latent_kv", false);
+  if (a.latent_kv && a.value_dim() > a.head_dim)
+    r.fail("v_head_dim", fmt::format("a latent value is part of the key: must be at most head_dim "
+                                     "({}), got {}",
+                                     a.head_dim, a.value_dim()));
   a.window = r.integer_or("window", 0, 0, kMaxDim);
   a.q_dtype = read_dtype(r, "q_dtype");
   a.kv_dtype = read_dtype(r, "kv_dtype");

@@ -113,7 +113,7 @@ void check_operator_scale(const OpShape& shape, const std::string& where) {
       pairs += static_cast<long double>(q.q_tokens) * static_cast<long double>(q.kv_tokens);
       keys += static_cast<long double>(q.kv_tokens) * a->kv_heads;
     }
-    const long double macs = 2 * pairs * a->heads * a->head_dim;
+    const long double macs = pairs * a->heads * (a->head_dim + a->value_dim());
     if (macs > kMaxAttentionMacs)
       refuse(fmt::format("attention of {:.3g} multiply-adds, more than {:.3g}",
                          static_cast<double>(macs), static_cast<double>(kMaxAttentionMacs)));
@@ -141,20 +141,22 @@ OpCost generic_cost(const OpShape& shape) {
     c.activation_read_bytes = dtype_bytes(g->a_dtype, u(g->m) * u(g->k));
     c.activation_write_bytes = dtype_bytes(g->out_dtype, u(g->m) * u(g->n));
   } else if (const auto* a = std::get_if<AttentionShape>(&shape)) {
-    // QK^T and PV: 2 * 2 * head_dim FLOPs per (query, key) pair and head; softmax on the TVP.
+    // QK^T and PV: 2 * (head_dim + value_dim) FLOPs per (query, key) pair and head; softmax on
+    // the TVP. K and V (or the one latent vector) of every key in the span are read once.
     const VectorFunction* softmax = find_vector_function("softmax");
     std::uint64_t pairs = 0, queries = 0;
     for (const auto& s : a->sequences) {
       pairs += u(attention_pairs(s, a->window));
       queries += u(s.q_tokens);
-      c.kv_read_bytes +=
-          2 *
-          dtype_bytes(a->kv_dtype, u(attention_kv_span(s, a->window) * a->kv_heads * a->head_dim));
+      const std::uint64_t keys = u(attention_kv_span(s, a->window) * a->kv_heads);
+      c.kv_read_bytes += a->latent_kv ? dtype_bytes(a->kv_dtype, keys * u(a->cache_dim()))
+                                      : dtype_bytes(a->kv_dtype, keys * u(a->head_dim)) +
+                                            dtype_bytes(a->kv_dtype, keys * u(a->value_dim()));
     }
-    c.flops = pairs * u(a->heads) * (4 * u(a->head_dim)) +
+    c.flops = pairs * u(a->heads) * (2 * u(a->head_dim + a->value_dim())) +
               static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
     c.activation_read_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->head_dim));
-    c.activation_write_bytes = c.activation_read_bytes;
+    c.activation_write_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->value_dim()));
   } else if (const auto* col = std::get_if<CollectiveShape>(&shape)) {
     c = collective_cost(*col);
   } else {
@@ -189,8 +191,14 @@ std::string op_signature(const std::string& name, const OpShape& shape) {
       if (j - i > 1) seqs += fmt::format("x{}", j - i);
       i = j;
     }
-    return fmt::format("{} attention h={} kvh={} d={} w={} q={} kv={} seqs=[{}]", role, a->heads,
-                       a->kv_heads, a->head_dim, a->window, dtype_name(a->q_dtype),
+    // Value width and latent form only when they differ from the classic layout, so the
+    // signatures (and the measurement caches keyed by them) of existing models do not change.
+    std::string dims = fmt::format("d={}", a->head_dim);
+    if (a->v_head_dim > 0 && a->v_head_dim != a->head_dim)
+      dims += fmt::format(" dv={}", a->v_head_dim);
+    if (a->latent_kv) dims += " latent";
+    return fmt::format("{} attention h={} kvh={} {} w={} q={} kv={} seqs=[{}]", role, a->heads,
+                       a->kv_heads, dims, a->window, dtype_name(a->q_dtype),
                        dtype_name(a->kv_dtype), seqs);
   }
   if (const auto* c = std::get_if<CollectiveShape>(&shape))

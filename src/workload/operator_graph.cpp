@@ -121,10 +121,24 @@ class GraphBuilder {
   // One decoder layer on one chip of the tensor-parallel group (heads, KV heads and intermediate
   // columns are the chip's share; with one chip, the whole layer).
   int add_layer(int layer, int input) {
+    const int norm = add_norm("attn_norm", layer, input);
+    const int o = m_.is_mla() ? add_mla(layer, norm) : add_attention(layer, norm);
+    const int res1 =
+        add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
+
+    const int norm2 = add_norm("mlp_norm", layer, res1);
+    const int mlp = m_.is_moe_layer(layer)
+                        ? add_moe(layer, norm2)
+                        : add_mlp("", layer, tokens_, m_.intermediate_per_chip(), {norm2});
+    return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
+  }
+
+  // QKV projection, RoPE (or the K/V store of learned positions), attention and the O
+  // projection; returns the O projection.
+  int add_attention(int layer, int norm) {
     const std::int64_t t = tokens_, d = m_.head_dim;
     const std::int64_t heads = m_.heads_per_chip(), kv_heads = m_.kv_heads_per_chip();
     const std::int64_t q_dim = m_.q_dim_per_chip(), kv_dim = m_.kv_dim_per_chip();
-    const int norm = add_norm("attn_norm", layer, input);
     const int qkv =
         add_gemm("qkv_proj", layer, t, q_dim + 2 * kv_dim, m_.hidden_size, {norm}, m_.qkv_bias);
 
@@ -158,19 +172,94 @@ class GraphBuilder {
     attn.q_dtype = act();
     attn.kv_dtype = q_.kv_cache;
     add_op("attention", layer, std::move(attn), std::move(attn_deps));
-    const int o = add_gemm("o_proj", layer, t, m_.hidden_size, q_dim, {last()}, m_.o_bias);
-    const int res1 =
-        add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
-
-    const int norm2 = add_norm("mlp_norm", layer, res1);
-    const int mlp = m_.is_moe() ? add_moe(layer, norm2) : add_mlp("", layer, t, {norm2});
-    return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
+    return add_gemm("o_proj", layer, t, m_.hidden_size, q_dim, {last()}, m_.o_bias);
   }
 
-  // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens (or up, GELU, down for a GELU MLP);
-  // returns the down GEMM.
-  int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps) {
-    const std::int64_t i = m_.intermediate_per_chip(), h = m_.hidden_size;
+  // Multi-head latent attention on the chip's heads. One GEMM projects the normed input to the Q
+  // latent (or directly to the queries without a Q bottleneck) and to the KV latent with the
+  // shared rotary key; both latents are normed; Q is expanded per head; RoPE rotates the rotary
+  // slices and the latent and rotary key go to the cache. Prefill-sized sequences then
+  // decompress their context's latents into per-head keys and values (kv_b_proj) and run
+  // ordinary attention; decode-sized ones (kMlaAbsorbedMaxQueries) fold the key expansion into
+  // the queries (q_absorb), attend over the cached latents as one shared 'KV head' and expand
+  // the latent output per head (v_absorb). The O projection takes both.
+  int add_mla(int layer, int norm) {
+    const MlaDims& a = m_.mla;
+    const std::int64_t t = tokens_, h = m_.hidden_size, heads = m_.heads_per_chip();
+    const std::int64_t q_width = a.q_lora_rank > 0 ? a.q_lora_rank : heads * a.qk_head_dim();
+    const int down = add_gemm("qkv_a_proj", layer, t, q_width + a.cache_dim(), h, {norm}, false);
+    Operator& ln =
+        add_op("latent_norm", layer,
+               VectorShape{"rmsnorm", t * (a.q_lora_rank + a.kv_lora_rank), t, act()}, {down});
+    ln.cost.weight_bytes = dtype_bytes(DType::kBf16, u(a.q_lora_rank + a.kv_lora_rank));
+    int q = last();
+    if (a.q_lora_rank > 0)
+      q = add_gemm("q_b_proj", layer, t, heads * a.qk_head_dim(), a.q_lora_rank, {q}, false);
+    Operator& rope = add_op(
+        "rope", layer, VectorShape{"rope", t * (heads + 1) * a.qk_rope_head_dim, t, act()}, {q});
+    rope.cost.activation_read_bytes =
+        dtype_bytes(act(), u(t * (heads * a.qk_head_dim() + a.cache_dim())));
+    rope.cost.activation_write_bytes = dtype_bytes(act(), u(t * heads * a.qk_head_dim()));
+    rope.cost.kv_write_bytes = dtype_bytes(q_.kv_cache, u(t * a.cache_dim()));
+    const int roped = last();
+
+    AttentionShape prefill, decode;
+    std::int64_t context = 0, decode_tokens = 0;
+    for (const auto& s : batch_) {
+      if (s.new_tokens <= 0) continue;
+      const AttentionSequence seq{s.new_tokens, s.cached_tokens + s.new_tokens};
+      if (s.new_tokens > kMlaAbsorbedMaxQueries) {
+        prefill.sequences.push_back(seq);
+        context += seq.kv_tokens;
+      } else {
+        decode.sequences.push_back(seq);
+        decode_tokens += s.new_tokens;
+      }
+    }
+    std::vector<int> outputs;
+    if (!prefill.sequences.empty()) {
+      // The cached latents (this iteration's included) of the prefill sequences, expanded to
+      // per-head non-rotary keys and values: read from the cache, written as activations.
+      const int up =
+          add_gemm("kv_b_proj", layer, context, heads * (a.qk_nope_head_dim + a.v_head_dim),
+                   a.kv_lora_rank, {roped}, false);
+      Operator& kvb = g_.ops[static_cast<std::size_t>(up)];
+      kvb.cost.activation_read_bytes = 0;
+      kvb.cost.kv_read_bytes = dtype_bytes(q_.kv_cache, u(context * a.cache_dim()));
+      prefill.heads = prefill.kv_heads = heads;
+      prefill.head_dim = a.qk_head_dim();
+      prefill.v_head_dim = a.v_head_dim;
+      prefill.q_dtype = prefill.kv_dtype = act();
+      Operator& at = add_op("attention", layer, std::move(prefill), {roped, up});
+      // Its keys and values are the expansion just written, not the cache.
+      at.cost.activation_read_bytes += at.cost.kv_read_bytes;
+      at.cost.kv_read_bytes = 0;
+      outputs.push_back(last());
+    }
+    if (!decode.sequences.empty()) {
+      // Per head, q_nope (qk_nope_head_dim) times that head's key expansion (kv_lora_rank x
+      // qk_nope_head_dim): written as one GEMM with the same multiply-adds and weights.
+      const int qa = add_gemm("q_absorb", layer, decode_tokens, heads * a.kv_lora_rank,
+                              a.qk_nope_head_dim, {roped}, false);
+      decode.heads = heads;
+      decode.kv_heads = 1;
+      decode.head_dim = a.cache_dim();
+      decode.v_head_dim = a.kv_lora_rank;
+      decode.latent_kv = true;
+      decode.q_dtype = act();
+      decode.kv_dtype = q_.kv_cache;
+      add_op("attention_latent", layer, std::move(decode), {qa});
+      outputs.push_back(add_gemm("v_absorb", layer, decode_tokens, heads * a.v_head_dim,
+                                 a.kv_lora_rank, {last()}, false));
+    }
+    return add_gemm("o_proj", layer, t, h, heads * a.v_head_dim, outputs, false);
+  }
+
+  // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens of an MLP `i` wide on this chip (or up,
+  // GELU, down for a GELU MLP); returns the down GEMM.
+  int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::int64_t i,
+              std::vector<int> deps) {
+    const std::int64_t h = m_.hidden_size;
     if (m_.mlp == MlpKind::kGelu) {
       const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
       add_op(prefix + "gelu", layer, VectorShape{"gelu", t * i, t, act()}, {up});
@@ -184,24 +273,31 @@ class GraphBuilder {
 
   int add_moe(int layer, int norm) {
     const std::int64_t t = tokens_, e = m_.num_experts, k = m_.experts_per_token;
-    const int router = add_gemm("router", layer, t, e, m_.hidden_size, {norm}, false);
+    const int router = add_gemm("router", layer, t, e, m_.hidden_size, {norm}, m_.router_bias);
     Operator& topk = add_op("router_topk", layer, VectorShape{"topk", t * e, t, act()}, {router});
     // Output: k routing weights and k int32 expert indices per token.
     topk.cost.activation_write_bytes = dtype_bytes(act(), u(t * k)) + 4 * u(t * k);
     const int topk_i = last();
 
     std::vector<int> downs;
-    const std::vector<std::int64_t> loads = expert_loads(routing_, t, e, k, layer);
+    const std::vector<std::int64_t> loads =
+        expert_loads(routing_, t, e, k, layer, m_.expert_groups, m_.groups_per_token);
+    const std::int64_t width = m_.expert_intermediate_per_chip();
     for (std::int64_t x = 0; x < e; ++x)
       if (loads[x] > 0)
-        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], {norm, topk_i}));
+        downs.push_back(
+            add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, {norm, topk_i}));
+    // Shared experts: every token, one MLP as wide as all of them together.
+    if (m_.shared_experts > 0)
+      downs.push_back(add_mlp("shared_expert.", layer, t, m_.shared_experts * width, {norm}));
 
-    // Weighted sum of each token's k expert outputs.
+    // Weighted sum of each token's k expert outputs (plus the shared output).
+    const std::int64_t parts = k + (m_.shared_experts > 0 ? 1 : 0);
     downs.push_back(topk_i);
-    Operator& combine =
-        add_op("moe_combine", layer, VectorShape{"fma", t * k * m_.hidden_size, t, act()}, downs);
+    Operator& combine = add_op("moe_combine", layer,
+                               VectorShape{"fma", t * parts * m_.hidden_size, t, act()}, downs);
     combine.cost.activation_read_bytes =
-        dtype_bytes(act(), u(t * k * m_.hidden_size)) + dtype_bytes(act(), u(t * k));
+        dtype_bytes(act(), u(t * parts * m_.hidden_size)) + dtype_bytes(act(), u(t * k));
     combine.cost.activation_write_bytes = dtype_bytes(act(), u(t * m_.hidden_size));
     return last();
   }

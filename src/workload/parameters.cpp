@@ -5,51 +5,96 @@ namespace {
 
 std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
-// Parameters of one expert (or of the dense MLP): gate (SwiGLU only), up, down and their biases.
-std::int64_t expert_parameters(const ModelConfig& m) {
-  const std::int64_t h = m.hidden_size, i = m.intermediate_size, up = m.mlp_up_matrices();
-  return (up + 1) * h * i + (m.mlp_bias ? up * i + h : 0);
+// Parameters of one MLP `width` wide: gate (SwiGLU only), up, down and their biases.
+std::int64_t mlp_parameters(const ModelConfig& m, std::int64_t width) {
+  const std::int64_t h = m.hidden_size, up = m.mlp_up_matrices();
+  return (up + 1) * h * width + (m.mlp_bias ? up * width + h : 0);
+}
+
+// One layer's attention: Q, K, V and O projections with their biases, or MLA's down
+// projections (with the latent norms), up projections and O projection.
+std::int64_t attention_parameters(const ModelConfig& m) {
+  const std::int64_t h = m.hidden_size;
+  if (m.is_mla()) {
+    const MlaDims& a = m.mla;
+    const std::int64_t heads = m.num_heads;
+    const std::int64_t q = a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank +
+                                                   a.q_lora_rank * heads * a.qk_head_dim()
+                                             : h * heads * a.qk_head_dim();
+    const std::int64_t kv = h * a.cache_dim() + a.kv_lora_rank +
+                            a.kv_lora_rank * heads * (a.qk_nope_head_dim + a.v_head_dim);
+    return q + kv + heads * a.v_head_dim * h;
+  }
+  const std::int64_t qkv = m.q_dim() + 2 * m.kv_dim();
+  return h * qkv + m.q_dim() * h + (m.qkv_bias ? qkv : 0) + (m.o_bias ? h : 0);
 }
 
 }  // namespace
 
 ParameterCount count_parameters(const ModelConfig& m) {
   const std::int64_t h = m.hidden_size, l = m.num_layers;
-  const std::int64_t qkv = m.q_dim() + 2 * m.kv_dim();
   ParameterCount p;
   p.embedding = m.vocab_size * h;
   p.positions = m.position_rows() * h;
   p.lm_head = m.tie_word_embeddings ? 0 : m.vocab_size * h;
-  p.attention = l * (h * qkv + m.q_dim() * h + (m.qkv_bias ? qkv : 0) + (m.o_bias ? h : 0));
-  const std::int64_t experts = m.is_moe() ? m.num_experts : 1;
-  p.mlp = l * experts * expert_parameters(m);
-  p.router = m.is_moe() ? l * m.num_experts * h : 0;
+  p.attention = l * attention_parameters(m);
+  const std::int64_t expert = mlp_parameters(m, m.expert_intermediate());
+  if (m.is_moe()) {
+    p.mlp = m.dense_layers() * mlp_parameters(m, m.intermediate_size) +
+            m.moe_layers() * (m.num_experts + m.shared_experts) * expert;
+    p.router = m.moe_layers() * m.num_experts * (h + (m.router_bias ? 1 : 0));
+  } else {
+    p.mlp = l * mlp_parameters(m, m.intermediate_size);
+  }
   p.norms = (2 * l + 1) * m.norm_vectors() * h;
   p.total = p.embedding + p.positions + p.lm_head + p.attention + p.mlp + p.router + p.norms;
-  p.active =
-      p.total - (m.is_moe() ? l * (m.num_experts - m.experts_per_token) * expert_parameters(m) : 0);
+  p.active = p.total - m.moe_layers() * (m.num_experts - m.experts_per_token) * expert;
   return p;
 }
 
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
   // One chip's share under tensor parallelism (the whole model with one chip): column- and
-  // row-parallel matrices are split, embeddings, norms, router and row-parallel biases replicated.
-  const std::uint64_t h = u(m.hidden_size), i = u(m.intermediate_per_chip()), v = u(m.vocab_size);
-  const std::uint64_t q = u(m.q_dim_per_chip()),
-                      qkv = u(m.q_dim_per_chip() + 2 * m.kv_dim_per_chip());
+  // row-parallel matrices are split, embeddings, norms, router and row-parallel biases
+  // replicated; MLA's down projections (to the Q and KV latents) are replicated too.
+  const std::uint64_t h = u(m.hidden_size), v = u(m.vocab_size);
   const auto w = [weights](std::uint64_t n) { return dtype_bytes(weights, n); };
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
 
   const std::uint64_t up = u(m.mlp_up_matrices()), norm = u(m.norm_vectors());
-  std::uint64_t expert = up * w(h * i) + w(i * h);
-  if (m.mlp_bias) expert += up * bf16(i) + bf16(h);
-  std::uint64_t layer = w(h * qkv) + w(q * h) + 2 * norm * bf16(h);
-  if (m.qkv_bias) layer += bf16(qkv);
-  if (m.o_bias) layer += bf16(h);
-  layer += m.is_moe() ? u(m.num_experts) * expert + w(h * u(m.num_experts)) : expert;
-
-  std::uint64_t total =
-      w(v * h) + w(u(m.position_rows()) * h) + u(m.num_layers) * layer + norm * bf16(h);
+  const auto mlp = [&](std::uint64_t i) {
+    std::uint64_t b = up * w(h * i) + w(i * h);
+    if (m.mlp_bias) b += up * bf16(i) + bf16(h);
+    return b;
+  };
+  std::uint64_t attention = 0;
+  if (m.is_mla()) {
+    const MlaDims& a = m.mla;
+    const std::uint64_t heads = u(m.heads_per_chip()), ql = u(a.q_lora_rank),
+                        kl = u(a.kv_lora_rank);
+    attention = ql > 0 ? w(h * ql) + bf16(ql) + w(ql * heads * u(a.qk_head_dim()))
+                       : w(h * heads * u(a.qk_head_dim()));
+    attention += w(h * u(a.cache_dim())) + bf16(kl) +
+                 w(kl * heads * u(a.qk_nope_head_dim + a.v_head_dim)) +
+                 w(heads * u(a.v_head_dim) * h);
+  } else {
+    const std::uint64_t q = u(m.q_dim_per_chip()),
+                        qkv = u(m.q_dim_per_chip() + 2 * m.kv_dim_per_chip());
+    attention = w(h * qkv) + w(q * h);
+    if (m.qkv_bias) attention += bf16(qkv);
+    if (m.o_bias) attention += bf16(h);
+  }
+  const std::uint64_t layer = attention + 2 * norm * bf16(h);
+  const std::uint64_t dense = mlp(u(m.intermediate_per_chip()));
+  std::uint64_t total = w(v * h) + w(u(m.position_rows()) * h) + norm * bf16(h);
+  if (m.is_moe()) {
+    const std::uint64_t experts =
+        u(m.num_experts + m.shared_experts) * mlp(u(m.expert_intermediate_per_chip()));
+    std::uint64_t router = w(h * u(m.num_experts));
+    if (m.router_bias) router += bf16(u(m.num_experts));
+    total += u(m.dense_layers()) * (layer + dense) + u(m.moe_layers()) * (layer + experts + router);
+  } else {
+    total += u(m.num_layers) * (layer + dense);
+  }
   if (!m.tie_word_embeddings) total += w(h * u(m.vocab_per_chip()));
   return total;
 }

@@ -20,6 +20,7 @@ void apply_tensor_parallel(ModelConfig& m, std::int64_t tp, std::int64_t max_tp,
   };
   divides(m.num_heads, "num_attention_heads");
   divides(m.intermediate_size, "intermediate_size");
+  if (m.moe_intermediate_size > 0) divides(m.moe_intermediate_size, "moe_intermediate_size");
   if (m.num_kv_heads % tp != 0 && tp % m.num_kv_heads != 0)
     throw InputError(fmt::format(
         "{} {}: {}'s num_key_value_heads ({}) must divide by the tensor-parallel degree, or the "

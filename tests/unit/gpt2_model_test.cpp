@@ -41,7 +41,7 @@ const std::string kModels = test::kSource + "/configs/models";
 constexpr std::int64_t kL = 96, kH = 12288, kHeads = 96, kD = 128, kI = 4 * kH, kV = 50257,
                        kP = 2048;
 
-ModelConfig gpt3() { return load_model("gpt-3-175b", kModels); }
+ModelConfig gpt3() { return load_model("gpt3-175b", kModels); }
 
 ModelConfig gpt3_tp(std::int64_t tp) {
   ModelConfig m = gpt3();
@@ -49,7 +49,7 @@ ModelConfig gpt3_tp(std::int64_t tp) {
   return m;
 }
 
-Json gpt3_json() { return JsonReader::parse_file(kModels + "/gpt-3-175b.json"); }
+Json gpt3_json() { return JsonReader::parse_file(kModels + "/gpt3-175b.json"); }
 
 std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 

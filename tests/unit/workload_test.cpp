@@ -73,7 +73,8 @@ TEST(WorkloadModel, ShippedModelsAreTheSharedConfigs) {
   const std::vector<std::pair<std::string, std::string>> pairs = {
       {"llama-3.1-8b", "Llama-3.1-8B"},      {"llama-3.1-70b", "Llama-3.1-70B"},
       {"llama-3.1-405b", "Llama-3.1-405B"},  {"qwen2.5-7b", "Qwen2.5-7B"},
-      {"mixtral-8x7b", "Mixtral-8x7B-v0.1"}, {"gpt-3-175b", "GPT-3-175B"}};
+      {"mixtral-8x7b", "Mixtral-8x7B-v0.1"}, {"gpt3-175b", "GPT-3-175B"},
+      {"deepseek-v3", "DeepSeek-V3"}};
   for (const auto& [ours, published] : pairs)
     EXPECT_EQ(model_json(ours), JsonReader::parse_file(kShared + "/" + published + ".json"))
         << ours;
@@ -92,12 +93,11 @@ TEST(WorkloadModel, MixtralAndQwenSpecifics) {
   EXPECT_EQ(qw.num_kv_heads, 4);
 }
 
-TEST(WorkloadModel, DeepSeekV3ErrorNamesTheMlaField) {
+TEST(WorkloadModel, DeepSeekV3LoadsFromTheSharedFile) {
   if (!have_shared()) GTEST_SKIP() << kShared << " not present";
-  const std::string e = input_error([] { load_model(kShared + "/DeepSeek-V3.json", kModels); });
-  EXPECT_NE(e.find("DeepSeek-V3.json"), std::string::npos) << e;
-  EXPECT_NE(e.find("kv_lora_rank"), std::string::npos) << e;
-  EXPECT_NE(e.find("not supported"), std::string::npos) << e;
+  const ModelConfig m = load_model(kShared + "/DeepSeek-V3.json", kModels);
+  EXPECT_TRUE(m.is_mla());
+  EXPECT_EQ(m.num_experts, 256);
 }
 
 TEST(WorkloadModel, GptOssErrorNamesAnUnsupportedField) {
@@ -110,7 +110,8 @@ TEST(WorkloadModel, MlaFieldsAreNamedEvenInALlamaConfig) {
   Json doc = model_json("llama-3.1-8b");
   doc["q_lora_rank"] = 1536;
   const std::string e = input_error([&] { parse_model_config(doc, "x.json", "x"); });
-  EXPECT_NE(e.find("x.json: q_lora_rank: multi-head latent attention (MLA) is not supported"),
+  EXPECT_NE(e.find("x.json: q_lora_rank: multi-head latent attention (MLA) is supported for "
+                   "model_type deepseek_v3"),
             std::string::npos)
       << e;
 }

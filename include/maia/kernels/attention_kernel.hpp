@@ -9,6 +9,9 @@
 // tokens: K and V HBM -> CSRAM -> TSRAM (double-buffered), the TTU computes S = Q K^T, the TVP the
 // online softmax of S, the TTU O += P V; the TTU runs the next block's S while the TVP works on
 // this one. Finally the TVP normalises O and it is written back to HBM.
+// Wide heads (multi-head latent attention: a 576-wide latent key shared by all heads) use KV
+// blocks of 256, 128 or 64 tokens when 512 would not fit the tile's TSRAM; with a latent KV the
+// value is read from the key's slot, so no V is loaded.
 #include <cstdint>
 #include <vector>
 
@@ -27,7 +30,9 @@ struct AttentionSeq {
 struct AttentionSpec {
   std::vector<AttentionSeq> sequences;
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0;
-  std::int64_t window = 0;  // sliding window in tokens, 0: none
+  std::int64_t v_head_dim = 0;  // value width, 0: head_dim
+  bool latent_kv = false;       // V is K's leading v_head_dim entries (MLA): K alone is loaded
+  std::int64_t window = 0;      // sliding window in tokens, 0: none
   DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
   KernelPlacement place;
 };

@@ -1,8 +1,9 @@
 #pragma once
 // A transformer model as the simulator sees it, read from a Hugging Face config.json (Llama,
-// Mistral, Mixtral and Qwen2 families, and GPT-2-style models such as GPT-3). Every field of the
+// Mistral, Mixtral and Qwen2 families, GPT-2-style models such as GPT-3, and DeepSeek-V3 with
+// multi-head latent attention and shared-expert MoE). Every field of the
 // file is either used, on the documented list of fields that do not affect performance, or an
-// error: a field the model cannot represent (MLA, shared experts, mixed attention layers, ...) is
+// error: a field the model cannot represent (mixed attention layers, partial rotary, ...) is
 // named in the error.
 #include <cstdint>
 #include <string>
@@ -27,6 +28,26 @@ enum class PositionKind {
   kLearned,  // a max_position_embeddings x H table added to the token embedding once
 };
 
+// Multi-head latent attention (DeepSeek-V2/V3): K and V are rebuilt per head from one cached
+// latent of kv_lora_rank entries plus a qk_rope_head_dim rotary key shared by all heads; Q goes
+// through a q_lora_rank bottleneck (0: projected directly). kv_lora_rank 0: not MLA.
+struct MlaDims {
+  std::int64_t q_lora_rank = 0;
+  std::int64_t kv_lora_rank = 0;
+  std::int64_t qk_nope_head_dim = 0;
+  std::int64_t qk_rope_head_dim = 0;
+  std::int64_t v_head_dim = 0;
+  std::int64_t qk_head_dim() const { return qk_nope_head_dim + qk_rope_head_dim; }
+  // Cached entries per token and layer: the latent and the shared rotary key.
+  std::int64_t cache_dim() const { return kv_lora_rank + qk_rope_head_dim; }
+  bool operator==(const MlaDims&) const = default;
+};
+
+// A sequence with at most this many new tokens runs MLA in the absorbed form (attention over
+// the cached latents, as decode kernels do); longer ones (prefill chunks) decompress the keys
+// and values of their whole context per head and run ordinary attention.
+inline constexpr std::int64_t kMlaAbsorbedMaxQueries = 16;
+
 struct ModelConfig {
   std::string name;        // short name: the file name without .json
   std::string source;      // the file it was read from
@@ -49,12 +70,36 @@ struct ModelConfig {
   NormKind norm = NormKind::kRmsNorm;
   MlpKind mlp = MlpKind::kSwiGlu;
   PositionKind positions = PositionKind::kRope;
+  // DeepSeek-style MoE: routed experts moe_intermediate_size wide (0: intermediate_size), shared
+  // experts every token passes through (shared_experts x that width), the first
+  // first_dense_layers layers dense (an intermediate_size MLP), a router bias (the selection
+  // bias of auxiliary-loss-free balancing) and each token's experts drawn from groups_per_token
+  // of expert_groups groups.
+  std::int64_t moe_intermediate_size = 0;
+  std::int64_t shared_experts = 0;
+  std::int64_t first_dense_layers = 0;
+  bool router_bias = false;
+  std::int64_t expert_groups = 1;
+  std::int64_t groups_per_token = 1;
+  MlaDims mla;
+  // Multi-token-prediction modules shipped with the model (DeepSeek-V3's
+  // num_nextn_predict_layers): not part of an ordinary iteration nor of the published parameter
+  // totals; a speculative-decoding draft may use them.
+  std::int64_t mtp_layers = 0;
   // Tensor parallelism: the chips of a tray the model is sharded over (Megatron style, see
   // maia/workload/tensor_parallel.hpp, which sets it after checking it). Every per-chip figure
   // (the iteration graph, weight and KV-cache bytes, capacity) follows it; 1: one chip.
   std::int64_t tensor_parallel = 1;
 
   bool is_moe() const { return num_experts > 0; }
+  bool is_mla() const { return mla.kv_lora_rank > 0; }
+  bool is_moe_layer(std::int64_t layer) const { return is_moe() && layer >= first_dense_layers; }
+  std::int64_t moe_layers() const { return is_moe() ? num_layers - first_dense_layers : 0; }
+  std::int64_t dense_layers() const { return num_layers - moe_layers(); }
+  // Width of one routed (or shared) expert.
+  std::int64_t expert_intermediate() const {
+    return moe_intermediate_size > 0 ? moe_intermediate_size : intermediate_size;
+  }
   // Weight vectors of one norm (weight, and bias for LayerNorm) and H x I matrices of one MLP.
   std::int64_t norm_vectors() const { return norm == NormKind::kLayerNorm ? 2 : 1; }
   std::int64_t mlp_up_matrices() const { return mlp == MlpKind::kSwiGlu ? 2 : 1; }
@@ -72,6 +117,9 @@ struct ModelConfig {
     return num_kv_heads % tensor_parallel == 0 ? num_kv_heads / tensor_parallel : 1;
   }
   std::int64_t intermediate_per_chip() const { return intermediate_size / tensor_parallel; }
+  std::int64_t expert_intermediate_per_chip() const {
+    return expert_intermediate() / tensor_parallel;
+  }
   std::int64_t vocab_per_chip() const {
     return (vocab_size + tensor_parallel - 1) / tensor_parallel;
   }

@@ -31,11 +31,20 @@ struct AttentionSequence {
   bool operator==(const AttentionSequence&) const = default;
 };
 
+// head_dim is the query/key width. Values may be narrower (v_head_dim; 0: head_dim), and with
+// latent_kv one cached vector per token serves as both key and value (multi-head latent
+// attention's absorbed form: the value is the key's leading v_head_dim entries), so the cache
+// holds and the kernel reads it once.
 struct AttentionShape {
   std::vector<AttentionSequence> sequences;
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0;
+  std::int64_t v_head_dim = 0;
+  bool latent_kv = false;
   std::int64_t window = 0;  // sliding window in tokens, 0: none
   DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
+  std::int64_t value_dim() const { return v_head_dim > 0 ? v_head_dim : head_dim; }
+  // Cached elements per token and KV head: key and value, or the one latent vector.
+  std::int64_t cache_dim() const { return latent_kv ? head_dim : head_dim + value_dim(); }
   bool operator==(const AttentionShape&) const = default;
 };
 

@@ -5,7 +5,8 @@
 // K and V once.
 // Decode-sized query blocks with too few (sequence, KV head) units to fill the SMs split the keys
 // over more CTAs (split-KV), each writing an FP32 partial; the combine is folded into the
-// partials' traffic. QK^T and PV are tensor work at attention_efficiency; the online softmax is
+// partials' traffic. A latent KV (MLA) is one vector per token read once for keys and values.
+// QK^T and PV are tensor work at attention_efficiency; the online softmax is
 // vector and SFU work that does not overlap it.
 #include <algorithm>
 
@@ -36,6 +37,8 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
         name, a.heads, a.kv_heads, a.head_dim));
   const auto group = static_cast<std::uint64_t>(a.heads / a.kv_heads);
   const auto d = static_cast<std::uint64_t>(a.head_dim);
+  const auto dv = static_cast<std::uint64_t>(a.value_dim());
+  const auto cache = static_cast<std::uint64_t>(a.cache_dim());  // K and V, or one latent
   const auto kvh = static_cast<std::uint64_t>(a.kv_heads);
   std::uint64_t total_q = 0, total_span = 0, generic_kv = 0;
   std::int64_t units = 0;
@@ -47,14 +50,14 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
     total_q += static_cast<std::uint64_t>(s.q_tokens);
     const auto span = static_cast<std::uint64_t>(attention_kv_span(s, a.window));
     total_span += span;
-    generic_kv += 2 * dtype_bytes(a.kv_dtype, span * kvh * d);
+    generic_kv += dtype_bytes(a.kv_dtype, span * kvh * cache);
     units += (s.q_tokens + kBlockQ - 1) / kBlockQ * a.kv_heads;
   }
   const std::uint64_t kv_bytes = std::max(cost.kv_read_bytes, generic_kv);
   const std::uint64_t q_bytes =
       std::max(cost.activation_read_bytes, dtype_bytes(a.q_dtype, total_q * group * kvh * d));
   const std::uint64_t o_bytes =
-      std::max(cost.activation_write_bytes, dtype_bytes(a.q_dtype, total_q * group * kvh * d));
+      std::max(cost.activation_write_bytes, dtype_bytes(a.q_dtype, total_q * group * kvh * dv));
   const std::int64_t sms = cfg.sm.count;
   const std::int64_t want_splits = units > 0 && units < sms ? (sms + units - 1) / units : 1;
   const auto wide = static_cast<std::uint64_t>(want_splits);  // KV blocks per (sequence, head)
@@ -101,12 +104,12 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
         for (std::uint64_t j = 0; j < ctas_per_kv_head; ++j) {
           for (std::uint64_t c = 0; c < us; ++c) {
             GpuCta cta;
-            cta.tensor_macs = gpu_share(2 * pairs * d * heads_per_cta, 1, us);
+            cta.tensor_macs = gpu_share(pairs * (d + dv) * heads_per_cta, 1, us);
             cta.sfu_ops = gpu_share(pairs * heads_per_cta, 1, us);
             cta.vector_ops = kSoftmaxOpsPerPair * cta.sfu_ops;
             cta.reads = {{0, unit, q_read, 0}, {1, kv_block * wide + c, kv_read, live}};
             if (us > 1) {
-              const std::uint64_t partial = qlen * heads_per_cta * (d + 1) * 4;  // O and LSE
+              const std::uint64_t partial = qlen * heads_per_cta * (dv + 1) * 4;  // O and LSE
               cta.writes.push_back({3, kv_block * wide + c, partial});
               max_partial = std::max(max_partial, partial);
             }
@@ -147,7 +150,7 @@ GpuKernel lower_gpu_attention(const GpuConfig& cfg, const AttentionShape& a, con
   const auto elt = static_cast<std::uint64_t>(dtype_bits(a.kv_dtype));
   // Q tile plus kKvStages K and V steps; a head too wide for that uses smaller blocks (capped).
   const std::uint64_t smem =
-      (std::min<std::uint64_t>(max_rows, kBlockQ) * d + 2 * kKvStages * kBlockKv * d) * elt / 8;
+      (std::min<std::uint64_t>(max_rows, kBlockQ) * d + kKvStages * kBlockKv * cache) * elt / 8;
   k.smem_bytes_per_cta = std::min(static_cast<std::int64_t>(smem), cfg.sm.shared_memory_bytes);
   return k;
 }
