@@ -91,7 +91,7 @@ double expected_emitted_tokens(const std::vector<double>& accept, std::int64_t d
 
 SpeculativeDecoding::SpeculativeDecoding(const SpeculativeConfig& config, const ModelConfig& target,
                                          const ModelConfig& draft)
-    : config_(config) {
+    : config_(config), target_(target.name) {
   validate_speculative_config(config_);
   if (config_.draft == DraftKind::kMtp) {
     draft_ = mtp_draft_model(target);
@@ -111,11 +111,8 @@ SpeculativeDecoding::SpeculativeDecoding(const SpeculativeConfig& config, const 
 }
 
 std::string SpeculativeDecoding::draft_text() const {
-  return config_.draft == DraftKind::kMtp
-             ? fmt::format(
-                   "mtp head (1 decoder layer, sharing the target's embeddings and LM "
-                   "head)")
-             : draft_.name;
+  return config_.draft == DraftKind::kMtp ? fmt::format("mtp head (1 decoder layer of {})", target_)
+                                          : draft_.name;
 }
 
 std::int64_t SpeculativeDecoding::accepted(std::uint64_t request, std::uint64_t step,

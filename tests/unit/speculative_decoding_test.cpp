@@ -292,6 +292,47 @@ TEST(SpeculativeServing, RunWithThreeDraftsCompletesEveryRequest) {
   }
 }
 
+double mean_tpot_s(const ServingResult& r) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& rec : r.records)
+    if (auto t = rec.tpot_s()) {
+      sum += *t;
+      ++n;
+    }
+  return n ? sum / n : 0;
+}
+
+TEST(SpeculativeServing, TpotFallsWithAcceptanceAndStaysAboveTheBound) {
+  const ModelConfig target = small_target();
+  std::vector<Request> reqs;
+  for (int i = 0; i < 8; ++i)
+    reqs.push_back(Request{static_cast<std::uint64_t>(i), i / 50.0, 256, 40, {}});
+  ServingOptions o;
+  o.max_num_seqs = 8;
+  o.max_batched_tokens = 512;
+  const double plain = mean_tpot_s(run_serving(rig().backend, target, kFp8, reqs, o));
+  ASSERT_GT(plain, 0);
+  const std::int64_t k = 3;
+  double previous = 0;
+  for (double a : {0.0, 0.5, 0.9}) {
+    o.speculative.emplace(rate_config(k, a), target);
+    const ServingResult r = run_serving(rig().backend, target, kFp8, reqs, o);
+    const double tpot = mean_tpot_s(r);
+    std::printf("serving, acceptance %.1f: mean TPOT %.4f ms (no speculation %.4f ms)\n", a,
+                tpot * 1e3, plain * 1e3);
+    EXPECT_GE(tpot, plain / static_cast<double>(k + 1)) << "acceptance " << a;
+    if (a == 0.0) {
+      EXPECT_EQ(r.speculative.accepted_tokens, 0);
+      EXPECT_DOUBLE_EQ(r.speculative.mean_emitted_per_step(), 1.0);
+      EXPECT_GT(tpot, plain);
+    } else {
+      EXPECT_LT(tpot, previous) << "acceptance " << a;
+    }
+    previous = tpot;
+  }
+}
+
 }  // namespace
 }  // namespace maia
 

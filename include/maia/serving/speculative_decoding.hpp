@@ -68,7 +68,7 @@ class SpeculativeDecoding {
   DraftKind kind() const { return config_.draft; }
   // The model whose iterations produce the drafts (for kMtp: the 1-layer copy).
   const ModelConfig& draft_model() const { return draft_; }
-  std::string draft_text() const;  // "llama-3.1-8b" or "mtp head (1 layer of llama-3.1-70b)"
+  std::string draft_text() const;  // "llama-3.1-8b" or "mtp head (1 decoder layer of NAME)"
   // p_1..p_K (the rate repeated, or the table).
   const std::vector<double>& acceptance() const { return accept_; }
   double expected_emitted(std::int64_t drafts) const {
@@ -84,6 +84,7 @@ class SpeculativeDecoding {
 
  private:
   SpeculativeConfig config_;
+  std::string target_;  // the target's name
   ModelConfig draft_;
   std::vector<double> accept_;
 };
