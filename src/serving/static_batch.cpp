@@ -234,7 +234,9 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
 
 Picos static_decode_start(const StaticBatchResult& r, std::size_t step) {
   Picos t = ns_to_ps(r.prefill.time_ns);
-  for (std::size_t i = 0; i < step && i < r.decode.size(); ++i) t += ns_to_ps(r.decode[i].time_ns);
+  // A speculative run's last step is drawn for its share (weight) like it is counted.
+  for (std::size_t i = 0; i < step && i < r.decode.size(); ++i)
+    t += ns_to_ps(r.decode[i].weight * r.decode[i].time_ns);
   return t;
 }
 
@@ -251,7 +253,7 @@ void record_static_batch(Timeline& t, const StaticBatchResult& r) {
   Picos at = prefill_end;
   for (std::size_t i = 0; i < r.decode.size(); ++i) {
     const DecodeStep& d = r.decode[i];
-    const Picos end = at + ns_to_ps(d.time_ns);
+    const Picos end = at + ns_to_ps(d.weight * d.time_ns);
     SpanArgs a;
     a.add("iteration", static_cast<std::uint64_t>(i + 1))
         .add("decode_step", static_cast<std::uint64_t>(i))

@@ -6,7 +6,10 @@
 // own process (gtest_discover_tests): SystemC elaborates once per process.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
