@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -98,7 +99,9 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
 
   const double e2e = r.e2e_ns(), tokens = static_cast<double>(spec.batch * spec.gen);
   fmt::print("{:<28} {:>14.3f} ms\n", "TTFT (prefill iteration)", r.ttft_ns() / 1e6);
-  fmt::print("{:<28} {:>14.3f} ms\n", "TPOT (mean decode iter.)", r.tpot_ns() / 1e6);
+  fmt::print("{:<28} {:>14.3f} ms\n",
+             r.speculation.k > 0 ? "TPOT (per output token)" : "TPOT (mean decode iter.)",
+             r.tpot_ns() / 1e6);
   fmt::print("{:<28} {:>14.3f} ms\n", "e2e latency", e2e / 1e6);
   fmt::print("{:<28} {:>14.1f} tokens/s\n", "output throughput",
              e2e > 0 ? tokens / (e2e / 1e9) : 0.0);
@@ -115,6 +118,17 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
     fmt::print("{:<28} {:>14.3f} ms  (context {}) .. {:.3f} ms (context {})\n", "decode iteration",
                r.decode.front().time_ns / 1e6, r.decode.front().context,
                r.decode.back().time_ns / 1e6, r.decode.back().context);
+  if (r.speculation.k > 0) {
+    const double draft = r.draft_total_ns(), total = r.decode_total_ns();
+    fmt::print("{:<28} {:>14.3f} tokens per step  (K = {}, draft {}; expected acceptance)\n",
+               "speculative decoding", r.speculation.emitted_per_step, r.speculation.k,
+               r.speculation.draft);
+    fmt::print(
+        "{:<28} {:>14.3f} ms drafts + {:.3f} ms verification ({:.1f}% drafting); draft "
+        "prefill {:.3f} ms\n",
+        "decode time", draft / 1e6, (total - draft) / 1e6, total > 0 ? 100 * draft / total : 0.0,
+        r.speculation.draft_prefill_ns / 1e6);
+  }
   fmt::print("{:<28} {:>14} simulated, {} reused{}\n", "operators", s.ops_simulated, s.ops_reused,
              s.memoize ? "" : " (--no-memo)");
   fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
@@ -176,6 +190,14 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
              "goodput", 100 * good["fraction"].get<double>(), good["requests_per_s"].get<double>(),
              good["slo_ttft_ms"].get<double>(), good["slo_tpot_ms"].get<double>());
   fmt::print("{:<28} {:>14}\n", "preemptions", r.stats.preemptions);
+  if (r.speculative.k > 0) {
+    const auto& sp = r.speculative;
+    fmt::print("{:<28} {:>14.3f} tokens per step  (K = {}, draft {}; {} of {} drafts accepted)\n",
+               "speculative decoding", sp.mean_emitted_per_step(), sp.k, sp.draft,
+               sp.accepted_tokens, sp.draft_tokens);
+    fmt::print("{:<28} {:>14.3f} ms drafting, {:.3f} ms verification; {} KV blocks rolled back\n",
+               "speculative time", sp.draft_ns / 1e6, sp.verify_ns / 1e6, sp.rolled_back_blocks);
+  }
   fmt::print("{:<28} {:>13.1f}%  (mean {:.1f}%)\n", "KV utilisation peak",
              100 * r.stats.kv.peak_utilisation(), 100 * sv["kv_mean_utilisation"].get<double>());
   fmt::print("{:<28} {:>13.1f}%  ({} of {} prompt tokens looked up)\n", "prefix cache hit rate",
@@ -197,6 +219,88 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
              s.wall_s);
 }
 
+// The run's speculative decoding as configured, echoed in summary.json's workload.
+Json speculation_json(const SpeculativeDecoding& s) {
+  return Json{{"k", s.k()},
+              {"draft", s.kind() == DraftKind::kMtp ? std::string("mtp") : s.draft_model().name},
+              {"acceptance", s.acceptance()},
+              {"expected_emitted_per_step", s.expected_emitted(s.k())},
+              {"accept_seed", s.config().seed}};
+}
+
+// Speculative decoding's options (docs/serving.md, "Speculative decoding").
+struct SpeculateArgs {
+  std::int64_t k = 0;
+  std::string draft_model, draft, accept_table;
+  double accept_rate = 0;
+  std::uint64_t seed = 1;
+};
+
+// "0.9,0.8,0.7" as numbers; InputError naming the entry that is not one.
+std::vector<double> parse_accept_table(const std::string& text) {
+  std::vector<double> out;
+  std::size_t at = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', at);
+    const std::string item =
+        text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size())
+      throw InputError(
+          fmt::format("--accept-table: entry {} ('{}') is not a number (expected p1,p2,...,pK)",
+                      out.size() + 1, item));
+    out.push_back(v);
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
+
+// The speculative decoding of the run, or none; every mistake a named InputError.
+std::optional<SpeculativeDecoding> make_speculation(const po::variables_map& vm,
+                                                    const SpeculateArgs& a,
+                                                    const ModelConfig& target, std::int64_t tp,
+                                                    std::int64_t tp_limit) {
+  const auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+  if (!given("speculate")) {
+    for (const char* n : {"draft-model", "draft", "accept-rate", "accept-table", "accept-seed"})
+      if (given(n))
+        throw InputError(fmt::format("maia-sim run: --{} applies only with --speculate K", n));
+    return std::nullopt;
+  }
+  SpeculativeConfig c;
+  c.k = a.k;
+  c.seed = a.seed;
+  if (given("accept-rate")) c.accept_rate = a.accept_rate;
+  if (given("accept-table")) c.accept_table = parse_accept_table(a.accept_table);
+  validate_speculative_config(c);
+  if (given("draft-model") && given("draft"))
+    throw InputError("maia-sim run: --draft-model and --draft mtp exclude each other: give one");
+  if (given("draft")) {
+    if (a.draft != "mtp")
+      throw InputError(fmt::format(
+          "--draft: unknown draft '{}' (mtp: a multi-token-prediction head; or --draft-model "
+          "NAME)",
+          a.draft));
+    c.draft = DraftKind::kMtp;
+    return SpeculativeDecoding(c, target);
+  }
+  if (!given("draft-model"))
+    throw InputError(
+        "--speculate needs a draft: --draft-model NAME|PATH (another model with the target's "
+        "vocabulary) or --draft mtp");
+  c.draft = DraftKind::kModel;
+  ModelConfig draft = load_model(a.draft_model, default_models_dir());
+  if (draft.vocab_size == target.vocab_size) apply_tensor_parallel(draft, tp, tp_limit);
+  return SpeculativeDecoding(c, target, draft);
+}
+
 // The values of maia-sim run's options; one struct so that the option set can be built apart
 // from the command (maia-sim sweep validates its run-option axes against it).
 struct RunArgs {
@@ -207,13 +311,14 @@ struct RunArgs {
   ServingOptions serving;
   TimelineArgs timeline;
   std::int64_t tp = 1;  // tensor-parallel chips of a tray
+  SpeculateArgs speculate;
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp] = a;
+         timeline, tp, speculate] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -273,7 +378,21 @@ po::options_description run_options(RunArgs& a) {
       "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)")(
       "tp", po::value(&tp)->default_value(tp),
       "tensor parallelism: shard the model over N chips of a tray (1, 2 or 4 on Maia 200); "
-      "throughput is for the N chips together (docs/inference.md)");
+      "throughput is for the N chips together (docs/inference.md)")(
+      "speculate", po::value(&speculate.k),
+      "speculative decoding: K draft tokens per decode step, verified in one K+1-token "
+      "iteration (docs/serving.md)")(
+      "draft-model", po::value(&speculate.draft_model),
+      "speculate: the draft model (a name from configs/models or a config.json path; same "
+      "vocabulary as --model)")(
+      "draft", po::value(&speculate.draft),
+      "speculate: mtp: a multi-token-prediction head (one decoder layer of --model) as the draft")(
+      "accept-rate", po::value(&speculate.accept_rate),
+      "speculate: probability that each draft is accepted (given the ones before it were)")(
+      "accept-table", po::value(&speculate.accept_table),
+      "speculate: p1,...,pK: acceptance of draft position i given 1..i-1 were accepted")(
+      "accept-seed", po::value(&speculate.seed)->default_value(speculate.seed),
+      "speculate, trace: seed of the per-request acceptance draws");
   add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
   return desc;
@@ -342,7 +461,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp] = a;
+         timeline, tp, speculate] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -384,6 +503,13 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
+  std::optional<SpeculativeDecoding> speculation =
+      make_speculation(vm, speculate, model, tp, backend->tensor_parallel_limit());
+  if (speculation && trace.file.empty() && !synthetic && vm.count("accept-seed") &&
+      !vm["accept-seed"].defaulted())
+    throw InputError(
+        "maia-sim run: --accept-seed applies only when serving a trace (a static batch uses the "
+        "expected acceptance)");
 
   if (synthetic) {
     trace.kind = "synthetic";
@@ -393,6 +519,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!trace.file.empty() || synthetic) {
     serving.exact = spec.exact;
     serving.prefix_caching = vm.count("no-prefix-cache") == 0;
+    serving.speculative = speculation;
     // Validates the options and refuses a model that leaves no room for the KV cache.
     serving_scheduler_config(backend->memory_capacity_bytes(), model, quant, serving);
     const std::vector<Request> requests = load_requests(trace);
@@ -408,20 +535,20 @@ int cmd_run(const std::vector<std::string>& args) {
     serving.progress = [&progress](const ServingProgress& p) { progress(p); };
     const ServingResult r = run_serving(*backend, model, quant, requests, serving);
     progress.finish();
-    const Json workload = {
-        {"mode", "serving"},
-        {"trace", trace.file},
-        {"max_requests", trace.max_requests},
-        {"duration_s", trace.duration_s},
-        {"time_scale", trace.time_scale},
-        {"max_num_seqs", serving.max_num_seqs},
-        {"max_batched_tokens", serving.max_batched_tokens},
-        {"block_tokens", serving.block_tokens},
-        {"prefix_caching", serving.prefix_caching},
-        {"exact", serving.exact},
-        {"cost_points_per_octave", serving.exact ? 0 : serving.cost_points_per_octave},
-        {"slo_ttft_ms", serving.slo_ttft_ms},
-        {"slo_tpot_ms", serving.slo_tpot_ms}};
+    Json workload = {{"mode", "serving"},
+                     {"trace", trace.file},
+                     {"max_requests", trace.max_requests},
+                     {"duration_s", trace.duration_s},
+                     {"time_scale", trace.time_scale},
+                     {"max_num_seqs", serving.max_num_seqs},
+                     {"max_batched_tokens", serving.max_batched_tokens},
+                     {"block_tokens", serving.block_tokens},
+                     {"prefix_caching", serving.prefix_caching},
+                     {"exact", serving.exact},
+                     {"cost_points_per_octave", serving.exact ? 0 : serving.cost_points_per_octave},
+                     {"slo_ttft_ms", serving.slo_ttft_ms},
+                     {"slo_tpot_ms", serving.slo_tpot_ms}};
+    if (speculation) workload["speculate"] = speculation_json(*speculation);
     RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
     s.tensor_parallel = model.tensor_parallel;
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -435,7 +562,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
   // Refuse before simulating anything when the model and its KV cache do not fit.
   const std::uint64_t hbm = backend->memory_capacity_bytes();
-  const MemoryFootprint footprint = check_static_batch_capacity(model, quant, spec, hbm);
+  const MemoryFootprint footprint =
+      check_static_batch_capacity(model, quant, spec, hbm, speculation ? &*speculation : nullptr);
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
@@ -446,8 +574,10 @@ int cmd_run(const std::vector<std::string>& args) {
       backend->weights_fit_on_chip(footprint.weight_bytes) && vm.count("stream-weights") == 0;
   backend->set_weights_resident(resident);
   const auto t0 = std::chrono::steady_clock::now();
-  const StaticBatchResult r = run_static_batch(*backend, model, quant, spec);
+  const StaticBatchResult r =
+      run_static_batch(*backend, model, quant, spec, speculation ? &*speculation : nullptr);
   RunSummary s = static_batch_summary(r, backend->chip_name(), memoize);
+  if (speculation) s.workload["speculate"] = speculation_json(*speculation);
   s.tensor_parallel = model.tensor_parallel;
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.memory = footprint;

@@ -43,8 +43,13 @@ std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per
 }
 
 IterationCostModel::IterationCostModel(Backend& backend, const ModelConfig& model,
-                                       const Quantization& quant, int points_per_octave)
-    : backend_(backend), model_(model), quant_(quant), per_octave_(points_per_octave) {}
+                                       const Quantization& quant, int points_per_octave,
+                                       std::int64_t decode_tokens)
+    : backend_(backend),
+      model_(model),
+      quant_(quant),
+      per_octave_(points_per_octave),
+      decode_tokens_(std::max<std::int64_t>(1, decode_tokens)) {}
 
 double IterationCostModel::measure(const std::vector<Sequence>& batch) {
   ++points_;
@@ -66,9 +71,9 @@ double IterationCostModel::interpolate(
     auto it = memo.find({a, b});
     if (it == memo.end()) {
       // decode: a sequences of one new token after b cached; chunk: b new after a cached.
-      const double t =
-          decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a), Sequence{b, 1, true}))
-                 : measure({Sequence{a, b, true}}) - fixed_ns(true);
+      const double t = decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a),
+                                                              Sequence{b, decode_tokens_, true}))
+                              : measure({Sequence{a, b, true}}) - fixed_ns(true);
       it = memo.emplace(std::make_pair(a, b), t).first;
       if (decode)
         logger().debug(
@@ -106,7 +111,7 @@ double IterationCostModel::time_ns(const std::vector<Sequence>& batch) {
   bool samples = false;
   for (const auto& s : batch) {
     samples = samples || s.emits_token();
-    if (s.new_tokens == 1) {
+    if (s.new_tokens >= 1 && s.new_tokens <= decode_tokens_) {
       ++decodes;
       decode_context += static_cast<double>(s.cached_tokens);
     } else if (s.new_tokens > 1) {

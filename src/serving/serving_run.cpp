@@ -53,17 +53,24 @@ SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const Model
   worst.front().new_tokens = c.max_batched_tokens - (c.max_num_seqs - 1);
   const MemoryFootprint f = memory_footprint(model, quant, worst);
   const std::uint64_t hbm = memory_bytes;
-  const std::uint64_t block =
-      kv_cache_bytes(model, quant.kv_cache, {Sequence{0, c.block_tokens, true}});
-  const std::uint64_t fixed = f.weight_bytes + f.workspace_bytes;
+  std::uint64_t block = kv_cache_bytes(model, quant.kv_cache, {Sequence{0, c.block_tokens, true}});
+  std::uint64_t fixed = f.weight_bytes + f.workspace_bytes;
+  if (options.speculative) {
+    c.speculative_tokens = options.speculative->k();
+    fixed += options.speculative->draft_weight_bytes(quant);
+    block += options.speculative->draft_kv_bytes(quant, c.block_tokens);
+  }
   const std::int64_t blocks =
       hbm > fixed && block > 0 ? static_cast<std::int64_t>((hbm - fixed) / block) : 0;
   if (blocks < 1)
     throw InputError(fmt::format(
-        "{} ({}): no room for the KV cache: weights {:.2f} GB + workspace {:.2f} GB of HBM "
+        "{} ({}): no room for the KV cache: weights {:.2f} GB{} + workspace {:.2f} GB of HBM "
         "{:.2f} GB",
-        model.name, quantization_text(quant), f.weight_bytes / 1e9, f.workspace_bytes / 1e9,
-        hbm / 1e9));
+        model.name, quantization_text(quant), f.weight_bytes / 1e9,
+        options.speculative ? fmt::format(" + draft weights {:.2f} GB",
+                                          options.speculative->draft_weight_bytes(quant) / 1e9)
+                            : std::string(),
+        f.workspace_bytes / 1e9, hbm / 1e9));
   if (options.kv_blocks < 0 || options.kv_blocks > blocks)
     throw InputError(fmt::format("serving: kv blocks must be in [0, {}] (what HBM holds), got {}",
                                  blocks, options.kv_blocks));
@@ -85,6 +92,17 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
     r.memory = memory_footprint(model, quant, worst);
     r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes;
   }
+  const SpeculativeDecoding* spec = options.speculative ? &*options.speculative : nullptr;
+  if (spec) {
+    // The draft's weights and its share of every KV block occupy HBM beside the target's.
+    r.speculative.k = spec->k();
+    r.speculative.draft = spec->draft_text();
+    r.speculative.draft_weight_bytes = spec->draft_weight_bytes(quant);
+    r.speculative.draft_kv_block_bytes = spec->draft_kv_bytes(quant, r.config.block_tokens);
+    r.memory.weight_bytes += r.speculative.draft_weight_bytes;
+    r.memory.kv_cache_bytes +=
+        static_cast<std::uint64_t>(r.config.kv_blocks) * r.speculative.draft_kv_block_bytes;
+  }
   const std::uint64_t sim0 = backend.operators_simulated(), reused0 = backend.operators_reused();
 
   r.slo_ttft_ms = options.slo_ttft_ms;
@@ -95,7 +113,12 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
         options.cost_points_per_octave));
 
   Scheduler sched(r.config);
-  IterationCostModel cost(backend, model, quant, options.cost_points_per_octave);
+  // With speculation a decode verifies K drafts: K + 1 new tokens in the target's iteration.
+  IterationCostModel cost(backend, model, quant, options.cost_points_per_octave,
+                          spec ? spec->k() + 1 : 1);
+  std::optional<IterationCostModel> draft_cost;
+  if (spec) draft_cost.emplace(backend, spec->draft_model(), quant, options.cost_points_per_octave);
+  std::map<std::uint64_t, std::uint64_t> spec_steps;  // speculative steps so far, per request
   HostIo host(backend, !options.exact);
   ServingTimeline timeline(backend.timeline(), options.exact);
   std::unordered_set<std::uint64_t> uploaded;  // requests whose prompt is on the device
@@ -125,14 +148,25 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
       now = *t;
       continue;
     }
+    // Speculative decoding: the drafts each verifying sequence gets accepted (drawn now, from
+    // the request's id and step only: the iteration's time does not depend on them).
+    std::vector<std::int64_t> accepted;
+    if (spec) {
+      accepted.assign(plan.batch.size(), 0);
+      for (std::size_t i = 0; i < plan.batch.size(); ++i)
+        if (plan.drafts[i] > 0)
+          accepted[i] = spec->accepted(plan.request_ids[i], spec_steps[plan.request_ids[i]]++,
+                                       plan.drafts[i]);
+    }
     // Host -> device: prompt token ids of requests seen for the first time (a recompute after a
-    // preemption finds them still on the device); device -> host: one token id per sample.
+    // preemption finds them still on the device); device -> host: one token id per emitted token.
     std::uint64_t up = 0, back = 0;
     for (std::size_t i = 0; i < plan.batch.size(); ++i) {
       if (uploaded.insert(plan.request_ids[i]).second)
         up += kTokenIdBytes *
               static_cast<std::uint64_t>(sched.record(plan.request_ids[i]).input_tokens);
-      if (plan.batch[i].emits_token()) back += kTokenIdBytes;
+      if (plan.batch[i].emits_token())
+        back += kTokenIdBytes * static_cast<std::uint64_t>(1 + (spec ? accepted[i] : 0));
     }
     const double up_ns = host.transfer_ns(up, true);
     timeline.begin_iteration(now, up_ns);
@@ -151,6 +185,32 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
       t_ns = cost.time_ns(plan.batch);
       simulated = cost.points_simulated() > points;
     }
+    if (spec) {
+      // The drafts: step j (0-based) is one iteration of the draft model over the sequences
+      // with more than j drafts, one new token each after cached + j; step 0 also carries the
+      // batch's prefill chunks (the draft needs the prompt's KV or hidden states too).
+      std::int64_t most = 0;
+      for (std::int64_t d : plan.drafts) most = std::max(most, d);
+      double draft_ns = 0;
+      for (std::int64_t j = 0; j < std::max<std::int64_t>(most, 1); ++j) {
+        std::vector<Sequence> step;
+        for (std::size_t i = 0; i < plan.batch.size(); ++i) {
+          const Sequence& q = plan.batch[i];
+          if (plan.drafts[i] > j)
+            step.push_back(Sequence{q.cached_tokens + j, 1, true});
+          else if (j == 0 && plan.drafts[i] == 0 && q.new_tokens > 1)
+            step.push_back(q);
+        }
+        if (step.empty()) continue;
+        draft_ns +=
+            options.exact
+                ? backend.run_graph(build_iteration_graph(spec->draft_model(), quant, step)).time_ns
+                : draft_cost->time_ns(step);
+      }
+      if (plan.draft_tokens > 0) r.speculative.verify_ns += t_ns;
+      r.speculative.draft_ns += draft_ns;
+      t_ns += draft_ns;
+    }
     const double back_ns = host.transfer_ns(back, false);
     r.host_upload_bytes += up;
     r.host_return_bytes += back;
@@ -168,7 +228,7 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
     ph.tokens += plan.scheduled_tokens;
     ph.time_ns += t_ns;
     now += t_ns / 1e9;
-    sched.complete_iteration(plan, now);
+    sched.complete_iteration(plan, now, accepted);
     r.end_s = now;
     if (options.progress) {
       const SchedulerStats st = sched.stats();
@@ -176,7 +236,8 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
                         r.iterations, now - r.first_arrival_s});
     }
   }
-  r.cost_points_simulated = cost.points_simulated();
+  r.cost_points_simulated =
+      cost.points_simulated() + (draft_cost ? draft_cost->points_simulated() : 0);
   r.host_transfers_simulated = host.transfers_simulated();
   r.records = sched.records();
   // A trace none of whose requests could be served would report all zeros: an input error.
@@ -188,6 +249,10 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
                     r.records.size(), r.records.front().id, r.records.front().reject_reason));
   timeline.requests(r.records);
   r.stats = sched.stats();
+  r.speculative.steps = r.stats.speculative_steps;
+  r.speculative.draft_tokens = r.stats.draft_tokens;
+  r.speculative.accepted_tokens = r.stats.accepted_tokens;
+  r.speculative.rolled_back_blocks = r.stats.rolled_back_blocks;
   r.ops_simulated = backend.operators_simulated() - sim0;
   r.ops_reused = backend.operators_reused() - reused0;
   return r;
@@ -300,6 +365,24 @@ Json serving_summary_json(const RunSummary& s, const ServingResult& r) {
                   {"iterations_simulated", r.simulated_iterations},
                   {"iterations_reused", r.reused_iterations},
                   {"cost_points_simulated", r.cost_points_simulated}};
+  if (r.speculative.k > 0) {
+    const auto& sp = r.speculative;
+    j["serving"]["speculative"] = {
+        {"k", sp.k},
+        {"draft", sp.draft},
+        {"steps", sp.steps},
+        {"draft_tokens", sp.draft_tokens},
+        {"accepted_tokens", sp.accepted_tokens},
+        {"acceptance_rate", sp.draft_tokens > 0 ? static_cast<double>(sp.accepted_tokens) /
+                                                      static_cast<double>(sp.draft_tokens)
+                                                : 0.0},
+        {"mean_emitted_per_step", sp.mean_emitted_per_step()},
+        {"draft_ms", sp.draft_ns / 1e6},
+        {"verify_ms", sp.verify_ns / 1e6},
+        {"rolled_back_kv_blocks", sp.rolled_back_blocks},
+        {"draft_weight_bytes", sp.draft_weight_bytes},
+        {"draft_kv_block_bytes", sp.draft_kv_block_bytes}};
+  }
   return j;
 }
 

@@ -1,6 +1,7 @@
 #include "maia/serving/static_batch.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -13,12 +14,20 @@ namespace maia {
 
 double StaticBatchResult::decode_total_ns() const {
   double t = 0;
-  for (const auto& d : decode) t += d.time_ns;
+  for (const auto& d : decode) t += d.weight * d.time_ns;
+  return t;
+}
+
+double StaticBatchResult::draft_total_ns() const {
+  double t = 0;
+  for (const auto& d : decode) t += d.weight * d.draft_ns;
   return t;
 }
 
 double StaticBatchResult::tpot_ns() const {
-  return decode.empty() ? 0.0 : decode_total_ns() / static_cast<double>(decode.size());
+  // Without speculation decode.size() == gen - 1: the mean decode iteration.
+  return decode.empty() || spec.gen < 2 ? 0.0
+                                        : decode_total_ns() / static_cast<double>(spec.gen - 1);
 }
 
 std::vector<RequestMetrics> StaticBatchResult::requests() const {
@@ -59,7 +68,8 @@ std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int6
 }
 
 MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
-                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes) {
+                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes,
+                                            const SpeculativeDecoding* speculative) {
   validate_static_batch(spec);
   if (spec.prompt + spec.gen - 1 > model.max_position_embeddings)
     throw InputError(fmt::format(
@@ -73,11 +83,32 @@ MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quan
         check_capacity(model, quant, static_decode_batch(spec, spec.gen - 2), hbm_bytes);
     if (last.total() > worst.total()) worst = last;
   }
+  if (speculative) {
+    // The last step verifies K drafts after prompt + gen - 2 cached tokens; the draft keeps its
+    // weights and the KV of every position it reaches.
+    const std::int64_t k = speculative->k();
+    const std::int64_t cached = spec.prompt + std::max<std::int64_t>(spec.gen - 2, 0);
+    MemoryFootprint f = memory_footprint(
+        model, quant,
+        std::vector<Sequence>(static_cast<std::size_t>(spec.batch), Sequence{cached, k + 1, true}));
+    f.workspace_bytes = std::max(f.workspace_bytes, worst.workspace_bytes);
+    f.weight_bytes += speculative->draft_weight_bytes(quant);
+    f.kv_cache_bytes +=
+        static_cast<std::uint64_t>(spec.batch) * speculative->draft_kv_bytes(quant, cached + k + 1);
+    if (f.total() > hbm_bytes)
+      throw InputError(fmt::format(
+          "{} ({}) with draft {} (--speculate {}): model does not fit: weights {:.2f} GB + KV "
+          "{:.2f} GB + workspace {:.2f} GB > HBM {:.2f} GB (draft weights and KV included)",
+          model.name, quantization_text(quant), speculative->draft_text(), k, f.weight_bytes / 1e9,
+          f.kv_cache_bytes / 1e9, f.workspace_bytes / 1e9, hbm_bytes / 1e9));
+    worst = f;
+  }
   return worst;
 }
 
 StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
-                                   const Quantization& quant, const StaticBatchSpec& spec) {
+                                   const Quantization& quant, const StaticBatchSpec& spec,
+                                   const SpeculativeDecoding* speculative) {
   validate_static_batch(spec);
   StaticBatchResult r;
   r.model = model.name;
@@ -88,20 +119,55 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
   if (tl) tl->set_cursor(0);
   r.prefill = backend.run_graph(build_iteration_graph(model, quant, static_prefill_batch(spec)));
   r.prefill.time_ns += backend.iteration_overhead_ns();
+  if (speculative) {
+    // The draft prefills the prompts too (its KV, or the MTP head's hidden states), after the
+    // target in the same iteration: part of TTFT.
+    r.speculation.k = speculative->k();
+    r.speculation.draft = speculative->draft_text();
+    r.speculation.emitted_per_step = speculative->expected_emitted(speculative->k());
+    r.speculation.draft_prefill_ns =
+        backend
+            .run_graph(build_iteration_graph(speculative->draft_model(), quant,
+                                             static_prefill_batch(spec)))
+            .time_ns;
+    r.prefill.time_ns += r.speculation.draft_prefill_ns;
+  }
+  // Expected tokens emitted per request per step: 1, or E with speculation, over
+  // (gen - 1) / E steps (the last one fractional).
+  const double per_step = r.speculation.emitted_per_step;
+  const double exact_steps = static_cast<double>(spec.gen - 1) / per_step;
+  const auto context_at = [&](std::int64_t i) {
+    return speculative
+               ? spec.prompt +
+                     static_cast<std::int64_t>(std::floor(static_cast<double>(i) * per_step))
+               : spec.prompt + i;
+  };
 
   // Decode steps 0 .. gen-2; simulate every stride-th and the last, interpolate the rest.
-  const std::int64_t steps = spec.gen - 1;
+  const std::int64_t steps =
+      speculative ? static_cast<std::int64_t>(std::ceil(exact_steps)) : spec.gen - 1;
   const std::int64_t stride = spec.exact ? 1 : spec.decode_stride;
   r.decode.resize(static_cast<std::size_t>(std::max<std::int64_t>(steps, 0)));
   std::int64_t prev = -1;  // last simulated step
   for (std::int64_t i = 0; i < steps; ++i) {
     DecodeStep& d = r.decode[static_cast<std::size_t>(i)];
-    d.context = spec.prompt + i;
+    d.context = context_at(i);
+    if (speculative && i == steps - 1) d.weight = exact_steps - static_cast<double>(steps - 1);
     if (i % stride != 0 && i != steps - 1) continue;
     if (tl) tl->begin_staging();  // its start is known once the steps before it are
-    IterationResult it =
-        backend.run_graph(build_iteration_graph(model, quant, static_decode_batch(spec, i)));
-    d.time_ns = it.time_ns + backend.iteration_overhead_ns();
+    std::vector<Sequence> batch = static_decode_batch(spec, i);
+    if (speculative) {
+      // K draft iterations (each priced at the step's context) and the K + 1-token verification.
+      for (Sequence& s : batch) s.cached_tokens = d.context;
+      const double one_draft =
+          backend.run_graph(build_iteration_graph(speculative->draft_model(), quant, batch))
+              .time_ns +
+          backend.iteration_overhead_ns();
+      d.draft_ns = static_cast<double>(speculative->k()) * one_draft;
+      for (Sequence& s : batch) s.new_tokens = speculative->k() + 1;
+    }
+    IterationResult it = backend.run_graph(build_iteration_graph(model, quant, batch));
+    d.time_ns = it.time_ns + backend.iteration_overhead_ns() + d.draft_ns;
     d.simulated = true;
     // Linear in context between the previous simulated step and this one.
     if (prev >= 0) {
@@ -111,6 +177,7 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
         const double f =
             static_cast<double>(m.context - a.context) / static_cast<double>(d.context - a.context);
         m.time_ns = a.time_ns + f * (d.time_ns - a.time_ns);
+        m.draft_ns = a.draft_ns + f * (d.draft_ns - a.draft_ns);
       }
     }
     prev = i;
@@ -138,6 +205,17 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
                 {"decode_stride", r.spec.exact ? 1 : r.spec.decode_stride},
                 {"exact", r.spec.exact},
                 {"decode_sample_context", r.decode_sample_context}};
+  if (r.speculation.k > 0) {
+    const double draft = r.draft_total_ns(), total = r.decode_total_ns();
+    s.workload["speculative"] = {
+        {"k", r.speculation.k},
+        {"draft", r.speculation.draft},
+        {"mean_emitted_per_step", r.speculation.emitted_per_step},
+        {"steps", static_cast<double>(r.spec.gen - 1) / r.speculation.emitted_per_step},
+        {"draft_ms", draft / 1e6},
+        {"verify_ms", (total - draft) / 1e6},
+        {"draft_prefill_ms", r.speculation.draft_prefill_ns / 1e6}};
+  }
   s.submitted = r.spec.batch;
   s.requests = r.requests();
   s.simulated_ns = r.e2e_ns();
@@ -145,7 +223,7 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
   for (const auto& d : r.decode) simulated_steps += d.simulated ? 1 : 0;
   s.phases = {{"prefill", 1, 1, r.spec.batch * r.spec.prompt, r.ttft_ns()},
               {"decode", static_cast<std::int64_t>(r.decode.size()), simulated_steps,
-               r.spec.batch * static_cast<std::int64_t>(r.decode.size()), r.decode_total_ns()}};
+               r.spec.batch * (r.spec.gen - 1), r.decode_total_ns()}};
   s.ops_simulated = r.ops_simulated;
   s.ops_reused = r.ops_reused;
   s.memoize = memoize;
@@ -156,7 +234,9 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
 
 Picos static_decode_start(const StaticBatchResult& r, std::size_t step) {
   Picos t = ns_to_ps(r.prefill.time_ns);
-  for (std::size_t i = 0; i < step && i < r.decode.size(); ++i) t += ns_to_ps(r.decode[i].time_ns);
+  // A speculative run's last step is drawn for its share (weight) like it is counted.
+  for (std::size_t i = 0; i < step && i < r.decode.size(); ++i)
+    t += ns_to_ps(r.decode[i].weight * r.decode[i].time_ns);
   return t;
 }
 
@@ -173,7 +253,7 @@ void record_static_batch(Timeline& t, const StaticBatchResult& r) {
   Picos at = prefill_end;
   for (std::size_t i = 0; i < r.decode.size(); ++i) {
     const DecodeStep& d = r.decode[i];
-    const Picos end = at + ns_to_ps(d.time_ns);
+    const Picos end = at + ns_to_ps(d.weight * d.time_ns);
     SpanArgs a;
     a.add("iteration", static_cast<std::uint64_t>(i + 1))
         .add("decode_step", static_cast<std::uint64_t>(i))

@@ -32,8 +32,12 @@ std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per
 
 class IterationCostModel {
  public:
+  // decode_tokens: the new tokens of one decode. 1, or K + 1 for speculative verification
+  // (the last emitted token and K drafts): then decode(n, c) is measured with K + 1 new tokens
+  // per sequence, and every sequence of at most K + 1 new tokens is priced as one of those
+  // decodes (a verification with fewer drafts, or a short prefill chunk, at the full width).
   IterationCostModel(Backend& backend, const ModelConfig& model, const Quantization& quant,
-                     int points_per_octave = 8);
+                     int points_per_octave = 8, std::int64_t decode_tokens = 1);
 
   // The iteration's estimated time, ns. Grid points not yet measured are simulated now.
   double time_ns(const std::vector<Sequence>& batch);
@@ -56,6 +60,7 @@ class IterationCostModel {
   ModelConfig model_;
   Quantization quant_;
   int per_octave_;
+  std::int64_t decode_tokens_;
   std::int64_t points_ = 0;
   std::optional<double> fixed_, fixed_silent_;
   std::map<std::pair<std::int64_t, std::int64_t>, double> decode_, chunk_;

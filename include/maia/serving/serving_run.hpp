@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "maia/report/summary.hpp"
 #include "maia/serving/request.hpp"
 #include "maia/serving/scheduler/scheduler.hpp"
+#include "maia/serving/speculative_decoding.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/quantization.hpp"
@@ -45,6 +47,8 @@ struct ServingOptions {
   // are at most these (<= 0: that objective is not applied).
   double slo_ttft_ms = 2000;
   double slo_tpot_ms = 100;
+  // Speculative decoding (docs/serving.md): the draft, K and the acceptance model; none: off.
+  std::optional<SpeculativeDecoding> speculative;
   // Called after every iteration (the caller throttles its output).
   std::function<void(const ServingProgress&)> progress;
 };
@@ -55,6 +59,24 @@ struct ServingPhase {
   std::int64_t simulated = 0;  // run on the chip model (the rest reused a measurement)
   std::int64_t tokens = 0;     // tokens computed
   double time_ns = 0;
+};
+
+// What speculative decoding did over a serving run (all zero when it was off).
+struct SpeculativeStats {
+  std::int64_t k = 0;
+  std::string draft;
+  std::int64_t steps = 0;            // decode steps that verified drafts
+  std::int64_t draft_tokens = 0;     // drafts proposed and verified
+  std::int64_t accepted_tokens = 0;  // of which accepted
+  std::int64_t rolled_back_blocks = 0;
+  double draft_ns = 0;   // draft-model iterations (included in the iterations' times)
+  double verify_ns = 0;  // target iterations that verified drafts
+  std::uint64_t draft_weight_bytes = 0, draft_kv_block_bytes = 0;
+  // Tokens emitted per speculative step: the accepted drafts and the target's own token.
+  double mean_emitted_per_step() const {
+    return steps > 0 ? 1.0 + static_cast<double>(accepted_tokens) / static_cast<double>(steps)
+                     : 0.0;
+  }
 };
 
 struct ServingResult {
@@ -80,11 +102,14 @@ struct ServingResult {
   double first_arrival_s = 0, end_s = 0;            // makespan = end_s - first_arrival_s
   std::uint64_t ops_simulated = 0, ops_reused = 0;  // over this run
   IterationResult prefill_sample, decode_sample;    // first simulated iteration of each kind
+  SpeculativeStats speculative;
   double makespan_s() const { return end_s - first_arrival_s; }
 };
 
 // The SchedulerConfig of `options` with kv_blocks = (device memory `memory_bytes` - weights -
-// workspace) / KV bytes of one block; InputError when not even one block fits.
+// workspace) / KV bytes of one block; InputError when not even one block fits. With speculative
+// decoding the draft's weights count with the target's, a block holds the draft's KV of its
+// tokens too, and speculative_tokens = K.
 SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const ModelConfig& model,
                                          const Quantization& quant, const ServingOptions& options);
 

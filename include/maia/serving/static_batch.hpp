@@ -11,6 +11,7 @@
 #include "maia/backend/backend.hpp"
 #include "maia/core/time.hpp"
 #include "maia/report/summary.hpp"
+#include "maia/serving/speculative_decoding.hpp"
 #include "maia/workload/batch.hpp"
 #include "maia/workload/capacity.hpp"
 #include "maia/workload/model_config.hpp"
@@ -27,10 +28,24 @@ struct StaticBatchSpec {
 };
 
 // One decode iteration: step i (0-based) has cached = prompt + i tokens and 1 new per request.
+// With speculative decoding a step is K draft iterations and one verification of K + 1 new
+// tokens per request after cached = prompt + floor(i * E) (E: expected tokens emitted per step).
 struct DecodeStep {
   std::int64_t context = 0;  // cached tokens per request
-  double time_ns = 0;
-  bool simulated = false;  // false: interpolated between its simulated neighbours
+  double time_ns = 0;        // with speculation: drafts + verification
+  bool simulated = false;    // false: interpolated between its simulated neighbours
+  double draft_ns = 0;       // of time_ns, the K draft iterations
+  // Share of the step counted in the decode time: 1, except a speculative run's last step, which
+  // emits only the tokens left (expected-value accounting: (gen - 1) / E steps in all).
+  double weight = 1.0;
+};
+
+// Speculative decoding in a static batch (k == 0: off).
+struct StaticSpeculation {
+  std::int64_t k = 0;
+  std::string draft;
+  double emitted_per_step = 1.0;  // E
+  double draft_prefill_ns = 0;    // the draft's prefill of the prompts (included in TTFT)
 };
 
 struct StaticBatchResult {
@@ -42,12 +57,16 @@ struct StaticBatchResult {
   IterationResult decode_sample;   // the last simulated decode step's ops (empty when gen == 1)
   std::int64_t decode_sample_context = 0;
   std::uint64_t ops_simulated = 0, ops_reused = 0;  // over this run
+  StaticSpeculation speculation;
 
   double ttft_ns() const { return prefill.time_ns; }
   double decode_total_ns() const;
   double e2e_ns() const { return ttft_ns() + decode_total_ns(); }
-  // Mean decode iteration time; 0 when gen == 1.
+  // Decode time per output token after the first: the mean decode iteration without
+  // speculation; 0 when gen == 1.
   double tpot_ns() const;
+  // Of decode_total_ns, the draft iterations and the verifications (speculation only).
+  double draft_total_ns() const;
   // One entry per request (all equal in a static batch).
   std::vector<RequestMetrics> requests() const;
 };
@@ -59,13 +78,16 @@ std::vector<Sequence> static_prefill_batch(const StaticBatchSpec& spec);
 std::vector<Sequence> static_decode_batch(const StaticBatchSpec& spec, std::int64_t step);
 
 // The largest footprint over the run (prefill workspace, or the KV cache at the last decode
-// step); InputError "model does not fit: ..." when it exceeds hbm_bytes.
+// step); InputError "model does not fit: ..." when it exceeds hbm_bytes. With speculation the
+// draft's weights and KV count too, and the last step holds K draft tokens more per request.
 MemoryFootprint check_static_batch_capacity(const ModelConfig& model, const Quantization& quant,
-                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes);
+                                            const StaticBatchSpec& spec, std::uint64_t hbm_bytes,
+                                            const SpeculativeDecoding* speculative = nullptr);
 
-// Runs the prefill and decode iterations on `backend`.
+// Runs the prefill and decode iterations on `backend` (with speculative decoding when given).
 StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
-                                   const Quantization& quant, const StaticBatchSpec& spec);
+                                   const Quantization& quant, const StaticBatchSpec& spec,
+                                   const SpeculativeDecoding* speculative = nullptr);
 
 // The report of a static batch run (wall time, memory and capacity left for the caller to fill).
 RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& chip, bool memoize);

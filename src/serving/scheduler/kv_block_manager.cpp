@@ -88,6 +88,16 @@ void KvBlockManager::grow(std::uint64_t seq, std::int64_t blocks) {
   note_peak();
 }
 
+void KvBlockManager::shrink(std::uint64_t seq, std::int64_t blocks) {
+  auto it = tables_.find(seq);
+  if (it == tables_.end() || blocks < 0 || blocks > it->second.private_blocks)
+    throw SimulationError(
+        fmt::format("KV block manager: sequence {} cannot free {} private blocks (holds {})", seq,
+                    blocks, it == tables_.end() ? 0 : it->second.private_blocks));
+  it->second.private_blocks -= blocks;
+  private_blocks_ -= blocks;
+}
+
 bool KvBlockManager::publish(std::uint64_t seq, std::uint64_t hash) {
   Table& t = tables_.at(seq);
   if (cache_.count(hash) != 0) return false;

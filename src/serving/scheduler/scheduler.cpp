@@ -125,7 +125,8 @@ void Scheduler::preempt(std::uint64_t id, std::vector<Slot>& slots, std::int64_t
 }
 
 bool Scheduler::schedule_running(std::uint64_t id, std::int64_t tokens, std::vector<Slot>& slots,
-                                 std::int64_t& budget, std::int64_t& preempted) {
+                                 std::int64_t& budget, std::int64_t& preempted,
+                                 std::int64_t drafts) {
   Live& s = live_.at(id);
   const std::int64_t need = kv_.blocks_for(s.computed + tokens) - kv_.held_blocks(id);
   // Out of KV: preempt the most recently admitted sequence, this one last.
@@ -137,7 +138,9 @@ bool Scheduler::schedule_running(std::uint64_t id, std::int64_t tokens, std::vec
   }
   if (need > 0) kv_.grow(id, need);
   const bool decode = s.generated > 0 && s.computed == s.total() - 1;
-  slots.push_back({id, Sequence{s.computed, tokens, s.computed + tokens == s.total()}, decode});
+  // A decode verifying drafts samples (its tokens run past the known total by the drafts).
+  slots.push_back({id, Sequence{s.computed, tokens, s.computed + tokens - drafts == s.total()},
+                   decode, drafts});
   budget -= tokens;
   return true;
 }
@@ -193,10 +196,24 @@ IterationPlan Scheduler::next_iteration(double now_s) {
   const std::vector<std::uint64_t> order = running_;  // oldest admission first
 
   // Decodes first: one token each (max_batched_tokens >= max_num_seqs guarantees the budget).
+  // With speculative decoding each also verifies up to speculative_tokens drafts: never more
+  // than its remaining output needs (its KV stays within input + output - 1 tokens), and only
+  // from budget that leaves one token for every decode after it.
+  std::int64_t decodes_left = 0;
   for (std::uint64_t id : order) {
     const Live& s = live_.at(id);
-    if (s.running && s.total() - s.computed == 1)
-      schedule_running(id, 1, slots, budget, plan.preemptions);
+    if (s.running && s.total() - s.computed == 1) ++decodes_left;
+  }
+  for (std::uint64_t id : order) {
+    const Live& s = live_.at(id);
+    if (!s.running || s.total() - s.computed != 1) continue;
+    --decodes_left;
+    std::int64_t drafts = 0;
+    if (config_.speculative_tokens > 0 && s.generated > 0)
+      drafts = std::max<std::int64_t>(
+          0, std::min({config_.speculative_tokens, s.request.output_tokens - s.generated - 1,
+                       budget - 1 - decodes_left}));
+    schedule_running(id, 1 + drafts, slots, budget, plan.preemptions, drafts);
   }
   // Then the next chunk of each running prefill, oldest first, while budget remains.
   for (std::uint64_t id : order) {
@@ -216,6 +233,8 @@ IterationPlan Scheduler::next_iteration(double now_s) {
     plan.request_ids.push_back(x.id);
     plan.scheduled_tokens += x.seq.new_tokens;
     (x.decode ? plan.decode_tokens : plan.prefill_tokens) += x.seq.new_tokens;
+    if (config_.speculative_tokens > 0) plan.drafts.push_back(x.drafts);
+    plan.draft_tokens += x.drafts;
   }
   if (!plan.empty()) {
     plan.iteration = iterations_++;
@@ -243,6 +262,15 @@ void Scheduler::finish(std::uint64_t id, Live& s, double end_s) {
 }
 
 void Scheduler::complete_iteration(const IterationPlan& plan, double end_s) {
+  complete_iteration(plan, end_s, {});
+}
+
+void Scheduler::complete_iteration(const IterationPlan& plan, double end_s,
+                                   const std::vector<std::int64_t>& accepted) {
+  if (!accepted.empty() && accepted.size() != plan.batch.size())
+    throw SimulationError(
+        fmt::format("scheduler: iteration {}: {} acceptance counts for a batch of {}",
+                    plan.iteration, accepted.size(), plan.batch.size()));
   if (!outstanding_ || plan.iteration != *outstanding_ || plan.empty())
     throw SimulationError(fmt::format(
         "scheduler: complete_iteration of plan {} but the outstanding one is {}", plan.iteration,
@@ -265,12 +293,32 @@ void Scheduler::complete_iteration(const IterationPlan& plan, double end_s) {
     const bool decode = s.generated > 0 && s.computed == s.total() - 1;
     (decode ? decode_tokens_ : prefill_tokens_) += q.new_tokens;
     if (!decode) rec.prefill_tokens += q.new_tokens;
-    s.computed += q.new_tokens;
+    const std::int64_t drafts = plan.drafts.empty() ? 0 : plan.drafts[i];
+    const std::int64_t taken = accepted.empty() ? 0 : accepted[i];
+    if (taken < 0 || taken > drafts)
+      throw SimulationError(
+          fmt::format("scheduler: iteration {}: request {}: {} drafts accepted of {}",
+                      plan.iteration, id, taken, drafts));
+    // The verified drafts' KV was written; the rejected ones' is rolled back.
+    s.computed += q.new_tokens - (drafts - taken);
+    if (drafts > 0) {
+      ++speculative_steps_;
+      draft_tokens_ += drafts;
+      accepted_tokens_ += taken;
+      const std::int64_t spare = kv_.held_blocks(id) - kv_.blocks_for(s.computed);
+      if (spare > 0) {
+        kv_.shrink(id, spare);
+        rolled_back_blocks_ += spare;
+      }
+    }
     publish_prefix(id, s);
     if (!q.samples) continue;
-    ++s.generated;
-    ++rec.generated;
-    rec.token_times_s.push_back(end_s);
+    // One token of its own, and each accepted draft.
+    for (std::int64_t t = 0; t <= taken; ++t) {
+      ++s.generated;
+      ++rec.generated;
+      rec.token_times_s.push_back(end_s);
+    }
     if (!rec.first_token_s) rec.first_token_s = end_s;
     if (s.generated == s.request.output_tokens) finish(id, s, end_s);
   }
@@ -298,6 +346,10 @@ SchedulerStats Scheduler::stats() const {
   st.preemptions = preemptions_;
   st.prefill_tokens = prefill_tokens_;
   st.decode_tokens = decode_tokens_;
+  st.speculative_steps = speculative_steps_;
+  st.draft_tokens = draft_tokens_;
+  st.accepted_tokens = accepted_tokens_;
+  st.rolled_back_blocks = rolled_back_blocks_;
   st.kv = kv_.stats();
   return st;
 }

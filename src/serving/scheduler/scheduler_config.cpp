@@ -35,6 +35,9 @@ void validate_scheduler_config(const SchedulerConfig& c) {
          c.kv_blocks);
   if (c.prefix_block_tokens < 1) fail("prefix_block_tokens", "must be >= 1", c.prefix_block_tokens);
   if (c.max_model_len < 0) fail("max_model_len", "must be >= 0 (0: no limit)", c.max_model_len);
+  if (c.speculative_tokens < 0 || c.speculative_tokens > kMaxSchedulerDraftTokens)
+    fail("speculative_tokens", fmt::format("must be in [0, {}]", kMaxSchedulerDraftTokens),
+         c.speculative_tokens);
   if (c.prefix_caching && c.prefix_block_tokens % c.block_tokens != 0)
     fail("prefix_block_tokens",
          fmt::format("must be a multiple of block_tokens ({}) with prefix caching", c.block_tokens),

@@ -50,6 +50,8 @@ class KvBlockManager {
   // Whether `blocks` more blocks can be had (evicting idle prefix blocks if needed).
   bool can_grow(std::int64_t blocks) const;
   void grow(std::uint64_t seq, std::int64_t blocks);
+  // Frees `blocks` private blocks of `seq` (rejected speculative drafts rolled back).
+  void shrink(std::uint64_t seq, std::int64_t blocks);
   // Turns blocks_per_prefix() private blocks of `seq` (the KV it computed for prefix `hash`) into
   // a cached prefix block it references. False, changing nothing, if `hash` is already cached.
   bool publish(std::uint64_t seq, std::uint64_t hash);

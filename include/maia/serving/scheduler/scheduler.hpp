@@ -30,6 +30,12 @@ struct SchedulerStats {
   std::int64_t preemptions = 0;
   std::int64_t prefill_tokens = 0;  // computed, recompute included
   std::int64_t decode_tokens = 0;
+  // Speculative decoding: decode steps that verified drafts, drafts verified, drafts accepted,
+  // and KV blocks rolled back for rejected drafts.
+  std::int64_t speculative_steps = 0;
+  std::int64_t draft_tokens = 0;
+  std::int64_t accepted_tokens = 0;
+  std::int64_t rolled_back_blocks = 0;
   KvCacheStats kv;
   std::int64_t in_flight() const { return waiting + running; }
 };
@@ -51,6 +57,11 @@ class Scheduler {
   // Ends the outstanding plan at end_s: advances its sequences, emits tokens, retires finished
   // requests (their prefix blocks stay cached).
   void complete_iteration(const IterationPlan& plan, double end_s);
+  // With speculative decoding: accepted[i] (0..plan.drafts[i]) drafts of batch[i] were
+  // accepted; the sequence emits accepted[i] + 1 tokens at end_s and the KV of the rejected
+  // drafts is rolled back. Without, or with an empty `accepted`, no draft is accepted.
+  void complete_iteration(const IterationPlan& plan, double end_s,
+                          const std::vector<std::int64_t>& accepted);
 
   // The earliest arrival among waiting requests; nullopt when none waits.
   std::optional<double> next_arrival_s() const;
@@ -75,6 +86,7 @@ class Scheduler {
     std::uint64_t id = 0;
     Sequence seq;
     bool decode = false;
+    std::int64_t drafts = 0;
   };
 
   std::optional<std::string> rejection(const Request& r) const;
@@ -82,7 +94,7 @@ class Scheduler {
   std::int64_t publishable_prefix_blocks(const Live& s) const;
   const std::vector<std::uint64_t>& prefix_hashes(const Live& s) const;
   bool schedule_running(std::uint64_t id, std::int64_t tokens, std::vector<Slot>& slots,
-                        std::int64_t& budget, std::int64_t& preempted);
+                        std::int64_t& budget, std::int64_t& preempted, std::int64_t drafts = 0);
   void preempt(std::uint64_t id, std::vector<Slot>& slots, std::int64_t& budget);
   bool admit_next(double now_s, std::vector<Slot>& slots, std::int64_t& budget);
   void publish_prefix(std::uint64_t id, Live& s);
@@ -104,6 +116,8 @@ class Scheduler {
   std::int64_t preemptions_ = 0;
   std::int64_t prefill_tokens_ = 0;
   std::int64_t decode_tokens_ = 0;
+  std::int64_t speculative_steps_ = 0, draft_tokens_ = 0, accepted_tokens_ = 0;
+  std::int64_t rolled_back_blocks_ = 0;
 };
 
 }  // namespace maia

@@ -9,6 +9,7 @@ namespace maia {
 inline constexpr std::int64_t kMaxNumSeqs = 4096;  // = the attention operator's sequence limit
 inline constexpr std::int64_t kMaxBatchedTokens = 1 << 24;
 inline constexpr std::int64_t kMaxBlockTokens = 1 << 16;
+inline constexpr std::int64_t kMaxSchedulerDraftTokens = 64;  // speculative_tokens
 
 struct SchedulerConfig {
   std::int64_t max_num_seqs = 256;         // running (KV-resident) sequences at most
@@ -22,6 +23,10 @@ struct SchedulerConfig {
   // Positions a sequence may reach (prompt + output - 1: the model's max_position_embeddings,
   // vLLM's max_model_len); 0: no limit.
   std::int64_t max_model_len = 0;
+  // Speculative decoding: draft tokens per decode step (0: off). A decoding sequence is then
+  // scheduled 1 + d tokens (d <= this, fewer near its last output token or when the budget is
+  // short), its KV grows by all of them, and complete_iteration rolls back the rejected ones.
+  std::int64_t speculative_tokens = 0;
 
   // KV blocks that one prefix block (hash id) spans.
   std::int64_t kv_blocks_per_prefix_block() const { return prefix_block_tokens / block_tokens; }
