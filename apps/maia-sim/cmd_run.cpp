@@ -80,7 +80,8 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
-             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
+             quantization_text(
+                 {s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache, s.dtypes.experts}));
   print_parallelism(s);
   const auto simulated_steps = s.phases[1].simulated_iterations;
   fmt::print(
@@ -138,7 +139,8 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
 void print_serving_report(const ServingResult& r, const RunSummary& s, const Json& j) {
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
-             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
+             quantization_text(
+                 {s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache, s.dtypes.experts}));
   print_parallelism(s);
   fmt::print(
       "serving: max_num_seqs {}, max_batched_tokens {}, KV {} blocks x {} tokens ({:.2f} GB), "
@@ -202,6 +204,7 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
 struct RunArgs {
   ChipOptions chip;
   std::string model_name, out_dir, emit_ops, weights = "fp8", activations = "fp8", kv = "fp8";
+  std::string experts;  // empty: the model's own (MXFP4 for gpt-oss), else as --weights
   StaticBatchSpec spec;
   TraceSpec trace;
   ServingOptions serving;
@@ -212,8 +215,8 @@ struct RunArgs {
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
-  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp] = a;
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
+         serving, timeline, tp] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -223,6 +226,8 @@ po::options_description run_options(RunArgs& a) {
       "weights", po::value(&weights)->default_value(weights), "weight datatype: bf16, fp8, fp4")(
       "activations", po::value(&activations)->default_value(activations), "activation datatype")(
       "kv", po::value(&kv)->default_value(kv), "KV-cache datatype")(
+      "experts", po::value(&experts),
+      "MoE expert weight datatype (default: the checkpoint's, MXFP4 for gpt-oss; else --weights)")(
       "decode-stride", po::value(&spec.decode_stride)->default_value(spec.decode_stride),
       "simulate every N-th decode step (and the last); interpolate the rest in context length")(
       "exact", "simulate every decode step")("out", po::value(&out_dir),
@@ -341,8 +346,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   RunArgs a;
   const po::options_description desc = run_options(a);
-  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp] = a;
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
+         serving, timeline, tp] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -384,6 +389,8 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
+  if (!experts.empty()) quant.experts = parse_quant_dtype(experts, "--experts");
+  quant = resolve_quantization(model, quant);
 
   if (synthetic) {
     trace.kind = "synthetic";

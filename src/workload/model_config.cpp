@@ -13,6 +13,7 @@
 #include "maia/core/json_reader.hpp"
 #include "maia/core/json_text.hpp"
 #include "maia/workload/gpt2_config.hpp"
+#include "maia/workload/gpt_oss_config.hpp"
 
 namespace maia {
 namespace {
@@ -22,9 +23,9 @@ namespace fs = std::filesystem;
 
 // Families we model, with the architecture class Hugging Face names for each.
 const std::map<std::string, std::string> kArchitectures = {
-    {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
-    {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"},
-    {"qwen2", "Qwen2ForCausalLM"},
+    {"gpt2", "GPT2LMHeadModel"},       {"gpt_oss", "GptOssForCausalLM"},
+    {"llama", "LlamaForCausalLM"},     {"mistral", "MistralForCausalLM"},
+    {"mixtral", "MixtralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
 };
 
 // Fields of models we cannot represent, checked first so the error names the real obstacle.
@@ -175,6 +176,7 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
   JsonReader r(doc, file, "");
   for (const auto& [field, reason] : kUnsupportedFields) {
     if (!r.has(field)) continue;
+    if (field == "layer_types" && doc.value("model_type", Json()) == "gpt_oss") continue;
     std::string value = brief_json(doc[field]);
     if (value.size() > 60) value = value.substr(0, 57) + "...";
     throw InputError(fmt::format("{}: {}: {}, got {}", file, field, reason, value));
@@ -206,11 +208,15 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
 
   if (m.model_type == "gpt2") {
     read_gpt2_fields(r, m);
+  } else if (m.model_type == "gpt_oss") {
+    read_gpt_oss_fields(r, m);
   } else {
     read_llama_fields(r, m);
   }
 
-  for (const auto& f : m.model_type == "gpt2" ? ignored_gpt2_fields() : ignored_model_fields())
+  for (const auto& f : m.model_type == "gpt2"      ? ignored_gpt2_fields()
+                       : m.model_type == "gpt_oss" ? ignored_gpt_oss_fields()
+                                                   : ignored_model_fields())
     if (r.has(f)) r.child(f);
   r.reject_unknown_keys();
   check_model_scale(m, file);
