@@ -44,6 +44,7 @@ OJson shape_json(const OpShape& shape) {
     j = {{"heads", a->heads},   {"kv_heads", a->kv_heads},     {"head_dim", a->head_dim},
          {"window", a->window}, {"q_dtype", name(a->q_dtype)}, {"kv_dtype", name(a->kv_dtype)},
          {"sequences", seqs}};
+    if (a->sinks) j["sinks"] = true;  // written only when set: older traces stay byte-equal
   } else if (const auto* c = std::get_if<CollectiveShape>(&shape)) {
     j = {{"kind", std::string(collective_kind_name(c->kind))},
          {"elements", c->elements},
@@ -78,6 +79,7 @@ OpShape read_attention(JsonReader r) {
   if (a.heads % a.kv_heads != 0) r.fail("kv_heads", "must divide heads");
   a.head_dim = r.integer("head_dim", 1, 1 << 20);
   a.window = r.integer_or("window", 0, 0, kMaxDim);
+  a.sinks = r.boolean_or("sinks", false);
   a.q_dtype = read_dtype(r, "q_dtype");
   a.kv_dtype = read_dtype(r, "kv_dtype");
   for (auto& s : r.array("sequences")) {

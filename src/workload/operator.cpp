@@ -155,6 +155,10 @@ OpCost generic_cost(const OpShape& shape) {
               static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
     c.activation_read_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->head_dim));
     c.activation_write_bytes = c.activation_read_bytes;
+    if (a->sinks) {
+      c.flops += static_cast<std::uint64_t>(softmax->flops_per_element) * queries * u(a->heads);
+      c.weight_bytes += dtype_bytes(DType::kBf16, u(a->heads));
+    }
   } else if (const auto* col = std::get_if<CollectiveShape>(&shape)) {
     c = collective_cost(*col);
   } else {
@@ -189,9 +193,9 @@ std::string op_signature(const std::string& name, const OpShape& shape) {
       if (j - i > 1) seqs += fmt::format("x{}", j - i);
       i = j;
     }
-    return fmt::format("{} attention h={} kvh={} d={} w={} q={} kv={} seqs=[{}]", role, a->heads,
-                       a->kv_heads, a->head_dim, a->window, dtype_name(a->q_dtype),
-                       dtype_name(a->kv_dtype), seqs);
+    return fmt::format("{} attention h={} kvh={} d={} w={}{} q={} kv={} seqs=[{}]", role, a->heads,
+                       a->kv_heads, a->head_dim, a->window, a->sinks ? " sinks" : "",
+                       dtype_name(a->q_dtype), dtype_name(a->kv_dtype), seqs);
   }
   if (const auto* c = std::get_if<CollectiveShape>(&shape))
     return fmt::format("{} collective {} elements={} ranks={} {}", role,

@@ -75,10 +75,14 @@ class GraphBuilder {
   }
 
   // A weight GEMM of m tokens; a bias (BF16) adds n weights and m * n FLOPs.
+  // `weights`: the matrix's datatype (the experts' may differ from the others').
   int add_gemm(std::string name, int layer, std::int64_t m, std::int64_t n, std::int64_t k,
                std::vector<int> deps, bool bias) {
-    Operator& op =
-        add_op(std::move(name), layer, GemmShape{m, n, k, act(), q_.weights, act()}, deps);
+    return add_gemm(std::move(name), layer, m, n, k, std::move(deps), bias, q_.weights);
+  }
+  int add_gemm(std::string name, int layer, std::int64_t m, std::int64_t n, std::int64_t k,
+               std::vector<int> deps, bool bias, DType weights) {
+    Operator& op = add_op(std::move(name), layer, GemmShape{m, n, k, act(), weights, act()}, deps);
     if (bias) {
       op.cost.weight_bytes += dtype_bytes(DType::kBf16, u(n));
       op.cost.flops += u(m) * u(n);
@@ -154,7 +158,8 @@ class GraphBuilder {
     attn.heads = heads;
     attn.kv_heads = kv_heads;
     attn.head_dim = d;
-    attn.window = m_.sliding_window;
+    attn.window = m_.layer_window(layer);
+    attn.sinks = m_.attention_sinks;
     attn.q_dtype = act();
     attn.kv_dtype = q_.kv_cache;
     add_op("attention", layer, std::move(attn), std::move(attn_deps));
@@ -163,28 +168,32 @@ class GraphBuilder {
         add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
 
     const int norm2 = add_norm("mlp_norm", layer, res1);
-    const int mlp = m_.is_moe() ? add_moe(layer, norm2) : add_mlp("", layer, t, {norm2});
+    const int mlp =
+        m_.is_moe() ? add_moe(layer, norm2) : add_mlp("", layer, t, {norm2}, q_.weights);
     return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
   }
 
   // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens (or up, GELU, down for a GELU MLP);
   // returns the down GEMM.
-  int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps) {
+  // `w`: the matrices' datatype (the experts' for a routed expert).
+  int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::vector<int> deps,
+              DType w) {
     const std::int64_t i = m_.intermediate_per_chip(), h = m_.hidden_size;
+    const bool b = m_.mlp_bias;
     if (m_.mlp == MlpKind::kGelu) {
-      const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+      const int up = add_gemm(prefix + "up", layer, t, i, h, deps, b, w);
       add_op(prefix + "gelu", layer, VectorShape{"gelu", t * i, t, act()}, {up});
-      return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+      return add_gemm(prefix + "down", layer, t, h, i, {last()}, b, w);
     }
-    const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, m_.mlp_bias);
-    const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+    const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, b, w);
+    const int up = add_gemm(prefix + "up", layer, t, i, h, deps, b, w);
     add_op(prefix + "swiglu", layer, VectorShape{"swiglu", t * i, t, act()}, {gate, up});
-    return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+    return add_gemm(prefix + "down", layer, t, h, i, {last()}, b, w);
   }
 
   int add_moe(int layer, int norm) {
     const std::int64_t t = tokens_, e = m_.num_experts, k = m_.experts_per_token;
-    const int router = add_gemm("router", layer, t, e, m_.hidden_size, {norm}, false);
+    const int router = add_gemm("router", layer, t, e, m_.hidden_size, {norm}, m_.router_bias);
     Operator& topk = add_op("router_topk", layer, VectorShape{"topk", t * e, t, act()}, {router});
     // Output: k routing weights and k int32 expert indices per token.
     topk.cost.activation_write_bytes = dtype_bytes(act(), u(t * k)) + 4 * u(t * k);
@@ -194,7 +203,8 @@ class GraphBuilder {
     const std::vector<std::int64_t> loads = expert_loads(routing_, t, e, k, layer);
     for (std::int64_t x = 0; x < e; ++x)
       if (loads[x] > 0)
-        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], {norm, topk_i}));
+        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], {norm, topk_i},
+                                q_.expert_weights()));
 
     // Weighted sum of each token's k expert outputs.
     downs.push_back(topk_i);

@@ -20,10 +20,11 @@ ParameterCount count_parameters(const ModelConfig& m) {
   p.embedding = m.vocab_size * h;
   p.positions = m.position_rows() * h;
   p.lm_head = m.tie_word_embeddings ? 0 : m.vocab_size * h;
-  p.attention = l * (h * qkv + m.q_dim() * h + (m.qkv_bias ? qkv : 0) + (m.o_bias ? h : 0));
+  p.attention = l * (h * qkv + m.q_dim() * h + (m.qkv_bias ? qkv : 0) + (m.o_bias ? h : 0) +
+                     (m.attention_sinks ? m.num_heads : 0));
   const std::int64_t experts = m.is_moe() ? m.num_experts : 1;
   p.mlp = l * experts * expert_parameters(m);
-  p.router = m.is_moe() ? l * m.num_experts * h : 0;
+  p.router = m.is_moe() ? l * m.num_experts * (h + (m.router_bias ? 1 : 0)) : 0;
   p.norms = (2 * l + 1) * m.norm_vectors() * h;
   p.total = p.embedding + p.positions + p.lm_head + p.attention + p.mlp + p.router + p.norms;
   p.active =
@@ -32,6 +33,10 @@ ParameterCount count_parameters(const ModelConfig& m) {
 }
 
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
+  return model_weight_bytes(m, weights, weights);
+}
+
+std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType experts) {
   // One chip's share under tensor parallelism (the whole model with one chip): column- and
   // row-parallel matrices are split, embeddings, norms, router and row-parallel biases replicated.
   const std::uint64_t h = u(m.hidden_size), i = u(m.intermediate_per_chip()), v = u(m.vocab_size);
@@ -41,11 +46,15 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
 
   const std::uint64_t up = u(m.mlp_up_matrices()), norm = u(m.norm_vectors());
-  std::uint64_t expert = up * w(h * i) + w(i * h);
+  // The MoE experts' matrices in `experts`; a dense MLP's in `weights`.
+  const auto x = [&](std::uint64_t n) { return dtype_bytes(m.is_moe() ? experts : weights, n); };
+  std::uint64_t expert = up * x(h * i) + x(i * h);
   if (m.mlp_bias) expert += up * bf16(i) + bf16(h);
   std::uint64_t layer = w(h * qkv) + w(q * h) + 2 * norm * bf16(h);
   if (m.qkv_bias) layer += bf16(qkv);
   if (m.o_bias) layer += bf16(h);
+  if (m.attention_sinks) layer += bf16(u(m.heads_per_chip()));
+  if (m.router_bias) layer += bf16(u(m.num_experts));
   layer += m.is_moe() ? u(m.num_experts) * expert + w(h * u(m.num_experts)) : expert;
 
   std::uint64_t total =

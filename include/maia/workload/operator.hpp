@@ -35,6 +35,9 @@ struct AttentionShape {
   std::vector<AttentionSequence> sequences;
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0;
   std::int64_t window = 0;  // sliding window in tokens, 0: none
+  // A learned sink logit per head joins every softmax row (gpt-oss): one more exponent and add
+  // per query row and head, and the heads' sink values (BF16) read as weights.
+  bool sinks = false;
   DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
   bool operator==(const AttentionShape&) const = default;
 };
