@@ -81,7 +81,8 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
-             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
+             quantization_text(
+                 {s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache, s.dtypes.experts}));
   print_parallelism(s);
   const auto simulated_steps = s.phases[1].simulated_iterations;
   fmt::print(
@@ -152,7 +153,8 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
 void print_serving_report(const ServingResult& r, const RunSummary& s, const Json& j) {
   const double gb = 1e9;
   fmt::print("model {}  on {}  ({})\n", s.model, s.chip,
-             quantization_text({s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache}));
+             quantization_text(
+                 {s.dtypes.weights, s.dtypes.activations, s.dtypes.kv_cache, s.dtypes.experts}));
   print_parallelism(s);
   fmt::print(
       "serving: max_num_seqs {}, max_batched_tokens {}, KV {} blocks x {} tokens ({:.2f} GB), "
@@ -306,6 +308,7 @@ std::optional<SpeculativeDecoding> make_speculation(const po::variables_map& vm,
 struct RunArgs {
   ChipOptions chip;
   std::string model_name, out_dir, emit_ops, weights = "fp8", activations = "fp8", kv = "fp8";
+  std::string experts;  // empty: the model's own (MXFP4 for gpt-oss), else as --weights
   StaticBatchSpec spec;
   TraceSpec trace;
   ServingOptions serving;
@@ -317,8 +320,8 @@ struct RunArgs {
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
-  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp, speculate] = a;
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
+         serving, timeline, tp, speculate] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -328,6 +331,8 @@ po::options_description run_options(RunArgs& a) {
       "weights", po::value(&weights)->default_value(weights), "weight datatype: bf16, fp8, fp4")(
       "activations", po::value(&activations)->default_value(activations), "activation datatype")(
       "kv", po::value(&kv)->default_value(kv), "KV-cache datatype")(
+      "experts", po::value(&experts),
+      "MoE expert weight datatype (default: the checkpoint's, MXFP4 for gpt-oss; else --weights)")(
       "decode-stride", po::value(&spec.decode_stride)->default_value(spec.decode_stride),
       "simulate every N-th decode step (and the last); interpolate the rest in context length")(
       "exact", "simulate every decode step")("out", po::value(&out_dir),
@@ -460,8 +465,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   RunArgs a;
   const po::options_description desc = run_options(a);
-  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, spec, trace, serving,
-         timeline, tp, speculate] = a;
+  auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
+         serving, timeline, tp, speculate] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -503,6 +508,8 @@ int cmd_run(const std::vector<std::string>& args) {
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
   quant.kv_cache = parse_quant_dtype(kv, "--kv");
+  if (!experts.empty()) quant.experts = parse_quant_dtype(experts, "--experts");
+  quant = resolve_quantization(model, quant);
   std::optional<SpeculativeDecoding> speculation =
       make_speculation(vm, speculate, model, tp, backend->tensor_parallel_limit());
   if (speculation && trace.file.empty() && !synthetic && vm.count("accept-seed") &&

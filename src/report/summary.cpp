@@ -63,6 +63,8 @@ Json summary_json(const RunSummary& s) {
   j["quantization"] = {{"weights", std::string(dtype_name(s.dtypes.weights))},
                        {"activations", std::string(dtype_name(s.dtypes.activations))},
                        {"kv_cache", std::string(dtype_name(s.dtypes.kv_cache))}};
+  if (s.dtypes.experts)  // only when set: existing models' summaries are unchanged
+    j["quantization"]["experts"] = std::string(dtype_name(*s.dtypes.experts));
   j["workload"] = s.workload;
   j["requests"] = {{"submitted", s.submitted},
                    {"completed", static_cast<std::int64_t>(s.requests.size())},

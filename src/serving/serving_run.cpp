@@ -14,6 +14,7 @@
 #include "maia/report/percentiles.hpp"
 #include "maia/serving/host_io.hpp"
 #include "maia/serving/iteration_cost_model.hpp"
+#include "maia/serving/kv_pools.hpp"
 #include "maia/serving/serving_timeline.hpp"
 #include "maia/workload/operator_graph.hpp"
 
@@ -53,8 +54,12 @@ SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const Model
   worst.front().new_tokens = c.max_batched_tokens - (c.max_num_seqs - 1);
   const MemoryFootprint f = memory_footprint(model, quant, worst);
   const std::uint64_t hbm = memory_bytes;
-  std::uint64_t block = kv_cache_bytes(model, quant.kv_cache, {Sequence{0, c.block_tokens, true}});
-  std::uint64_t fixed = f.weight_bytes + f.workspace_bytes;
+  // The block pool holds the full-attention layers; sliding layers' windows are reserved apart
+  // (kv_pools.hpp). Without per-layer attention: every layer pooled, nothing reserved. A
+  // speculative draft adds its weights and its KV per block.
+  const KvPools pools = kv_pools(model, quant.kv_cache, c.block_tokens, c.max_num_seqs);
+  std::uint64_t block = pools.block_bytes;
+  std::uint64_t fixed = f.weight_bytes + f.workspace_bytes + pools.window_reserve_bytes;
   if (options.speculative) {
     c.speculative_tokens = options.speculative->k();
     fixed += options.speculative->draft_weight_bytes(quant);
@@ -83,14 +88,16 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
   ServingResult r;
   r.hbm_capacity_bytes = backend.memory_capacity_bytes();
   r.config = serving_scheduler_config(r.hbm_capacity_bytes, model, quant, options);
-  r.kv_block_bytes =
-      kv_cache_bytes(model, quant.kv_cache, {Sequence{0, r.config.block_tokens, true}});
+  const KvPools pools =
+      kv_pools(model, quant.kv_cache, r.config.block_tokens, r.config.max_num_seqs);
+  r.kv_block_bytes = pools.block_bytes;
   {
     std::vector<Sequence> worst(static_cast<std::size_t>(r.config.max_num_seqs),
                                 Sequence{0, 1, true});
     worst.front().new_tokens = r.config.max_batched_tokens - (r.config.max_num_seqs - 1);
     r.memory = memory_footprint(model, quant, worst);
-    r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes;
+    r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes +
+                              pools.window_reserve_bytes;
   }
   const SpeculativeDecoding* spec = options.speculative ? &*options.speculative : nullptr;
   if (spec) {
@@ -264,7 +271,7 @@ RunSummary serving_summary(const ServingResult& r, const std::string& model,
   RunSummary s;
   s.model = model;
   s.chip = chip;
-  s.dtypes = {quant.weights, quant.activations, quant.kv_cache};
+  s.dtypes = {quant.weights, quant.activations, quant.kv_cache, quant.experts};
   s.workload = workload;
   s.submitted = static_cast<std::int64_t>(r.records.size());
   for (const auto& rec : r.records) {

@@ -197,7 +197,7 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
   RunSummary s;
   s.model = r.model;
   s.chip = chip;
-  s.dtypes = {r.quant.weights, r.quant.activations, r.quant.kv_cache};
+  s.dtypes = {r.quant.weights, r.quant.activations, r.quant.kv_cache, r.quant.experts};
   s.workload = {{"mode", "static"},
                 {"batch", r.spec.batch},
                 {"prompt_tokens", r.spec.prompt},

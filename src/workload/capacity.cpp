@@ -19,26 +19,39 @@ double gb(std::uint64_t bytes) { return static_cast<double>(bytes) / 1e9; }
 
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch) {
   constexpr const char* what = "KV cache bytes";
-  std::uint64_t per_layer = 0;
-  for (const auto& s : batch) {
-    const std::uint64_t tokens = checked_add(u(s.cached_tokens), u(s.new_tokens), what);
-    // MLA caches one latent and rotary key per token, the same on every chip of the group;
-    // otherwise K and V of the chip's KV heads.
-    const std::uint64_t bytes =
-        m.is_mla()
-            ? dtype_bytes(kv, checked_mul(tokens, u(m.mla.cache_dim()), what))
-            : checked_mul(std::uint64_t{2},
-                          dtype_bytes(kv, checked_mul(tokens, u(m.kv_dim_per_chip()), what)), what);
-    per_layer = checked_add(per_layer, bytes, what);
+  // Bytes of K and V of `tokens` tokens in one layer: the chip's KV heads, or MLA's latent and
+  // rotary key (one per token, the same on every chip of the group).
+  const auto layer_bytes = [&](std::uint64_t tokens) {
+    if (m.is_mla()) return dtype_bytes(kv, checked_mul(tokens, u(m.mla.cache_dim()), what));
+    return checked_mul(std::uint64_t{2},
+                       dtype_bytes(kv, checked_mul(tokens, u(m.kv_dim_per_chip()), what)), what);
+  };
+  std::uint64_t total = 0;
+  if (m.layer_windows.empty()) {
+    // One attention kind in every layer: the whole sequence (a uniform sliding window, as in
+    // Mistral, keeps the full cache as before).
+    std::uint64_t per_layer = 0;
+    for (const auto& s : batch)
+      per_layer = checked_add(
+          per_layer, layer_bytes(checked_add(u(s.cached_tokens), u(s.new_tokens), what)), what);
+    return checked_mul(per_layer, u(m.num_layers), what);
   }
-  return checked_mul(per_layer, u(m.num_layers), what);
+  // Per-layer attention (layer_types): a sliding layer keeps only its last `window` tokens.
+  for (std::int64_t layer = 0; layer < m.num_layers; ++layer) {
+    const std::uint64_t window = u(m.layer_window(layer));
+    for (const auto& s : batch) {
+      const std::uint64_t tokens = checked_add(u(s.cached_tokens), u(s.new_tokens), what);
+      total = checked_add(total, layer_bytes(window > 0 ? std::min(tokens, window) : tokens), what);
+    }
+  }
+  return total;
 }
 
 MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
                                  const std::vector<Sequence>& batch) {
   validate_batch(batch);
   MemoryFootprint f;
-  f.weight_bytes = model_weight_bytes(m, q.weights);
+  f.weight_bytes = model_weight_bytes(m, q.weights, q.expert_weights());
   f.kv_cache_bytes = kv_cache_bytes(m, q.kv_cache, batch);
   // The residual stream plus the largest set of tensors live inside one layer (normed input with
   // QKV, or normed input with gate, up, SwiGLU output and the routed copies; up and GELU output

@@ -14,6 +14,7 @@
 #include "maia/core/json_text.hpp"
 #include "maia/workload/deepseek_config.hpp"
 #include "maia/workload/gpt2_config.hpp"
+#include "maia/workload/gpt_oss_config.hpp"
 
 namespace maia {
 namespace {
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::string> kArchitectures = {
     {"deepseek_v3", "DeepseekV3ForCausalLM"},
     {"gpt2", "GPT2LMHeadModel"},
+    {"gpt_oss", "GptOssForCausalLM"},
     {"llama", "LlamaForCausalLM"},
     {"mistral", "MistralForCausalLM"},
     {"mixtral", "MixtralForCausalLM"},
@@ -197,6 +199,7 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
                         doc["model_type"].get<std::string>() == "deepseek_v3";
   for (const auto& [field, reason] : kUnsupportedFields) {
     if (!r.has(field) || (deepseek && deepseek_field(field))) continue;
+    if (field == "layer_types" && doc.value("model_type", Json()) == "gpt_oss") continue;
     std::string value = brief_json(doc[field]);
     if (value.size() > 60) value = value.substr(0, 57) + "...";
     throw InputError(fmt::format("{}: {}: {}, got {}", file, field, reason, value));
@@ -230,12 +233,15 @@ ModelConfig parse_model_config(const Json& doc, const std::string& file, const s
     read_gpt2_fields(r, m);
   } else if (m.model_type == "deepseek_v3") {
     read_deepseek_fields(r, m);
+  } else if (m.model_type == "gpt_oss") {
+    read_gpt_oss_fields(r, m);
   } else {
     read_llama_fields(r, m);
   }
 
   const auto& ignored = m.model_type == "gpt2"          ? ignored_gpt2_fields()
                         : m.model_type == "deepseek_v3" ? ignored_deepseek_fields()
+                        : m.model_type == "gpt_oss"     ? ignored_gpt_oss_fields()
                                                         : ignored_model_fields();
   for (const auto& f : ignored)
     if (r.has(f)) r.child(f);

@@ -46,6 +46,7 @@ OJson shape_json(const OpShape& shape) {
          {"sequences", seqs}};
     if (a->v_head_dim > 0) j["v_head_dim"] = a->v_head_dim;
     if (a->latent_kv) j["latent_kv"] = true;
+    if (a->sinks) j["sinks"] = true;  // written only when set: older traces stay byte-equal
   } else if (const auto* c = std::get_if<CollectiveShape>(&shape)) {
     j = {{"kind", std::string(collective_kind_name(c->kind))},
          {"elements", c->elements},
@@ -86,6 +87,7 @@ OpShape read_attention(JsonReader r) {
                                      "({}), got {}",
                                      a.head_dim, a.value_dim()));
   a.window = r.integer_or("window", 0, 0, kMaxDim);
+  a.sinks = r.boolean_or("sinks", false);
   a.q_dtype = read_dtype(r, "q_dtype");
   a.kv_dtype = read_dtype(r, "kv_dtype");
   for (auto& s : r.array("sequences")) {

@@ -157,6 +157,10 @@ OpCost generic_cost(const OpShape& shape) {
               static_cast<std::uint64_t>(softmax->flops_per_element) * pairs * u(a->heads);
     c.activation_read_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->head_dim));
     c.activation_write_bytes = dtype_bytes(a->q_dtype, queries * u(a->heads * a->value_dim()));
+    if (a->sinks) {
+      c.flops += static_cast<std::uint64_t>(softmax->flops_per_element) * queries * u(a->heads);
+      c.weight_bytes += dtype_bytes(DType::kBf16, u(a->heads));
+    }
   } else if (const auto* col = std::get_if<CollectiveShape>(&shape)) {
     c = collective_cost(*col);
   } else {
@@ -191,15 +195,15 @@ std::string op_signature(const std::string& name, const OpShape& shape) {
       if (j - i > 1) seqs += fmt::format("x{}", j - i);
       i = j;
     }
-    // Value width and latent form only when they differ from the classic layout, so the
+    // Value width, latent form and sinks only when they differ from the classic layout, so the
     // signatures (and the measurement caches keyed by them) of existing models do not change.
     std::string dims = fmt::format("d={}", a->head_dim);
     if (a->v_head_dim > 0 && a->v_head_dim != a->head_dim)
       dims += fmt::format(" dv={}", a->v_head_dim);
     if (a->latent_kv) dims += " latent";
-    return fmt::format("{} attention h={} kvh={} {} w={} q={} kv={} seqs=[{}]", role, a->heads,
-                       a->kv_heads, dims, a->window, dtype_name(a->q_dtype),
-                       dtype_name(a->kv_dtype), seqs);
+    return fmt::format("{} attention h={} kvh={} {} w={}{} q={} kv={} seqs=[{}]", role, a->heads,
+                       a->kv_heads, dims, a->window, a->sinks ? " sinks" : "",
+                       dtype_name(a->q_dtype), dtype_name(a->kv_dtype), seqs);
   }
   if (const auto* c = std::get_if<CollectiveShape>(&shape))
     return fmt::format("{} collective {} elements={} ranks={} {}", role,

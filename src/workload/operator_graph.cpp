@@ -75,10 +75,14 @@ class GraphBuilder {
   }
 
   // A weight GEMM of m tokens; a bias (BF16) adds n weights and m * n FLOPs.
+  // `weights`: the matrix's datatype (the experts' may differ from the others').
   int add_gemm(std::string name, int layer, std::int64_t m, std::int64_t n, std::int64_t k,
                std::vector<int> deps, bool bias) {
-    Operator& op =
-        add_op(std::move(name), layer, GemmShape{m, n, k, act(), q_.weights, act()}, deps);
+    return add_gemm(std::move(name), layer, m, n, k, std::move(deps), bias, q_.weights);
+  }
+  int add_gemm(std::string name, int layer, std::int64_t m, std::int64_t n, std::int64_t k,
+               std::vector<int> deps, bool bias, DType weights) {
+    Operator& op = add_op(std::move(name), layer, GemmShape{m, n, k, act(), weights, act()}, deps);
     if (bias) {
       op.cost.weight_bytes += dtype_bytes(DType::kBf16, u(n));
       op.cost.flops += u(m) * u(n);
@@ -127,9 +131,9 @@ class GraphBuilder {
         add_residual("attn_residual", layer, input, all_reduce("attn_all_reduce", layer, o));
 
     const int norm2 = add_norm("mlp_norm", layer, res1);
-    const int mlp = m_.is_moe_layer(layer)
-                        ? add_moe(layer, norm2)
-                        : add_mlp("", layer, tokens_, m_.intermediate_per_chip(), {norm2});
+    const int mlp = m_.is_moe_layer(layer) ? add_moe(layer, norm2)
+                                           : add_mlp("", layer, tokens_, m_.intermediate_per_chip(),
+                                                     {norm2}, q_.weights);
     return add_residual("mlp_residual", layer, res1, all_reduce("mlp_all_reduce", layer, mlp));
   }
 
@@ -168,7 +172,8 @@ class GraphBuilder {
     attn.heads = heads;
     attn.kv_heads = kv_heads;
     attn.head_dim = d;
-    attn.window = m_.sliding_window;
+    attn.window = m_.layer_window(layer);
+    attn.sinks = m_.attention_sinks;
     attn.q_dtype = act();
     attn.kv_dtype = q_.kv_cache;
     add_op("attention", layer, std::move(attn), std::move(attn_deps));
@@ -257,18 +262,20 @@ class GraphBuilder {
 
   // gate and up GEMMs, SwiGLU, down GEMM for `t` tokens of an MLP `i` wide on this chip (or up,
   // GELU, down for a GELU MLP); returns the down GEMM.
+  // `w`: the matrices' datatype (the experts' for a routed or shared expert).
   int add_mlp(const std::string& prefix, int layer, std::int64_t t, std::int64_t i,
-              std::vector<int> deps) {
+              std::vector<int> deps, DType w) {
     const std::int64_t h = m_.hidden_size;
+    const bool b = m_.mlp_bias;
     if (m_.mlp == MlpKind::kGelu) {
-      const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+      const int up = add_gemm(prefix + "up", layer, t, i, h, deps, b, w);
       add_op(prefix + "gelu", layer, VectorShape{"gelu", t * i, t, act()}, {up});
-      return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+      return add_gemm(prefix + "down", layer, t, h, i, {last()}, b, w);
     }
-    const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, m_.mlp_bias);
-    const int up = add_gemm(prefix + "up", layer, t, i, h, deps, m_.mlp_bias);
+    const int gate = add_gemm(prefix + "gate", layer, t, i, h, deps, b, w);
+    const int up = add_gemm(prefix + "up", layer, t, i, h, deps, b, w);
     add_op(prefix + "swiglu", layer, VectorShape{"swiglu", t * i, t, act()}, {gate, up});
-    return add_gemm(prefix + "down", layer, t, h, i, {last()}, m_.mlp_bias);
+    return add_gemm(prefix + "down", layer, t, h, i, {last()}, b, w);
   }
 
   int add_moe(int layer, int norm) {
@@ -285,11 +292,12 @@ class GraphBuilder {
     const std::int64_t width = m_.expert_intermediate_per_chip();
     for (std::int64_t x = 0; x < e; ++x)
       if (loads[x] > 0)
-        downs.push_back(
-            add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, {norm, topk_i}));
+        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, {norm, topk_i},
+                                q_.expert_weights()));
     // Shared experts: every token, one MLP as wide as all of them together.
     if (m_.shared_experts > 0)
-      downs.push_back(add_mlp("shared_expert.", layer, t, m_.shared_experts * width, {norm}));
+      downs.push_back(add_mlp("shared_expert.", layer, t, m_.shared_experts * width, {norm},
+                              q_.expert_weights()));
 
     // Weighted sum of each token's k expert outputs (plus the shared output).
     const std::int64_t parts = k + (m_.shared_experts > 0 ? 1 : 0);

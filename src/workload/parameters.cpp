@@ -37,7 +37,7 @@ ParameterCount count_parameters(const ModelConfig& m) {
   p.embedding = m.vocab_size * h;
   p.positions = m.position_rows() * h;
   p.lm_head = m.tie_word_embeddings ? 0 : m.vocab_size * h;
-  p.attention = l * attention_parameters(m);
+  p.attention = l * (attention_parameters(m) + (m.attention_sinks ? m.num_heads : 0));
   const std::int64_t expert = mlp_parameters(m, m.expert_intermediate());
   if (m.is_moe()) {
     p.mlp = m.dense_layers() * mlp_parameters(m, m.intermediate_size) +
@@ -53,6 +53,10 @@ ParameterCount count_parameters(const ModelConfig& m) {
 }
 
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
+  return model_weight_bytes(m, weights, weights);
+}
+
+std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType experts) {
   // One chip's share under tensor parallelism (the whole model with one chip): column- and
   // row-parallel matrices are split, embeddings, norms, router and row-parallel biases
   // replicated; MLA's down projections (to the Q and KV latents) are replicated too.
@@ -61,8 +65,9 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
 
   const std::uint64_t up = u(m.mlp_up_matrices()), norm = u(m.norm_vectors());
-  const auto mlp = [&](std::uint64_t i) {
-    std::uint64_t b = up * w(h * i) + w(i * h);
+  // Routed and shared experts' matrices in `experts`; a dense MLP's in `weights`.
+  const auto mlp = [&](std::uint64_t i, DType dt) {
+    std::uint64_t b = up * dtype_bytes(dt, h * i) + dtype_bytes(dt, i * h);
     if (m.mlp_bias) b += up * bf16(i) + bf16(h);
     return b;
   };
@@ -83,15 +88,17 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
     if (m.qkv_bias) attention += bf16(qkv);
     if (m.o_bias) attention += bf16(h);
   }
+  if (m.attention_sinks) attention += bf16(u(m.heads_per_chip()));
   const std::uint64_t layer = attention + 2 * norm * bf16(h);
-  const std::uint64_t dense = mlp(u(m.intermediate_per_chip()));
+  const std::uint64_t dense = mlp(u(m.intermediate_per_chip()), weights);
   std::uint64_t total = w(v * h) + w(u(m.position_rows()) * h) + norm * bf16(h);
   if (m.is_moe()) {
-    const std::uint64_t experts =
-        u(m.num_experts + m.shared_experts) * mlp(u(m.expert_intermediate_per_chip()));
+    const std::uint64_t routed_and_shared =
+        u(m.num_experts + m.shared_experts) * mlp(u(m.expert_intermediate_per_chip()), experts);
     std::uint64_t router = w(h * u(m.num_experts));
     if (m.router_bias) router += bf16(u(m.num_experts));
-    total += u(m.dense_layers()) * (layer + dense) + u(m.moe_layers()) * (layer + experts + router);
+    total += u(m.dense_layers()) * (layer + dense) +
+             u(m.moe_layers()) * (layer + routed_and_shared + router);
   } else {
     total += u(m.num_layers) * (layer + dense);
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/workload/model_config.hpp"
 
 namespace maia {
 
@@ -35,18 +36,28 @@ Quantization parse_quantization(const std::string& spec) {
       q.activations = parse_quant_dtype(value, what);
     } else if (key == "kv") {
       q.kv_cache = parse_quant_dtype(value, what);
+    } else if (key == "experts") {
+      q.experts = parse_quant_dtype(value, what);
     } else {
       throw InputError(fmt::format(
-          "quantization '{}': unknown key '{}' (keys: weights, activations, kv)", spec, key));
+          "quantization '{}': unknown key '{}' (keys: weights, activations, kv, experts)", spec,
+          key));
     }
     start = comma + 1;
   }
   return q;
 }
 
+Quantization resolve_quantization(const ModelConfig& m, Quantization q) {
+  if (!q.experts && m.is_moe() && m.native_expert_dtype) q.experts = m.native_expert_dtype;
+  return q;
+}
+
 std::string quantization_text(const Quantization& q) {
-  return fmt::format("weights {}, activations {}, kv {}", dtype_name(q.weights),
-                     dtype_name(q.activations), dtype_name(q.kv_cache));
+  std::string text = fmt::format("weights {}, activations {}, kv {}", dtype_name(q.weights),
+                                 dtype_name(q.activations), dtype_name(q.kv_cache));
+  if (q.experts) text += fmt::format(", experts {}", dtype_name(*q.experts));
+  return text;
 }
 
 }  // namespace maia

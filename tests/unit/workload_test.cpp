@@ -100,10 +100,12 @@ TEST(WorkloadModel, DeepSeekV3LoadsFromTheSharedFile) {
   EXPECT_EQ(m.num_experts, 256);
 }
 
-TEST(WorkloadModel, GptOssErrorNamesAnUnsupportedField) {
-  if (!have_shared()) GTEST_SKIP() << kShared << " not present";
-  const std::string e = input_error([] { load_model(kShared + "/gpt-oss-120b.json", kModels); });
-  EXPECT_NE(e.find("layer_types"), std::string::npos) << e;
+// gpt-oss reads layer_types (tests/unit/gpt_oss_model_test.cpp); the other families still name it.
+TEST(WorkloadModel, LayerTypesOutsideGptOssNameTheField) {
+  Json doc = model_json("llama-3.1-8b");
+  doc["layer_types"] = Json::array({"sliding_attention"});
+  const std::string e = input_error([&] { parse_model_config(doc, "x.json", "x"); });
+  EXPECT_NE(e.find("x.json: layer_types: per-layer attention types"), std::string::npos) << e;
 }
 
 TEST(WorkloadModel, MlaFieldsAreNamedEvenInALlamaConfig) {

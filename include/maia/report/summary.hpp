@@ -4,6 +4,7 @@
 // (one row per operator of the representative iterations). Built from per-request metrics, so a
 // static batch and a serving run report the same way.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct RunDtypes {
   DType weights = DType::kBf16;
   DType activations = DType::kBf16;
   DType kv_cache = DType::kBf16;
+  std::optional<DType> experts =
+      std::nullopt;  // MoE experts when they differ from weights' setting (gpt-oss)
 };
 
 struct RunSummary {

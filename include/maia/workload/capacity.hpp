@@ -11,7 +11,9 @@
 
 namespace maia {
 
-// K and V of every layer for cached + new tokens of every sequence (the chip's KV heads).
+// K and V of every layer for cached + new tokens of every sequence (the chip's KV heads). With
+// per-layer attention (ModelConfig::layer_windows, gpt-oss layer_types) a sliding layer of window
+// W holds min(tokens, W) tokens of each sequence.
 std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<Sequence>& batch);
 
 MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,

@@ -6,10 +6,13 @@
 // error: a field the model cannot represent (mixed attention layers, partial rotary, ...) is
 // named in the error.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "maia/core/dtype.hpp"
 
 namespace maia {
 
@@ -63,6 +66,15 @@ struct ModelConfig {
   std::int64_t num_experts = 0;        // 0: dense SwiGLU MLP
   std::int64_t experts_per_token = 0;  // top-k of the router
   std::int64_t sliding_window = 0;     // 0: full causal attention
+  // Per-layer attention window (gpt-oss layer_types: sliding_window for a sliding layer, 0 for a
+  // full one); empty: every layer uses sliding_window. Windowed layers keep only their window of
+  // KV (kv_cache_bytes) when this is set; see layer_window().
+  std::vector<std::int64_t> layer_windows;
+  bool attention_sinks = false;  // one learned logit per head and layer in the softmax (gpt-oss)
+  bool router_bias = false;      // the MoE router has a bias (gpt-oss; DeepSeek's selection bias)
+  // The experts' datatype in the checkpoint (gpt-oss quantization_config: MXFP4), the default
+  // of Quantization::experts (resolve_quantization); unset: as the other weights.
+  std::optional<DType> native_expert_dtype;
   bool tie_word_embeddings = false;
   bool qkv_bias = false;  // bias on the Q, K, V projections (Qwen2, attention_bias)
   bool o_bias = false;    // bias on the output projection (attention_bias)
@@ -78,7 +90,6 @@ struct ModelConfig {
   std::int64_t moe_intermediate_size = 0;
   std::int64_t shared_experts = 0;
   std::int64_t first_dense_layers = 0;
-  bool router_bias = false;
   std::int64_t expert_groups = 1;
   std::int64_t groups_per_token = 1;
   MlaDims mla;
@@ -99,6 +110,10 @@ struct ModelConfig {
   // Width of one routed (or shared) expert.
   std::int64_t expert_intermediate() const {
     return moe_intermediate_size > 0 ? moe_intermediate_size : intermediate_size;
+  }
+  // The attention window of decoder layer `layer` (0: full attention).
+  std::int64_t layer_window(std::int64_t layer) const {
+    return layer_windows.empty() ? sliding_window : layer_windows[static_cast<std::size_t>(layer)];
   }
   // Weight vectors of one norm (weight, and bias for LayerNorm) and H x I matrices of one MLP.
   std::int64_t norm_vectors() const { return norm == NormKind::kLayerNorm ? 2 : 1; }

@@ -41,6 +41,9 @@ struct AttentionShape {
   std::int64_t v_head_dim = 0;
   bool latent_kv = false;
   std::int64_t window = 0;  // sliding window in tokens, 0: none
+  // A learned sink logit per head joins every softmax row (gpt-oss): one more exponent and add
+  // per query row and head, and the heads' sink values (BF16) read as weights.
+  bool sinks = false;
   DType q_dtype = DType::kBf16, kv_dtype = DType::kBf16;
   std::int64_t value_dim() const { return v_head_dim > 0 ? v_head_dim : head_dim; }
   // Cached elements per token and KV head: key and value, or the one latent vector.

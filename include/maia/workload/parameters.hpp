@@ -27,5 +27,8 @@ ParameterCount count_parameters(const ModelConfig& m);
 // chip's share: attention, MLP / expert and LM-head matrices (and their column biases) / N,
 // embeddings, norms, router and row-parallel biases replicated; N = 1: the whole model.
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights);
+// The same with the MoE experts' matrices in `experts` (Quantization::expert_weights()); attention
+// sinks and the router bias are BF16 vectors.
+std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType experts);
 
 }  // namespace maia
