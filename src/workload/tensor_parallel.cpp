@@ -11,8 +11,9 @@ void apply_tensor_parallel(ModelConfig& m, std::int64_t tp, std::int64_t max_tp,
   if (tp < 1) throw InputError(fmt::format("{}: must be >= 1, got {}", option, tp));
   if (tp > max_tp)
     throw InputError(fmt::format(
-        "{}: must be at most {} (this chip and its {} directly linked tray peers), got {}", option,
-        max_tp, max_tp - 1, tp));
+        "{}: must be at most {} (this chip and the {} peers it has direct links to: a Maia "
+        "tray, a GPU's NVLink domain), got {}",
+        option, max_tp, max_tp - 1, tp));
   const auto divides = [&](std::int64_t value, const char* field) {
     if (value % tp != 0)
       throw InputError(fmt::format("{} {}: {}'s {} ({}) must divide by the tensor-parallel degree",
