@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "maia/workload/decoder_fields.hpp"
+
 namespace maia {
 
 const std::vector<std::string>& ignored_deepseek_fields() {
@@ -101,10 +103,7 @@ void read_moe(JsonReader& r, ModelConfig& m) {
 }  // namespace
 
 void read_deepseek_fields(JsonReader& r, ModelConfig& m) {
-  m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
-  m.intermediate_size = r.integer("intermediate_size", 1, INT32_MAX);
-  m.num_layers = r.integer("num_hidden_layers", 1, 100000);
-  m.num_heads = r.integer("num_attention_heads", 1, 100000);
+  read_decoder_dimensions(r, m);
   // MLA has no KV heads of its own: every head reads the one latent. The field is accepted when
   // it restates the head count.
   m.num_kv_heads = r.integer_or("num_key_value_heads", m.num_heads, 1, m.num_heads);
@@ -113,10 +112,6 @@ void read_deepseek_fields(JsonReader& r, ModelConfig& m) {
            fmt::format("multi-head latent attention shares one latent across all heads; must "
                        "equal num_attention_heads ({}) when given",
                        m.num_heads));
-  m.vocab_size = r.integer("vocab_size", 1, INT32_MAX);
-  m.max_position_embeddings = r.integer_or("max_position_embeddings", INT32_MAX, 1, INT32_MAX);
-  m.tie_word_embeddings = r.boolean_or("tie_word_embeddings", false);
-  r.choice_or("hidden_act", "silu", {"silu"});
   if (r.boolean_or("attention_bias", false))
     r.fail("attention_bias", "biases on the MLA projections are not supported");
   read_mla(r, m);
