@@ -72,8 +72,8 @@ void print_parallelism(const RunSummary& s) {
     per_phase += fmt::format("{}{} {:.2f} MB", per_phase.empty() ? "" : ", ", p.phase, bytes / 1e6);
   }
   fmt::print(
-      "tensor parallel: {} chips of a tray (HBM and operators per chip, throughput for the "
-      "group); NIC sent per iteration: {}\n",
+      "tensor parallel: {} directly linked chips (a Maia tray, a GPU's NVLink domain; HBM and "
+      "operators per chip, throughput for the group); network sent per iteration: {}\n",
       s.tensor_parallel, per_phase);
 }
 
@@ -382,7 +382,8 @@ po::options_description run_options(RunArgs& a) {
       "slo-tpot-ms", po::value(&serving.slo_tpot_ms)->default_value(serving.slo_tpot_ms),
       "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)")(
       "tp", po::value(&tp)->default_value(tp),
-      "tensor parallelism: shard the model over N chips of a tray (1, 2 or 4 on Maia 200); "
+      "tensor parallelism: shard the model over N directly linked chips (1, 2 or 4 on Maia 200, "
+      "up to the NVLink domain on a GPU); "
       "throughput is for the N chips together (docs/inference.md)")(
       "speculate", po::value(&speculate.k),
       "speculative decoding: K draft tokens per decode step, verified in one K+1-token "
