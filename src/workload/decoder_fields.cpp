@@ -4,6 +4,15 @@
 
 namespace maia {
 
+std::vector<std::string> with_family_neutral_fields(std::vector<std::string> own) {
+  std::vector<std::string> fields = {
+      "_name_or_path",        "bos_token_id", "eos_token_id",    "pad_token_id", "torch_dtype",
+      "transformers_version", "use_cache",    "tokenizer_class", "model_name",
+  };
+  fields.insert(fields.end(), own.begin(), own.end());
+  return fields;
+}
+
 void read_decoder_dimensions(JsonReader& r, ModelConfig& m) {
   m.hidden_size = r.integer("hidden_size", 1, INT32_MAX);
   m.intermediate_size = r.integer("intermediate_size", 1, INT32_MAX);

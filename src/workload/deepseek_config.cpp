@@ -7,7 +7,7 @@
 namespace maia {
 
 const std::vector<std::string>& ignored_deepseek_fields() {
-  static const std::vector<std::string> fields = {
+  static const std::vector<std::string> fields = with_family_neutral_fields({
       // Numerics of the router (score function, normalisation and scale of the top-k weights)
       // and of attention/RoPE; they change values, not work.
       "norm_topk_prob",
@@ -23,18 +23,10 @@ const std::vector<std::string>& ignored_deepseek_fields() {
       "ep_size",
       "pretraining_tp",
       "initializer_range",
-      // Family-neutral: token ids, datatype (chosen with Quantization), versions.
-      "_name_or_path",
-      "bos_token_id",
-      "eos_token_id",
-      "pad_token_id",
-      "torch_dtype",
-      "transformers_version",
-      "use_cache",
+      // The checkpoint's quantisation: the simulated datatypes are chosen with Quantization.
       "quantization_config",
       "auto_map",
-      "model_name",
-  };
+  });
   return fields;
 }
 

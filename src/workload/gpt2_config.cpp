@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "maia/workload/decoder_fields.hpp"
+
 namespace maia {
 
 const std::vector<std::string>& ignored_gpt2_fields() {
-  static const std::vector<std::string> fields = {
+  static const std::vector<std::string> fields = with_family_neutral_fields({
       // Numerics and training options.
       "layer_norm_epsilon",
       "resid_pdrop",
@@ -22,18 +24,9 @@ const std::vector<std::string>& ignored_gpt2_fields() {
       "summary_proj_to_labels",
       "summary_first_dropout",
       "task_specific_params",
-      // Family-neutral: token ids, datatype (chosen with Quantization), versions.
-      "_name_or_path",
-      "bos_token_id",
-      "eos_token_id",
-      "pad_token_id",
-      "torch_dtype",
-      "transformers_version",
-      "use_cache",
+      // The checkpoint's quantisation: the simulated datatypes are chosen with Quantization.
       "quantization_config",
-      "tokenizer_class",
-      "model_name",
-  };
+  });
   return fields;
 }
 

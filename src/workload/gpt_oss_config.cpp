@@ -66,7 +66,7 @@ void read_quantization_config(JsonReader& r, ModelConfig& m) {
 }  // namespace
 
 const std::vector<std::string>& ignored_gpt_oss_fields() {
-  static const std::vector<std::string> fields = {
+  static const std::vector<std::string> fields = with_family_neutral_fields({
       // Numerics, training options and the rotary scaling (YaRN): no effect on cost.
       "attention_dropout",
       "initializer_range",
@@ -77,17 +77,7 @@ const std::vector<std::string>& ignored_gpt_oss_fields() {
       "swiglu_limit",
       "router_aux_loss_coef",
       "output_router_logits",
-      // Family-neutral: token ids, datatype (chosen with Quantization), versions.
-      "_name_or_path",
-      "bos_token_id",
-      "eos_token_id",
-      "pad_token_id",
-      "torch_dtype",
-      "transformers_version",
-      "use_cache",
-      "tokenizer_class",
-      "model_name",
-  };
+  });
   return fields;
 }
 

@@ -152,19 +152,12 @@ void read_llama_fields(JsonReader& r, ModelConfig& m) {
 }  // namespace
 
 const std::vector<std::string>& ignored_model_fields() {
-  static const std::vector<std::string> fields = {
-      "_name_or_path",
+  static const std::vector<std::string> fields = with_family_neutral_fields({
       "attention_dropout",
-      "bos_token_id",
-      "eos_token_id",
-      "pad_token_id",
       "initializer_range",
       "rms_norm_eps",
       "rope_theta",
       "rope_scaling",
-      "torch_dtype",
-      "transformers_version",
-      "use_cache",
       "pretraining_tp",
       "router_aux_loss_coef",
       "router_jitter_noise",
@@ -174,10 +167,8 @@ const std::vector<std::string>& ignored_model_fields() {
       "quantization_config",
       "bos_token",
       "eos_token",
-      "tokenizer_class",
       "auto_map",
-      "model_name",
-  };
+  });
   return fields;
 }
 
