@@ -274,6 +274,33 @@ TEST(GpuAttention, DecodeReadsTheKvCacheOnceAtHbmRate) {
   EXPECT_LE(m.hbm_bytes, kv_bytes * 1.02);
 }
 
+// MLA's absorbed decode (DeepSeek-V3): 128 query heads over one latent KV head of 576 values,
+// the value its leading 512. The latent is read once: 16 sequences x 4096 keys x 576 bytes
+// (FP8), against 576 + 512 per key when the same shape keeps V apart.
+TEST(GpuAttention, LatentDecodeReadsTheLatentOnce) {
+  const GpuConfig c = h100();
+  GpuBackend b(c, {});
+  AttentionShape a;
+  a.sequences.assign(16, AttentionSequence{1, 4096});
+  a.heads = 128;
+  a.kv_heads = 1;
+  a.head_dim = 576;
+  a.v_head_dim = 512;
+  a.latent_kv = true;
+  a.q_dtype = a.kv_dtype = DType::kFp8;
+  AttentionShape split = a;
+  split.latent_kv = false;
+  const double latent = 16.0 * 4096 * 576, values = 16.0 * 4096 * 512;
+  const OpMeasurement m = b.run_operator(make_op("attention", a));
+  const OpMeasurement n = b.run_operator(make_op("attention", split));
+  // Beside the latent: Q, O and the split-KV partials (16 sequences fill 16 of 132 SMs, so the
+  // keys are split and each split writes 128 x (512 + 1) FP32 values), the same for both.
+  EXPECT_GE(m.hbm_bytes, latent);
+  EXPECT_GE(n.hbm_bytes - m.hbm_bytes, values * 0.99);
+  EXPECT_LE(n.hbm_bytes - m.hbm_bytes, values * 1.01);
+  EXPECT_LT(m.time_ns, n.time_ns);
+}
+
 // Prefill attention is compute-bound: 4 x pairs x head_dim x heads FLOPs at the achievable
 // attention rate. One 4096-token causal prompt: pairs = 4096 x 4097 / 2.
 TEST(GpuAttention, PrefillIsAtLeastItsFlopsAtTheAchievableRate) {
