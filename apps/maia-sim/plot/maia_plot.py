@@ -125,6 +125,7 @@ def pareto(req, fig):
     ax.set_xlabel(f"{a['column']} ({a['direction']} is better)")
     ax.set_ylabel(f"{b['column']} ({b['direction']} is better)")
     ax.set_title("Pareto front")
+    ax.margins(0.12)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7)
 
@@ -154,6 +155,8 @@ def roofline(req, fig):
                        facecolors=BOUND_COLORS.get(bound, "C7"), edgecolors="black",
                        linewidths=0.3, alpha=0.8, label=lbl)
             placed += 1
+        ax.scatter([], [], s=16, marker=MARKERS[i % len(MARKERS)], facecolors="white",
+                   edgecolors="black", linewidths=0.6, label=inp["label"])
         notes.append(f"{MARKERS[i % len(MARKERS)]} {inp['label']}: {placed} of {len(rows)} operators"
                      + (f" ({len(rows) - placed} with no FLOPs, HBM bytes or time: "
                         "no point on log axes)" if placed < len(rows) else ""))
@@ -222,30 +225,38 @@ def timeline(req, fig):
         for (group, _, _), iv in tracks.items():
             groups.setdefault(group, []).append(merged(iv))
         groups_all.append((inp["label"], groups))
-    end = max((iv[-1][1] for _, g in groups_all for tl in g.values() for iv in tl if iv), default=1.0)
-    edges = [end * k / bins for k in range(bins + 1)]
-    mids = [(edges[k] + edges[k + 1]) / 2 for k in range(bins)]
-    ax_u, ax_r = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
-    for i, (label, groups) in enumerate(groups_all):
+    # One panel per input, each on its own time axis (a static batch lasts milliseconds, a
+    # served trace seconds); requests in the system on the right-hand axis.
+    axes = fig.subplots(len(groups_all), 1, squeeze=False)[:, 0]
+    for ax, (label, groups) in zip(axes, groups_all):
+        end = max((tl[-1][1] for lanes in groups.values() for tl in lanes if tl), default=1.0)
+        edges = [end * k / bins for k in range(bins + 1)]
+        mids = [(edges[k] + edges[k + 1]) / 2 for k in range(bins)]
         for j, group in enumerate(sorted(g for g in groups if g != "requests")):
             lanes = groups[group]
             per = [busy_per_bin(iv, edges) for iv in lanes]
             mean = [sum(col) / len(per) for col in zip(*per)]
-            ax_u.plot(mids, mean, color=f"C{i}", linestyle=["-", "--", ":", "-."][j % 4],
-                      label=f"{label}: {group}" + (f" (mean of {len(lanes)} tracks)" if len(lanes) > 1 else ""))
+            ax.plot(mids, mean, color=f"C{j}",
+                    label=group + (f" (mean of {len(lanes)} tracks)" if len(lanes) > 1 else ""))
+        ax.set_ylabel("busy fraction")
+        ax.set_ylim(0, 1.05)
+        ax.set_xlabel("simulated time (ms)")
+        ax.set_title(f"{label}: utilisation over simulated time", fontsize=9)
+        ax.grid(True, alpha=0.3)
+        handles, names = ax.get_legend_handles_labels()
         if "requests" in groups:
+            twin = ax.twinx()
             per = [busy_per_bin(iv, edges) for iv in groups["requests"]]
-            ax_r.plot(mids, [sum(col) for col in zip(*per)], color=f"C{i}", label=label)
-    ax_u.set_ylabel("busy fraction")
-    ax_u.set_ylim(0, 1.05)
-    ax_u.set_title("Utilisation over simulated time (power: not modelled yet)")
-    ax_u.grid(True, alpha=0.3)
-    ax_u.legend(fontsize=6)
-    ax_r.set_ylabel("requests in system")
-    ax_r.set_xlabel("simulated time (ms)")
-    ax_r.grid(True, alpha=0.3)
-    if ax_r.lines:
-        ax_r.legend(fontsize=6)
+            in_system = [round(sum(col), 6) for col in zip(*per)]
+            line, = twin.plot(mids, in_system, color="0.5", alpha=0.6, linewidth=0.8)
+            twin.set_ylim(0, max(1.0, max(in_system)) * 1.1)
+            twin.set_ylabel("requests in system")
+            handles.append(line)
+            names.append("requests in system (right axis)")
+        ax.legend(handles, names, fontsize=6, loc="upper right")
+    fig.text(0.01, 0.005, "power over time joins when the energy model lands; none is drawn today",
+             fontsize=6, va="bottom")
+    return 0.02
 
 
 KINDS = {"load-curve": load_curve, "latency-cdf": latency_cdf, "pareto": pareto,
@@ -254,7 +265,9 @@ KINDS = {"load-curve": load_curve, "latency-cdf": latency_cdf, "pareto": pareto,
 
 def main():
     req = json.load(sys.stdin)
-    fig = plt.figure(figsize=(10, 4.5) if req["kind"] in ("load-curve", "latency-cdf") else (8, 5.5))
+    size = {"load-curve": (10, 4.5), "latency-cdf": (10, 4.5),
+            "timeline": (9, 1.2 + 3.0 * len(req["inputs"]))}.get(req["kind"], (8, 5.5))
+    fig = plt.figure(figsize=size)
     bottom = KINDS[req["kind"]](req, fig) or 0.0
     if req.get("title"):
         fig.suptitle(req["title"])
