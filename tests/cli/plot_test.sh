@@ -2,7 +2,7 @@
 # End-to-end checks of maia-sim plot (docs/plots.md): real outputs from small runs (two serving
 # rates, a static batch, a sweep over the rate, a Perfetto timeline), then every kind to PNG and
 # SVG (non-empty, PNG magic, <svg), SVG byte-identical across two draws, and the bad inputs
-# (exit 2, named). Skipped (exit 0 with a note) when matplotlib is missing: CI installs it.
+# (exit 2, named). Skipped (exit 77, ctest's SKIP_RETURN_CODE) without matplotlib: make deps installs it.
 # usage: plot_test.sh MAIA_SIM SOURCE_DIR
 . "$(dirname "$0")/harness.sh"
 
@@ -10,7 +10,7 @@ py=${MAIA_PYTHON:-/usr/bin/python3}
 [ -x "$py" ] || py=python3
 if ! "$py" -c "import matplotlib" 2>/dev/null; then
   echo "cli_plot: SKIPPED: $py has no matplotlib (apt-get install python3-matplotlib)"
-  exit 0
+  exit 77
 fi
 
 serve=(--model llama-3.1-8b --max-requests 8 --input-tokens 64 --output-tokens 4 --seed 1)
