@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -189,6 +190,9 @@ int run_python(const std::string& python, const std::string& request) {
     _exit(127);
   }
   ::close(fds[0]);
+  // A child that exits before reading everything (no matplotlib, no interpreter) must not kill
+  // maia-sim with SIGPIPE: the write fails instead and the child's exit status says why.
+  const auto old_pipe = std::signal(SIGPIPE, SIG_IGN);
   std::size_t done = 0;
   while (done < request.size()) {
     const ssize_t n = ::write(fds[1], request.data() + done, request.size() - done);
@@ -197,6 +201,7 @@ int run_python(const std::string& python, const std::string& request) {
     done += static_cast<std::size_t>(n);
   }
   ::close(fds[1]);
+  std::signal(SIGPIPE, old_pipe);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -218,7 +223,8 @@ int cmd_plot(const std::vector<std::string>& args) {
       "  timeline     utilisation over simulated time: Perfetto files of run --perfetto (power\n"
       "               joins when the energy model lands; none is drawn today)\n"
       "Several INPUTs are drawn on one figure, labelled by folder name or --label.\n"
-      "Needs python3 and Debian's python3-matplotlib");
+      "Needs python3 and Debian's python3-matplotlib",
+      100);
   std::string kind, out, metrics, title;
   std::vector<std::string> inputs, labels;
   desc.add_options()("help,h", "this help")("kind", po::value(&kind), "the kind of figure")(
