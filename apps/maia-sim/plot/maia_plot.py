@@ -193,17 +193,32 @@ def busy_per_bin(intervals, edges):
     return [b / width for b in busy]
 
 
+def engine_group(thread):
+    # t3.ttu -> engine ttu; dma2 and its extra lanes (dma2 #2) -> engine dma
+    return "engine " + thread.split(".")[-1].split(" ")[0].rstrip("0123456789")
+
+
 def timeline(req, fig):
     bins = 200
     groups_all = []
     for inp in req["inputs"]:
         with open(inp["path"]) as f:
             events = json.load(f)["traceEvents"]
-        threads = {}
+        threads, processes = {}, {}
         for e in events:
             if e.get("ph") == "M" and e.get("name") == "thread_name":
                 threads[(e["pid"], e["tid"])] = e["args"]["name"]
+            elif e.get("ph") == "M" and e.get("name") == "process_name":
+                processes[e["pid"]] = e["args"]["name"]
         tracks = {}  # (group, pid, tid) -> intervals
+        # Every engine queue and HBM channel the file declares counts, idle or not, so a
+        # group's mean is over all its lanes.
+        for (pid, tid), name in threads.items():
+            proc = processes.get(pid, "")
+            if proc.startswith("cluster "):
+                tracks[(engine_group(name), pid, tid)] = []
+            elif proc.startswith("HBM stack "):
+                tracks[("HBM channels", pid, tid)] = []
         for e in events:
             if e.get("ph") != "X":
                 continue
@@ -212,7 +227,7 @@ def timeline(req, fig):
             if cat == "iteration":
                 group = "chip busy (iterations)"
             elif cat == "engine":
-                group = "engine " + name.split(".")[-1].split(" ")[0].rstrip("0123456789")
+                group = engine_group(name)
             elif cat == "hbm":
                 group = "HBM channels"
             elif cat == "request" and e.get("name", "").startswith("request "):
@@ -230,6 +245,10 @@ def timeline(req, fig):
     axes = fig.subplots(len(groups_all), 1, squeeze=False)[:, 0]
     for ax, (label, groups) in zip(axes, groups_all):
         end = max((tl[-1][1] for lanes in groups.values() for tl in lanes if tl), default=1.0)
+        unit, scale = ("ms", 1.0) if end >= 1.0 else ("us", 1e3)  # a short program in µs
+        groups = {g: [[(a * scale, b * scale) for a, b in tl] for tl in lanes]
+                  for g, lanes in groups.items()}
+        end *= scale
         edges = [end * k / bins for k in range(bins + 1)]
         mids = [(edges[k] + edges[k + 1]) / 2 for k in range(bins)]
         for j, group in enumerate(sorted(g for g in groups if g != "requests")):
@@ -240,7 +259,7 @@ def timeline(req, fig):
                     label=group + (f" (mean of {len(lanes)} tracks)" if len(lanes) > 1 else ""))
         ax.set_ylabel("busy fraction")
         ax.set_ylim(0, 1.05)
-        ax.set_xlabel("simulated time (ms)")
+        ax.set_xlabel(f"simulated time ({unit})")
         ax.set_title(f"{label}: utilisation over simulated time", fontsize=9)
         ax.grid(True, alpha=0.3)
         handles, names = ax.get_legend_handles_labels()
