@@ -8,7 +8,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 APT_PACKAGES = cmake g++ make pkg-config libsystemc-dev nlohmann-json3-dev libfmt-dev \
                libspdlog-dev libboost-program-options-dev libgtest-dev libbenchmark-dev \
-               libopenmpi-dev openmpi-bin ccache libxxhash-dev dpkg-dev
+               libopenmpi-dev openmpi-bin ccache libxxhash-dev dpkg-dev python3-matplotlib
 # Only for make fuzz: clang's libFuzzer and sanitizer runtimes.
 FUZZ_APT_PACKAGES = clang-14 libclang-rt-14-dev
 SANITIZE_DIR ?= build-asan

@@ -54,6 +54,7 @@ int cmd_exec(const std::vector<std::string>& args);
 int cmd_microbench(const std::vector<std::string>& args);
 int cmd_microbench_collective(const std::vector<std::string>& args);
 int cmd_ops(const std::vector<std::string>& args);
+int cmd_plot(const std::vector<std::string>& args);
 int cmd_regress(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);

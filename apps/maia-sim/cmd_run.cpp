@@ -556,6 +556,8 @@ int cmd_run(const std::vector<std::string>& args) {
                      {"cost_points_per_octave", serving.exact ? 0 : serving.cost_points_per_octave},
                      {"slo_ttft_ms", serving.slo_ttft_ms},
                      {"slo_tpot_ms", serving.slo_tpot_ms}};
+    // The offered load of a synthetic trace (maia-sim plot load-curve's x axis).
+    if (vm.count("rate")) workload["rate"] = trace.synthetic.rate;
     if (speculation) workload["speculate"] = speculation_json(*speculation);
     RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
     s.tensor_parallel = model.tensor_parallel;

@@ -27,6 +27,8 @@ commands:
   ops          run an operator trace (docs/workloads.md) and report each operator's time
   sweep        run a design-space sweep spec, in parallel, resumable, or under MPI
                (docs/sweeps.md); sweep-merge joins shards, sweep-report ranks the results
+  plot         figures from result folders: load-curve, latency-cdf, pareto, roofline,
+               timeline, as PNG or SVG (docs/plots.md; needs python3-matplotlib)
   compare      compare two results (run directories, summary.json, microbench or bench JSON):
                every metric's delta and verdict, and the operators that moved (docs/regression.md)
   regress      run a regression suite against its baselines; --update rewrites them (docs/ci.md)
@@ -67,6 +69,7 @@ int sc_main(int argc, char** argv) {
     if (cmd == "sweep") return maia::cli::cmd_sweep(args);
     if (cmd == "sweep-merge") return maia::cli::cmd_sweep_merge(args);
     if (cmd == "sweep-report") return maia::cli::cmd_sweep_report(args);
+    if (cmd == "plot") return maia::cli::cmd_plot(args);
     if (cmd == "compare") return maia::cli::cmd_compare(args);
     if (cmd == "regress") return maia::cli::cmd_regress(args);
     if (cmd == "validate") return maia::cli::cmd_validate(args);
