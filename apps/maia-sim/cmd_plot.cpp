@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/regress/metrics.hpp"
 #include "maia/sweep/sweep_report.hpp"
@@ -35,21 +36,13 @@ using OJson = nlohmann::ordered_json;
 const std::vector<std::string> kKinds = {"load-curve", "latency-cdf", "pareto", "roofline",
                                          "timeline"};
 
-// The first line of a CSV file, split at commas (the headers maia-sim writes are never quoted).
+// The column names of a CSV file (its first record).
 std::set<std::string> csv_header(const std::string& file) {
   std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  std::set<std::string> cols;
-  std::size_t start = 0;
-  while (start <= line.size()) {
-    const auto comma = line.find(',', start);
-    const auto end = comma == std::string::npos ? line.size() : comma;
-    cols.insert(line.substr(start, end - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return cols;
+  CsvReader reader(in, file);
+  CsvRecord header;
+  if (!reader.next(header)) return {};
+  return {header.fields.begin(), header.fields.end()};
 }
 
 // DIR/NAME of a result folder; InputError naming the kind when the folder or the file is missing

@@ -5,23 +5,18 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/splitmix64.hpp"
 #include "maia/workload/capacity.hpp"
+#include "maia/workload/parameters.hpp"
 
 namespace maia {
 namespace {
 
-// SplitMix64's finaliser: a bijective mix of 64 bits, the same on every platform.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 // A uniform in [0, 1) that depends only on its four arguments (53 bits, exact).
 double counter_uniform(std::uint64_t seed, std::uint64_t request, std::uint64_t step,
                        std::uint64_t position) {
-  const std::uint64_t h = mix(mix(mix(mix(seed) ^ request) ^ step) ^ position);
+  const std::uint64_t h = splitmix64_mix(
+      splitmix64_mix(splitmix64_mix(splitmix64_mix(seed) ^ request) ^ step) ^ position);
   return static_cast<double>(h >> 11) * 0x1.0p-53;
 }
 
@@ -127,7 +122,7 @@ std::int64_t SpeculativeDecoding::accepted(std::uint64_t request, std::uint64_t 
 
 std::uint64_t SpeculativeDecoding::draft_weight_bytes(const Quantization& q) const {
   const auto weights = [&](const ModelConfig& m) {
-    return memory_footprint(m, q, {Sequence{0, 1, true}}).weight_bytes;
+    return model_weight_bytes(m, q.weights, q.expert_weights());
   };
   if (config_.draft == DraftKind::kModel) return weights(draft_);
   // One decoder layer: a 2-layer copy less the 1-layer one (embeddings and head are shared).

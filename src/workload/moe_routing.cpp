@@ -5,20 +5,9 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
+#include "maia/core/splitmix64.hpp"
 
 namespace maia {
-namespace {
-
-// SplitMix64: a small generator whose output is fixed by its definition (unlike std::
-// distributions), so routing is identical on every platform.
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 MoeRouting parse_moe_routing(const std::string& text) {
   if (text == "balanced") return {MoeRouting::Mode::kBalanced, 0};
@@ -64,14 +53,14 @@ std::vector<std::int64_t> expert_loads(const MoeRouting& r, std::int64_t tokens,
     for (std::int64_t t = 0; t < tokens; ++t) {
       candidates.clear();
       for (std::int64_t j = 0; j < groups_per_token; ++j) {
-        const auto pick = j + static_cast<std::int64_t>(splitmix64(state) %
+        const auto pick = j + static_cast<std::int64_t>(splitmix64_next(state) %
                                                         static_cast<std::uint64_t>(groups - j));
         std::swap(gperm[j], gperm[pick]);
         for (std::int64_t e = 0; e < per_group; ++e) candidates.push_back(gperm[j] * per_group + e);
       }
       for (std::int64_t j = 0; j < top_k; ++j) {
-        const auto pick =
-            j + static_cast<std::int64_t>(splitmix64(state) % static_cast<std::uint64_t>(pool - j));
+        const auto pick = j + static_cast<std::int64_t>(splitmix64_next(state) %
+                                                        static_cast<std::uint64_t>(pool - j));
         std::swap(candidates[j], candidates[pick]);
         ++loads[candidates[j]];
       }
@@ -82,7 +71,7 @@ std::vector<std::int64_t> expert_loads(const MoeRouting& r, std::int64_t tokens,
   std::iota(perm.begin(), perm.end(), 0);
   for (std::int64_t t = 0; t < tokens; ++t) {
     for (std::int64_t j = 0; j < top_k; ++j) {
-      const auto pick = j + static_cast<std::int64_t>(splitmix64(state) %
+      const auto pick = j + static_cast<std::int64_t>(splitmix64_next(state) %
                                                       static_cast<std::uint64_t>(experts - j));
       std::swap(perm[j], perm[pick]);
       ++loads[perm[j]];
