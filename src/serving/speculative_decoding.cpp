@@ -52,9 +52,14 @@ void validate_speculative_config(const SpeculativeConfig& c) {
 }
 
 ModelConfig mtp_draft_model(const ModelConfig& target) {
+  // One decoder layer like the target's last: MoE when that is (DeepSeek-V3's MTP module), with
+  // its attention window.
+  const std::int64_t last = target.num_layers - 1;
   ModelConfig d = target;
   d.name = target.name + "-mtp";
   d.num_layers = 1;
+  d.first_dense_layers = target.is_moe_layer(last) ? 0 : 1;
+  if (!target.layer_windows.empty()) d.layer_windows = {target.layer_window(last)};
   return d;
 }
 

@@ -46,7 +46,8 @@ struct SpeculativeConfig {
 // a rate or table entry outside [0, 1] (or not finite), a table whose length is not K.
 void validate_speculative_config(const SpeculativeConfig& c);
 
-// The MTP draft of `target`: a copy with one decoder layer, named "<target>-mtp".
+// The MTP draft of `target`: a copy with one decoder layer like its last (MoE or dense, its
+// attention window), named "<target>-mtp".
 ModelConfig mtp_draft_model(const ModelConfig& target);
 
 // InputError "draft model NAME: vocab_size X differs from the target's Y (...)" and the like.

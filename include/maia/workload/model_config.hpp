@@ -105,7 +105,9 @@ struct ModelConfig {
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return mla.kv_lora_rank > 0; }
   bool is_moe_layer(std::int64_t layer) const { return is_moe() && layer >= first_dense_layers; }
-  std::int64_t moe_layers() const { return is_moe() ? num_layers - first_dense_layers : 0; }
+  std::int64_t moe_layers() const {
+    return is_moe() && num_layers > first_dense_layers ? num_layers - first_dense_layers : 0;
+  }
   std::int64_t dense_layers() const { return num_layers - moe_layers(); }
   // Width of one routed (or shared) expert.
   std::int64_t expert_intermediate() const {
