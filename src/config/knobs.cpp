@@ -38,12 +38,6 @@ Knob real_knob(std::string path, std::string unit, double min, double max, P src
                     std::move(desc), std::move(note), f);
 }
 
-Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
-                 std::string note, Field<std::string> f) {
-  return field_knob(KnobType::kString, std::move(path), "", 0, 0, std::move(choices), src,
-                    std::move(desc), std::move(note), f);
-}
-
 Knob list_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
                std::string note, Field<std::vector<std::int64_t>> f) {
   return field_knob(KnobType::kIntList, std::move(path), std::move(unit), min, max, {}, src,

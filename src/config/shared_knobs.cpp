@@ -52,6 +52,13 @@ std::vector<KnobOf<H>> build_hbm() {
       "permutation of stack,channel,pseudo_channel,sid,bank_group,bank,column,row",
       "spreads sequential traffic over stacks, PCs and bank groups first",
       [](H& h) -> std::string& { return h.address_mapping; }));
+  k.push_back(string_knob<H>(
+      "address_hash", {"none", "xor"}, P::kAssumption,
+      "bank and channel hashing: xor mixes a hash of the row and SID into the stack, channel, "
+      "pseudo-channel, bank-group and bank digits (a permutation per row; row locality kept)",
+      "controllers hash bank and channel bits with row bits so that strided streams do not "
+      "collide (permutation-based interleaving); the function itself is not public",
+      [](H& h) -> std::string& { return h.address_hash; }));
   k.push_back(string_knob<H>("refresh_mode", {"per_bank", "all_bank"}, P::kStandard,
                              "refresh command used by the controller (REFpb or REFab)",
                              "HBM3 has both; per-bank hides most refresh time",

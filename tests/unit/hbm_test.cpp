@@ -7,6 +7,8 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -73,6 +75,7 @@ TEST(HbmCapacity, ConfigFunctionMatchesHandFiguresAndTheMap) {
   eight_high.sids = 2;
   eight_high.rows_per_bank = 16384;
   EXPECT_EQ(hbm_capacity_bytes(eight_high), 16 * kGiB);
+  cfg.address_hash = "none";  // the last unit is every digit at its largest
   const HbmAddressMap map(cfg);
   HbmLocation last;
   last.stack = static_cast<std::uint32_t>(cfg.stacks - 1);
@@ -97,6 +100,7 @@ TEST(HbmCapacity, NonPositiveOrOverflowingGeometryIsAnInputError) {
 
 TEST(HbmAddressMap, FieldsFollowMappingOrder) {
   HbmConfig cfg;
+  cfg.address_hash = "none";  // the plain mixed-radix map
   HbmAddressMap map(cfg);
   // Digit 1 at mapping position i sits at interleave * (product of lower radices).
   std::uint64_t weight = static_cast<std::uint64_t>(cfg.interleave_bytes);
@@ -118,6 +122,7 @@ TEST(HbmAddressMap, FieldsFollowMappingOrder) {
 TEST(HbmAddressMap, CustomOrderAndValidation) {
   HbmConfig cfg;
   cfg.address_mapping = "row, column, bank, bank_group, sid, pseudo_channel, channel, stack";
+  cfg.address_hash = "none";
   HbmAddressMap map(cfg);
   EXPECT_EQ(map.field_at(0), HbmField::kRow);
   EXPECT_EQ(map.decode(static_cast<std::uint64_t>(cfg.interleave_bytes)).row, 1u);
@@ -142,6 +147,86 @@ TEST(HbmAddressMap, EncodeDecodeRoundTrip) {
     const std::uint64_t addr = rng() % map.capacity_bytes();
     const std::uint64_t offset = addr % map.interleave_bytes();
     EXPECT_EQ(map.encode(map.decode(addr), offset), addr);
+  }
+}
+
+// The location's bank: everything but the column (and the row).
+std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>
+bank_of(const HbmLocation& l) {
+  return {l.stack, l.channel, l.pseudo_channel, l.sid, l.bank_group, l.bank};
+}
+
+TEST(HbmAddressMap, XorHashIsABijectionThatKeepsRowsInOneBank) {
+  HbmConfig cfg;
+  cfg.address_hash = "xor";
+  const HbmAddressMap map(cfg);
+  ASSERT_EQ(map.hash(), HbmAddressHash::kXor);
+  const std::uint64_t unit = map.interleave_bytes();
+  // Address weight of the column digit: the interleave times the radices below it.
+  std::uint64_t column_weight = unit;
+  for (int i = 0; map.field_at(i) != HbmField::kColumn; ++i)
+    column_weight *= map.radix(map.field_at(i));
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t addr = rng() % map.capacity_bytes();
+    const HbmLocation loc = map.decode(addr);
+    EXPECT_EQ(map.encode(loc, addr % unit), addr);
+    // The other columns of the same row (the column digit is not hashed) are in its bank.
+    for (std::uint32_t c = 0; c < map.radix(HbmField::kColumn); ++c) {
+      const HbmLocation other = map.decode(addr - loc.column * column_weight + c * column_weight);
+      EXPECT_EQ(other.column, c);
+      EXPECT_EQ(other.row, loc.row);
+      EXPECT_EQ(bank_of(other), bank_of(loc));
+    }
+  }
+  // Distinct units of one stretch of memory map to distinct locations (a bijection).
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t,
+                      std::uint32_t, std::uint32_t, std::uint32_t>>
+      locs;
+  const std::uint64_t base = 1234 * unit * 4096;
+  map.walk_bytes(base, 65536 * unit, [&](const HbmLocation& l, std::uint64_t, std::uint64_t) {
+    locs.insert(
+        {l.stack, l.channel, l.pseudo_channel, l.sid, l.bank_group, l.bank, l.column, l.row});
+  });
+  EXPECT_EQ(locs.size(), 65536u);
+  // The plain map is unchanged by the knob's other value.
+  HbmConfig plain = cfg;
+  plain.address_hash = "none";
+  EXPECT_EQ(HbmAddressMap(plain).hash(), HbmAddressHash::kNone);
+  plain.address_hash = "fold";
+  EXPECT_THROW(HbmAddressMap{plain}, InputError);
+}
+
+// Two ranges a multiple of the map's period apart (the bytes below the row digit: K and V caches
+// at equal offsets) share every bank under the plain map; hashed, about 1 in (number of banks).
+TEST(HbmAddressMap, XorHashSpreadsRangesAPeriodApart) {
+  HbmConfig cfg;
+  const std::uint64_t period =
+      static_cast<std::uint64_t>(cfg.interleave_bytes) *
+      static_cast<std::uint64_t>(cfg.stacks * cfg.channels_per_stack * cfg.pseudo_channels *
+                                 cfg.sids * cfg.bank_groups * cfg.banks_per_group) *
+      static_cast<std::uint64_t>(cfg.row_bytes / cfg.interleave_bytes);
+  const double banks =
+      static_cast<double>(cfg.stacks * cfg.channels_per_stack * cfg.pseudo_channels *
+                          cfg.bank_groups * cfg.banks_per_group);
+  for (const char* hash : {"none", "xor"}) {
+    cfg.address_hash = hash;
+    const HbmAddressMap map(cfg);
+    std::mt19937_64 rng(5);
+    int same = 0;
+    const int n = 20000;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t a = rng() % (map.capacity_bytes() - 8 * period);
+      const std::uint64_t b = a + (1 + rng() % 7) * period;
+      const HbmLocation la = map.decode(a), lb = map.decode(b);
+      ASSERT_NE(la.row, lb.row);
+      same += bank_of(la) == bank_of(lb);
+    }
+    if (std::string(hash) == "none") {
+      EXPECT_EQ(same, n);
+    } else {
+      EXPECT_LT(same, 5.0 * n / banks) << "expected about " << n / banks;
+    }
   }
 }
 

@@ -100,6 +100,44 @@ TEST(AttentionKernel, LongerContextTakesLonger) {
   EXPECT_GT(long_ctx, 4 * short_ctx);
 }
 
+// Decode attention over neighbouring context lengths moves nearly the same bytes, so it takes
+// nearly the same time. With the plain address map some lengths put every item's K and V blocks a
+// multiple of the map's period apart, in the same banks and different rows (a cliff: 16,417 keys
+// took 2.9x as long as 16,402); bank and channel hashing removes it (docs/microbenchmarks.md).
+const std::vector<std::int64_t> kNeighbourLengths = {16402, 16408, 16414, 16417, 16420};
+
+// Llama-3.1-8B's 16-decode attention (FP8 KV cache) at each of kNeighbourLengths, in one session
+// (SystemC elaborates one chip per process; each kernel starts from idle HBM banks).
+std::vector<double> decode_attention_times(const char* hash) {
+  ChipConfig cfg;
+  cfg.hbm.address_hash = hash;
+  AttentionSpec s;
+  s.heads = 32;
+  s.kv_heads = 8;
+  s.head_dim = 128;
+  s.q_dtype = s.kv_dtype = DType::kFp8;
+  ChipSession session(cfg);
+  std::vector<double> t;
+  for (const std::int64_t len : kNeighbourLengths) {
+    s.sequences.assign(16, {1, len});
+    t.push_back(session.run(build_attention_kernel(cfg, s)).time_ns);
+  }
+  return t;
+}
+
+TEST(AttentionKernel, NoCliffsBetweenNeighbouringContextLengths) {
+  const std::vector<double> t = decode_attention_times("xor");
+  for (std::size_t i = 1; i < t.size(); ++i)
+    EXPECT_LT(std::max(t[i], t[i - 1]) / std::min(t[i], t[i - 1]), 1.10)
+        << kNeighbourLengths[i - 1] << " and " << kNeighbourLengths[i] << " keys";
+}
+
+// The mechanism the test above guards against: without hashing, 16,417 keys is a cliff.
+TEST(AttentionKernel, PlainAddressMapHasTheCliff) {
+  const std::vector<double> t = decode_attention_times("none");
+  EXPECT_GT(t[3] / t[0], 1.5);
+}
+
 // Every operator of a Llama-3.1-8B decode iteration lowers to a valid program, runs no faster
 // than its roofline, and identical layers are simulated once.
 TEST(OpExecutor, DecodeIterationRespectsRooflinesAndReusesLayers) {

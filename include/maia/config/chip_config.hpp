@@ -74,6 +74,7 @@ struct HbmConfig {
   double pin_rate_gbps = 9.114;
   std::int64_t interleave_bytes = 256;
   std::string address_mapping = "stack,pseudo_channel,channel,bank_group,bank,sid,column,row";
+  std::string address_hash = "xor";  // "none" or "xor" (maia/hw/hbm/hbm_address_map.hpp)
   std::string refresh_mode = "per_bank";
   double controller_latency_ns = 20;
   HbmTimingConfig timing;

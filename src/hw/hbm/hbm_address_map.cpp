@@ -5,6 +5,7 @@
 
 #include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/splitmix64.hpp"
 
 namespace maia {
 
@@ -92,9 +93,58 @@ HbmAddressMap::HbmAddressMap(const HbmConfig& cfg) {
   }
   // interleave x every radix: the column radix is row_bytes / interleave_bytes.
   capacity_ = hbm_capacity_bytes(cfg);
+
+  if (cfg.address_hash == "xor") {
+    hash_ = HbmAddressHash::kXor;
+  } else if (cfg.address_hash != "none") {
+    throw InputError("hbm.address_hash must be \"none\" or \"xor\", got \"" + cfg.address_hash +
+                     "\"");
+  }
+  int stack_pos = 0, row_pos = 0, sid_pos = 0;
+  for (int i = 0; i < kHbmFieldCount; ++i) {
+    if (order_[i] == HbmField::kStack) stack_pos = i;
+    if (order_[i] == HbmField::kRow) row_pos = i;
+    if (order_[i] == HbmField::kSid) sid_pos = i;
+  }
+  stack_cycle_hash_invariant_ = row_pos > stack_pos && sid_pos > stack_pos;
 }
 
-HbmLocation HbmAddressMap::decode(std::uint64_t addr) const {
+namespace {
+// The fields hashed, in the order of Permutation::mix.
+constexpr std::array<HbmField, 5> kHashedFields = {HbmField::kStack, HbmField::kChannel,
+                                                   HbmField::kPseudoChannel, HbmField::kBankGroup,
+                                                   HbmField::kBank};
+}  // namespace
+
+HbmAddressMap::Permutation HbmAddressMap::permutation(std::uint32_t row, std::uint32_t sid) const {
+  Permutation p;
+  p.row = row;
+  p.sid = sid;
+  // 64 mixed bits of (row, SID); each field takes 12 of them (radices are far below 4096).
+  const std::uint64_t key = static_cast<std::uint64_t>(row) * radix(HbmField::kSid) + sid;
+  std::uint64_t bits = splitmix64_mix(key);
+  for (std::size_t f = 0; f < kHashedFields.size(); ++f) {
+    p.mix[f] = static_cast<std::uint32_t>(bits & 0xfffu);
+    bits >>= 12;
+  }
+  return p;
+}
+
+void HbmAddressMap::permute(HbmLocation& loc, const Permutation& p, bool undo) const {
+  for (std::size_t f = 0; f < kHashedFields.size(); ++f) {
+    const std::uint32_t r = radix(kHashedFields[f]);
+    if (r <= 1) continue;
+    std::uint32_t& digit = loc.*field_member(kHashedFields[f]);
+    if ((r & (r - 1)) == 0) {
+      digit ^= p.mix[f] & (r - 1);  // a power of two: XOR (its own inverse)
+    } else {
+      const std::uint32_t shift = p.mix[f] % r;
+      digit = undo ? (digit + r - shift) % r : (digit + shift) % r;
+    }
+  }
+}
+
+HbmLocation HbmAddressMap::decode_raw(std::uint64_t addr) const {
   HbmLocation loc;
   std::uint64_t unit = addr / interleave_;
   for (int i = 0; i < kHbmFieldCount; ++i) {
@@ -104,27 +154,50 @@ HbmLocation HbmAddressMap::decode(std::uint64_t addr) const {
   return loc;
 }
 
-std::uint64_t HbmAddressMap::encode(const HbmLocation& loc, std::uint64_t offset) const {
+HbmLocation HbmAddressMap::decode(std::uint64_t addr) const {
+  Permutation p;
+  return hashed(decode_raw(addr), p);
+}
+
+std::uint64_t HbmAddressMap::encode(const HbmLocation& hashed_loc, std::uint64_t offset) const {
+  HbmLocation loc = hashed_loc;
+  if (hash_ != HbmAddressHash::kNone) permute(loc, permutation(loc.row, loc.sid), true);
   std::uint64_t unit = 0;
   for (int i = kHbmFieldCount - 1; i >= 0; --i) unit = unit * radix_[i] + loc.*members_[i];
   return unit * interleave_ + offset;
 }
 
+std::vector<std::uint64_t> HbmAddressMap::walk_stacks(std::uint64_t addr, std::uint64_t len) const {
+  std::vector<std::uint64_t> out(radix(HbmField::kStack), 0);
+  walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
+    out[loc.stack] += bytes;
+  });
+  return out;
+}
+
 std::vector<std::uint64_t> HbmAddressMap::bytes_per_stack(std::uint64_t addr,
                                                           std::uint64_t len) const {
   const std::uint32_t stacks = radix(HbmField::kStack);
-  std::vector<std::uint64_t> out(stacks, 0);
-  if (addr + len > capacity_ || addr + len < addr) {  // wraps: walk it
-    walk_bytes(addr, len, [&](const HbmLocation& loc, std::uint64_t, std::uint64_t bytes) {
-      out[loc.stack] += bytes;
-    });
-    return out;
-  }
-  // Closed form: the stack digit changes every `period` bytes and cycles every period * stacks,
-  // so the bytes of stack s below x are whole cycles plus the clipped part of the last one.
+  if (addr + len > capacity_ || addr + len < addr) return walk_stacks(addr, len);  // wraps
+  // The stack digit changes every `period` bytes and cycles every period * stacks.
   std::uint64_t period = interleave_;
   for (int i = 0; i < kHbmFieldCount && order_[i] != HbmField::kStack; ++i) period *= radix_[i];
   const std::uint64_t cycle = period * stacks;
+  if (hash_ != HbmAddressHash::kNone) {
+    if (!stack_cycle_hash_invariant_) return walk_stacks(addr, len);
+    // One permutation per aligned cycle (row and SID sit above the stack digit), which gives
+    // each stack `period` bytes whatever it is: walk the partial cycles at the edges only.
+    const std::uint64_t head_end = std::min(addr + len, (addr + cycle - 1) / cycle * cycle);
+    const std::uint64_t tail_start = std::max(head_end, (addr + len) / cycle * cycle);
+    std::vector<std::uint64_t> out = walk_stacks(addr, head_end - addr);
+    const std::vector<std::uint64_t> tail = walk_stacks(tail_start, addr + len - tail_start);
+    const std::uint64_t whole = (tail_start - head_end) / cycle;
+    for (std::uint32_t st = 0; st < stacks; ++st) out[st] += tail[st] + whole * period;
+    return out;
+  }
+  std::vector<std::uint64_t> out(stacks, 0);
+  // Closed form: the bytes of stack s below x are whole cycles plus the clipped part of the
+  // last one.
   auto below = [&](std::uint64_t x, std::uint64_t s) {
     const std::uint64_t rem = x % cycle;
     const std::uint64_t lo = s * period;
