@@ -118,6 +118,7 @@ LoweredOp lower_operator(const ChipConfig& chip, const Operator& op, const Kerne
     spec.window = a->window;
     spec.q_dtype = a->q_dtype;
     spec.kv_dtype = a->kv_dtype;
+    spec.score_dtype = chip.kernels.attention_scores == "fp32" ? DType::kFp32 : DType::kBf16;
     spec.place = place;
     LoweredOp l{build_attention_kernel(chip, spec), {}, {}, {}};
     prune_unwaited_semaphores(l.program);

@@ -38,6 +38,12 @@ Knob real_knob(std::string path, std::string unit, double min, double max, P src
                     std::move(desc), std::move(note), f);
 }
 
+Knob string_knob(std::string path, std::vector<std::string> choices, P src, std::string desc,
+                 std::string note, Field<std::string> f) {
+  return field_knob(KnobType::kString, std::move(path), "", 0, 0, std::move(choices), src,
+                    std::move(desc), std::move(note), f);
+}
+
 Knob list_knob(std::string path, std::string unit, double min, double max, P src, std::string desc,
                std::string note, Field<std::vector<std::int64_t>> f) {
   return field_knob(KnobType::kIntList, std::move(path), std::move(unit), min, max, {}, src,
@@ -241,6 +247,14 @@ std::vector<Knob> build_knobs() {
                        "NIC DMA transfer granularity: each chunk goes out on one tray port",
                        "4 RoCE MTUs of 4 KiB",
                        [](ChipConfig& c) -> std::int64_t& { return c.nic.dma_chunk_bytes; }));
+  // ---- kernel library choices
+  k.push_back(string_knob(
+      "kernels.attention_scores", {"bf16", "fp32"}, P::kAssumption,
+      "precision of attention scores (S = Q K^T) and of the softmax exponentials; the running "
+      "max and sum and the per-block rescale of O are FP32 either way",
+      "FlashAttention-style kernels keep S in FP32 accumulators; bf16 halves the S traffic and "
+      "runs the exponentials on the 16-bit lanes",
+      [](ChipConfig& c) -> std::string& { return c.kernels.attention_scores; }));
   return k;
 }
 

@@ -59,7 +59,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
     const std::uint64_t v =
         s.latent_kv ? 0 : dtype_bytes(s.kv_dtype, static_cast<std::uint64_t>(kb) * dv);
     return q_bytes + kKvSlots * (k + v) +
-           2 * dtype_bytes(DType::kBf16, q_rows_max * static_cast<std::uint64_t>(kb)) + o_bytes;
+           2 * dtype_bytes(s.score_dtype, q_rows_max * static_cast<std::uint64_t>(kb)) + o_bytes;
   };
   while (kv_block > kMinKvBlock && tsram_needed(kv_block) > tsram) kv_block /= 2;
   // Work items, then KV partitions until every tile has about four.
@@ -100,7 +100,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
   const std::uint64_t kb = static_cast<std::uint64_t>(kv_block);
   const std::uint64_t k_bytes = dtype_bytes(s.kv_dtype, kb * d);
   const std::uint64_t v_bytes = s.latent_kv ? 0 : dtype_bytes(s.kv_dtype, kb * dv);
-  const std::uint64_t s_bytes = dtype_bytes(DType::kBf16, q_rows_max * kb);
+  const std::uint64_t s_bytes = dtype_bytes(s.score_dtype, q_rows_max * kb);
   const std::uint64_t t_q = 0, t_k = q_bytes, t_v = t_k + kKvSlots * k_bytes,
                       t_s = t_v + kKvSlots * v_bytes, t_o = t_s + 2 * s_bytes,
                       t_end = t_o + o_bytes;
@@ -174,6 +174,8 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
       p_ready[x] = tsem(fmt::format("p_ready{}", x).c_str());
       s_free[x] = tsem(fmt::format("s_free{}", x).c_str());
     }
+    // o_acc: P V of the previous block is in O; o_scaled: O rescaled by this block's max.
+    const int o_acc = tsem("o_acc"), o_scaled = tsem("o_scaled");
     const int q_staged = tsem("q_staged"), q_ready = tsem("q_ready"), q_free = csem("q_free"),
               o_ready = tsem("o_ready"), o_normed = tsem("o_normed"), o_staged = csem("o_staged"),
               o_free = tsem("o_free"), ostage_free = tsem("ostage_free");
@@ -255,7 +257,7 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
             make_gemm(static_cast<std::int64_t>(rows), kvn, s.head_dim, s.kv_dtype, {tb, t_q},
                       {tb, t_k + x * k_bytes}, {tb, t_s + y * s_bytes}, false);
         qk.a_dtype = s.q_dtype == DType::kFp32 ? DType::kBf16 : s.q_dtype;
-        qk.c_dtype = DType::kBf16;
+        qk.c_dtype = s.score_dtype;
         qk.waits.push_back(sem(kv_ready[x]));
         if (j == 0) qk.waits.push_back(sem(q_ready));
         if (block >= 2) qk.waits.push_back(sem(s_free[y]));
@@ -265,23 +267,41 @@ Program build_attention_kernel(const ChipConfig& chip, const AttentionSpec& s) {
           pb.append(ttu, std::move(pending_pv.back()));
           pending_pv.pop_back();
         }
+        // Online softmax of the block: exp(S - m) into P at the scores' precision, the running
+        // row max and sum in FP32.
         Instruction sm;
         sm.op = OpCode::kVector;
-        sm.function = "softmax";
+        sm.function = "softmax_online";
         sm.elements = static_cast<std::int64_t>(rows) * kvn;
-        sm.a_dtype = DType::kBf16;
+        sm.a_dtype = s.score_dtype;
         sm.c_dtype = p_dtype;
         sm.operands.push_back({tb, t_s + y * s_bytes});
         sm.c = {tb, t_s + y * s_bytes};
         sm.waits.push_back(sem(s_ready[y]));
         sm.signals.push_back(sem(p_ready[y]));
         pb.append(tvp, std::move(sm));
+        if (j > 0) {
+          // The running max moved: O (FP32) is rescaled by exp(m_old - m_new) per row before
+          // this block's P V adds to it, once the previous block's P V is in.
+          Instruction rs;
+          rs.op = OpCode::kVector;
+          rs.function = "mul";
+          rs.elements = static_cast<std::int64_t>(rows * dv);
+          rs.a_dtype = rs.c_dtype = DType::kFp32;
+          rs.operands.push_back({tb, t_o});
+          rs.c = {tb, t_o};
+          rs.waits.push_back(sem(o_acc));
+          rs.signals.push_back(sem(o_scaled));
+          pb.append(tvp, std::move(rs));
+        }
         Instruction pv = make_gemm(
             static_cast<std::int64_t>(rows), dv_i, kvn, p_dtype, {tb, t_s + y * s_bytes},
             s.latent_kv ? BufferRef{tb, t_k + x * k_bytes} : BufferRef{tb, t_v + x * v_bytes},
             {tb, t_o}, j > 0);
         pv.b_dtype = s.kv_dtype;
         pv.waits.push_back(sem(p_ready[y]));
+        if (j > 0) pv.waits.push_back(sem(o_scaled));
+        if (j + 1 < nb) pv.signals.push_back(sem(o_acc));
         pv.signals.push_back(sem(s_free[y]));
         pv.signals.push_back(sem(kv_free_t[x]));
         if (j + 1 == nb) pv.signals.push_back(sem(o_ready));

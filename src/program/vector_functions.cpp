@@ -28,6 +28,13 @@ const std::vector<VectorFunction>& vector_functions() {
       // bias, H values each, read per operator.
       {"layernorm", 6, 7, "(x - mean) * rsqrt(var) * weight + bias"},
       {"softmax", 8, 12, "max, subtract, exp, sum, scale"},
+      // One block of a flash-attention online softmax: subtract the running max, exp (4) and
+      // convert to P (6 slots, at the scores' precision); the block's row max and row sum
+      // folded into the running ones (2 slots, FP32 in real kernels whatever the scores).
+      {"softmax_online", 6, 12,
+       "flash-attention block: exp(S - m) at the scores' precision; "
+       "row max and sum in FP32",
+       2},
       {"rope", 3, 3, "rotary position embedding (2 mul + 1 add per element)"},
       {"topk", 2, 1, "compare and select for top-k over a row"},
   };

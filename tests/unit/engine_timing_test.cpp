@@ -310,6 +310,23 @@ TEST(TvpTiming, VectorSpanIsLaneCycles) {
 // ---------------------------------------------------------------------------------------------
 // (c) Tile DMA
 
+// The online softmax of flash attention: 6 issue slots per element on the lanes of the scores'
+// datatype and 2 (running max and sum) on the FP32 lanes whatever it is.
+TEST(TvpTiming, OnlineSoftmaxStatisticsRunOnFp32Lanes) {
+  const ChipConfig chip;
+  ASSERT_EQ(chip.tile.tvp.lanes_16bit, 256);
+  ASSERT_EQ(chip.tile.tvp.lanes_fp32, 128);
+  ASSERT_EQ(chip.tile.tvp.pipes, 3);
+  ASSERT_EQ(chip.tile.tvp.pipeline_cycles, 16);
+  const std::int64_t n = 512 * 512;
+  // bf16: 262144 x 6 / (256 x 3) + 262144 x 2 / (128 x 3) = 2048 + 1365.33 -> 3414, + 16.
+  EXPECT_EQ(tvp_cycles(chip.tile.tvp, "softmax_online", n, DType::kBf16), 3414 + 16);
+  // fp32: 262144 x 8 / (128 x 3) = 5461.33 -> 5462, + 16.
+  EXPECT_EQ(tvp_cycles(chip.tile.tvp, "softmax_online", n, DType::kFp32), 5462 + 16);
+  // The plain softmax (8 slots, all on the instruction's lanes) is cheaper on 16-bit data.
+  EXPECT_EQ(tvp_cycles(chip.tile.tvp, "softmax", n, DType::kBf16), 2731 + 16);
+}
+
 TEST(TileDmaTiming, CsramToTsramAtPortRate) {
   const ChipConfig chip;
   const std::uint64_t n = 16 * static_cast<std::uint64_t>(chip.tile.dma.chunk_bytes);

@@ -100,6 +100,44 @@ TEST(AttentionKernel, LongerContextTakesLonger) {
   EXPECT_GT(long_ctx, 4 * short_ctx);
 }
 
+// The flash-attention work on the TVP, counted by hand: per item (sequence, KV head; 144 items
+// fill the 36 tiles four times, so no KV range is split), an online softmax over every block's
+// rows x keys, a rescale of O (rows x value_dim, FP32) before every block's P V but the first,
+// and one final normalisation of O.
+TEST(AttentionKernel, OnlineSoftmaxRescalesOBeforeEveryBlockButTheFirst) {
+  const ChipConfig cfg;
+  AttentionSpec s;
+  s.heads = 32;
+  s.kv_heads = 8;
+  s.head_dim = 128;
+  s.q_dtype = s.kv_dtype = DType::kFp8;
+  s.sequences.assign(18, {1, 2048});  // 18 x 8 KV heads = 144 items, 4 blocks of 512 keys
+  const ProgramResult r = run_program(cfg, build_attention_kernel(cfg, s));
+  const double tvp_elements = sum_stat(r.modules, ".tvp", "elements");
+  const double items = 144, rows = 4 /* 1 query x 4 heads per KV head */, blocks = 4, dv = 128;
+  const double per_item = blocks * rows * 512 + (blocks - 1) * rows * dv + rows * dv;
+  EXPECT_DOUBLE_EQ(tvp_elements, items * per_item);
+}
+
+// FP8 prefill attention is bound by the softmax on the vector unit; FP32 scores run the
+// exponentials on half the lanes and move twice the score bytes through TSRAM, so it is slower.
+TEST(AttentionKernel, Fp32ScoresAreSlowerForFp8Prefill) {
+  AttentionSpec s;
+  s.heads = 32;
+  s.kv_heads = 8;
+  s.head_dim = 128;
+  s.q_dtype = s.kv_dtype = DType::kFp8;
+  s.sequences = {{2048, 2048}};
+  const ChipConfig cfg;
+  ChipSession session(cfg);
+  const ProgramResult bf16 = session.run(build_attention_kernel(cfg, s));
+  s.score_dtype = DType::kFp32;
+  const ProgramResult fp32 = session.run(build_attention_kernel(cfg, s));
+  EXPECT_GT(fp32.time_ns, 1.2 * bf16.time_ns);
+  EXPECT_GT(fp32.tsram_read_bytes, bf16.tsram_read_bytes);
+  EXPECT_DOUBLE_EQ(fp32.ttu_flops, bf16.ttu_flops);
+}
+
 // Decode attention over neighbouring context lengths moves nearly the same bytes, so it takes
 // nearly the same time. With the plain address map some lengths put every item's K and V blocks a
 // multiple of the map's period apart, in the same banks and different rows (a cliff: 16,417 keys

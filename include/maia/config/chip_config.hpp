@@ -117,6 +117,13 @@ struct NicConfig {
   std::int64_t dma_chunk_bytes = 16384;  // NIC DMA transfer granularity (one port at a time)
 };
 
+// Choices of the kernel library (software, not hardware), read by the kernels' builders.
+struct KernelOptions {
+  // Precision of the attention scores S = Q K^T and of the softmax's exponentials: "bf16" or
+  // "fp32" (the running max and sum and the rescale of O are FP32 either way).
+  std::string attention_scores = "bf16";
+};
+
 struct ChipConfig {
   std::string name = "maia200";
   double clock_ghz = 2.0;
@@ -132,6 +139,7 @@ struct ChipConfig {
   GnocConfig gnoc;
   PcieConfig pcie;
   NicConfig nic;
+  KernelOptions kernels;
 
   std::int64_t enabled_tiles() const { return clusters * enabled_tiles_per_cluster; }
 };

@@ -11,6 +11,9 @@ struct VectorFunction {
   double pipe_ops_per_element;  // issue slots of one lane's FMA pipes
   double flops_per_element;     // reported FLOPs
   std::string meaning;
+  // Further issue slots that run on the FP32 lanes whatever the instruction's datatype (the
+  // running statistics of an online softmax).
+  double fp32_pipe_ops_per_element = 0;
 };
 
 const std::vector<VectorFunction>& vector_functions();

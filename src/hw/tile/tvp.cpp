@@ -10,10 +10,13 @@ namespace maia {
 std::int64_t tvp_cycles(const TvpConfig& tvp, const std::string& function, std::int64_t elements,
                         DType dtype) {
   const VectorFunction* f = find_vector_function(function);
-  const double ops = static_cast<double>(elements) * (f ? f->pipe_ops_per_element : 1.0);
+  const double n = static_cast<double>(elements);
+  const double ops = n * (f ? f->pipe_ops_per_element : 1.0);
+  const double fp32_ops = n * (f ? f->fp32_pipe_ops_per_element : 0.0);
   const std::int64_t lanes = dtype_is_narrow_for_tvp(dtype) ? tvp.lanes_16bit : tvp.lanes_fp32;
-  return static_cast<std::int64_t>(std::ceil(ops / static_cast<double>(lanes * tvp.pipes))) +
-         tvp.pipeline_cycles;
+  const double cycles = ops / static_cast<double>(lanes * tvp.pipes) +
+                        fp32_ops / static_cast<double>(tvp.lanes_fp32 * tvp.pipes);
+  return static_cast<std::int64_t>(std::ceil(cycles)) + tvp.pipeline_cycles;
 }
 
 Tvp::Tvp(sc_core::sc_module_name name, Location where, SemaphoreFabric& sync,
