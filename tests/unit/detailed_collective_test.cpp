@@ -9,6 +9,7 @@
 //                                   pipeline fill of the chunks; the hierarchical schedule may
 //                                   be up to 2% faster (its slices overlap latency and transfer,
 //                                   which the closed form adds in series).
+// The same on 32 chips (8 trays) for all-reduce; on 96 chips the T1 routing is checked by bytes.
 // Conservation: every scheduled byte leaves a sender and reaches a receiver's HBM, and the
 // bytes each link class carries are what the algorithm must move, written here in closed form.
 #include <gtest/gtest.h>
@@ -136,6 +137,41 @@ TEST(DetailedCollective, ConservesBytesOnTwoTrays) {
     EXPECT_EQ(c.at("scaleout down"), 8 * 2 * (b / 8));
     EXPECT_EQ(r.received_bytes, r.scheduled_bytes);
   }
+}
+
+TEST(DetailedCollective, AgreesOnThirtyTwoChips) {
+  // 8 trays under the T0s: all-reduce, latency-bound (direct) and bandwidth-bound
+  // (hierarchical in slices), within the bounds above.
+  const SystemConfig s = load("maia200-8trays.json");
+  for (const std::uint64_t bytes : {std::uint64_t{8}, 64 * kMiB}) {
+    const CollectiveResult a = run("analytical", s, CollectiveOp::kAllReduce, 32, bytes);
+    const CollectiveResult d = run("detailed", s, CollectiveOp::kAllReduce, 32, bytes);
+    const double ratio = d.estimate.time_ns / a.estimate.time_ns;
+    EXPECT_GE(ratio, bytes == 8 ? 1.0 : 0.98) << bytes;
+    EXPECT_LE(ratio, bytes == 8 ? 1.02 : 1.04) << bytes;
+    EXPECT_EQ(d.received_bytes, d.scheduled_bytes);
+  }
+}
+
+TEST(DetailedCollective, RoutesThroughTheT1BeyondOneT0Group) {
+  // 96 chips: two T0 groups of 48. direct all-to-all with 4 KiB to every peer: 48 x 48 shares
+  // cross from each group to the other, up each T0 to the T1s of its plane (the only path), and
+  // 47 x 4 KiB reach every chip from beyond its tray, over its scale-out ports.
+  const SystemConfig s = load("maia200-cluster-6144.json");
+  const std::uint64_t share = 4 * kKiB;
+  const CollectiveResult r = run("detailed", s, CollectiveOp::kAllToAll, 96, 96 * share, "direct");
+  std::map<std::string, std::uint64_t> c = by_class(r);
+  std::uint64_t t0_to_t1 = 0, t1_to_t0 = 0;
+  for (const auto& l : r.links)
+    if (l.tier == "up")
+      (l.name.find("->t1") != std::string::npos ? t0_to_t1 : t1_to_t0) += l.payload_bytes;
+  EXPECT_EQ(t0_to_t1, 2 * 48 * 48 * share);
+  EXPECT_EQ(t1_to_t0, 2 * 48 * 48 * share);
+  EXPECT_EQ(c.at("scaleout down"), 96 * (95 - 3) * share);
+  EXPECT_EQ(c.at("tray"), 96 * 3 * share);
+  EXPECT_EQ(r.received_bytes, 96 * 95 * share);
+  // At least one trip through T0, T1 and T0: 900 + 3 x 600 ns.
+  EXPECT_GE(r.estimate.time_ns, 2700);
 }
 
 TEST(DetailedCollective, EveryAlgorithmRunsEveryOpItSupports) {
