@@ -220,12 +220,12 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
         "received):\n",
         rows.back()["bytes"].get<std::uint64_t>(), last.links.size(), last.messages,
         last.sent_bytes, last.received_bytes);
-    fmt::print("# {:<36} {:>9} {:>14} {:>10} {:>12} {:>12} {:>6}\n", "link", "GB/s", "payload(B)",
-               "packets", "busy(us)", "queued(us)", "util");
+    fmt::print("# {:<36} {:>9} {:>14} {:>10} {:>12} {:>13} {:>6}\n", "link", "GB/s", "payload(B)",
+               "packets", "busy(us)", "queue/pkt(ns)", "util");
     for (const auto& l : busy)
-      fmt::print("# {:<36} {:>9.1f} {:>14} {:>10} {:>12.2f} {:>12.2f} {:>6.3f}\n", l.name,
-                 l.gbytes_per_s, l.payload_bytes, l.packets, l.busy_ns / 1e3, l.wait_ns / 1e3,
-                 l.utilisation);
+      fmt::print("# {:<36} {:>9.1f} {:>14} {:>10} {:>12.2f} {:>13.1f} {:>6.3f}\n", l.name,
+                 l.gbytes_per_s, l.payload_bytes, l.packets, l.busy_ns / 1e3,
+                 l.packets > 0 ? l.wait_ns / static_cast<double>(l.packets) : 0.0, l.utilisation);
   }
   return kExitOk;
 }
