@@ -14,6 +14,7 @@
 #include "maia/system/collective_model.hpp"
 #include "maia/system/system_config.hpp"
 #include "maia/system/topology_registry.hpp"
+#include "maia/system/transport_config.hpp"
 
 namespace maia::cli {
 namespace {
@@ -117,6 +118,26 @@ void describe_systems(bool markdown) {
                  knob_range_text(k), provenance_tag(k.source),
                  k.from_chip.empty() ? k.description
                                      : fmt::format("{}; \"chip\": {}", k.description, k.from_chip));
+  }
+  // The transport block (read by the detailed collective fidelity).
+  if (markdown) {
+    fmt::print(
+        "### `transport`\n\nthe network's packets (read by the detailed collective "
+        "fidelity)\n\n");
+    fmt::print("| knob | unit | default | valid range | source | meaning | basis |\n");
+    fmt::print("|---|---|---|---|---|---|---|\n");
+  } else {
+    fmt::print("transport: the network's packets (read by the detailed collective fidelity)\n");
+  }
+  for (const auto& k : transport_knobs()) {
+    if (markdown)
+      fmt::print("| `transport.{}` | {} | `{}` | {} | {} | {} | {} |\n", k.path, k.unit,
+                 value_text(k.default_value), knob_range_text(k), provenance_tag(k.source),
+                 k.description, k.source_note);
+    else
+      fmt::print("  transport.{:<24} {:<7} {:<7} {:<11} {:<18} {:<12} {}\n", k.path,
+                 knob_type_name(k.type), k.unit, value_text(k.default_value), knob_range_text(k),
+                 provenance_tag(k.source), k.description);
   }
   fmt::print("{}collective.algorithm: auto (the fastest the model predicts) or one of {}\n",
              markdown ? "\n" : "", collective_algorithm_names_text());

@@ -1,6 +1,8 @@
-// maia-sim microbench collective: an nccl-tests-style table of one collective over message sizes,
-// from the analytical collective model (docs/systems.md) on a system config. Without --system:
+// maia-sim microbench collective: an nccl-tests-style table of one collective over message sizes
+// on a system config, at a fidelity chosen by name (analytical: the closed-form model; detailed:
+// the message schedule through the SystemC network; docs/systems.md). Without --system:
 // configs/systems/maia200-tray.json for --chips <= 4, maia200-cluster-6144.json beyond.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -8,6 +10,7 @@
 
 #include "cli.hpp"
 #include "maia/core/error.hpp"
+#include "maia/netsim/collective_fidelity.hpp"
 #include "maia/system/collective_model.hpp"
 #include "maia/system/system_config.hpp"
 
@@ -34,6 +37,36 @@ Json tiers_json(const std::vector<Tier>& tiers) {
   return out;
 }
 
+// Per-link and per-switch-port statistics of a detailed run.
+Json network_json(const CollectiveResult& r) {
+  Json links = Json::array();
+  for (const auto& l : r.links)
+    links.push_back({{"name", l.name},
+                     {"tier", l.tier},
+                     {"gbytes_per_s", l.gbytes_per_s},
+                     {"payload_bytes", l.payload_bytes},
+                     {"wire_bytes", l.wire_bytes},
+                     {"packets", l.packets},
+                     {"busy_ns", l.busy_ns},
+                     {"wait_ns", l.wait_ns},
+                     {"utilisation", l.utilisation}});
+  Json ports = Json::array();
+  for (const auto& p : r.switch_ports)
+    ports.push_back({{"switch", p.switch_name},
+                     {"egress", p.egress},
+                     {"egress_bytes", p.egress_bytes},
+                     {"ingress_bytes", p.ingress_bytes},
+                     {"busy_ns", p.busy_ns},
+                     {"wait_ns", p.wait_ns}});
+  return {{"messages", r.messages},
+          {"reductions", r.reductions},
+          {"scheduled_bytes", r.scheduled_bytes},
+          {"sent_bytes", r.sent_bytes},
+          {"received_bytes", r.received_bytes},
+          {"links", links},
+          {"switch_ports", ports}};
+}
+
 DType parse_collective_dtype(const std::string& s) {
   const auto d = parse_dtype(s);
   if (!d || *d == DType::kFp4)
@@ -47,6 +80,8 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
   po::options_description desc(
       "maia-sim microbench collective --op OP --chips N [--system FILE] [--algo NAME] [options]");
   std::string op_text = "allreduce", system_file, algo, dtype_text = "bf16";
+  std::string fidelity_text = "analytical";
+  std::int64_t top_links = 8;
   std::string min_text = "8", max_text = "8Gi";
   std::int64_t chips = 0, factor = 2;
   desc.add_options()("help,h", "this help")(
@@ -62,6 +97,10 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
       "min-bytes", po::value(&min_text), "smallest message (default 8)")(
       "max-bytes", po::value(&max_text), "largest message (default 8Gi)")(
       "step-factor", po::value(&factor), "size multiplier between rows (default 2)")(
+      "fidelity", po::value(&fidelity_text),
+      "analytical (default: closed form) or detailed (the message schedule through the SystemC "
+      "network; prints the busiest links of the largest size, --json every link per size)")(
+      "top-links", po::value(&top_links), "detailed: busiest link directions listed (default 8)")(
       "json", "print one JSON object instead of a table");
   const auto vm = parse("microbench collective", args, desc);
   if (vm.count("help")) {
@@ -97,11 +136,16 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
   if (factor < 2 || factor > 1024)
     throw InputError(fmt::format("--step-factor: must be in [2, 1024], got {}", factor));
   const double element_bytes = dtype_bits(dtype) / 8.0;
+  const CollectiveFidelity& fidelity = find_collective_fidelity(fidelity_text, "--fidelity");
+  const bool detailed = fidelity.name() == "detailed";
+  if (top_links < 0 || top_links > 100000)
+    throw InputError(fmt::format("--top-links: must be in [0, 100000], got {}", top_links));
+  CollectiveResult last;
 
   Json rows = Json::array();
   for (std::uint64_t bytes = min_bytes; bytes <= max_bytes;) {
-    const auto e = estimate_collective(*sys.topology, sys.chip, *op, chips,
-                                       static_cast<double>(bytes), dtype, algo);
+    last = fidelity.run(sys, *op, chips, bytes, dtype, algo);
+    const CollectiveEstimate& e = last.estimate;
     const bool root = *op == CollectiveOp::kBroadcast;
     rows.push_back(
         {{"bytes", bytes},
@@ -114,6 +158,7 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
          {"busbw_gbps", e.busbw_gbps},
          {"bound_gbps", e.bound_gbps},
          {"algorithm", e.algorithm}});
+    if (detailed) rows.back()["network"] = network_json(last);
     if (bytes > max_bytes / static_cast<std::uint64_t>(factor)) break;
     bytes *= static_cast<std::uint64_t>(factor);
   }
@@ -128,6 +173,7 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
                 {"topology_summary", sys.topology->summary()},
                 {"chip", chip_name(sys.chip)},
                 {"algorithm", algo},
+                {"fidelity", std::string(fidelity.name())},
                 {"busbw_factor", busbw_factor(*op, chips)},
                 {"reduce_gbps", reduce_gbytes_per_s(sys.chip, dtype)},
                 {"tiers", tiers_json(tiers)},
@@ -146,7 +192,13 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
         "# tier {:<6} x{:<5} latency {:>6.0f} ns, {:>7.1f} GB/s per rank with every rank across, "
         "ring edge {:.1f} GB/s\n",
         t.name, t.span, t.latency_ns, t.gbytes_per_s, t.edge_gbytes_per_s);
-  fmt::print("# analytical model: closed-form alpha-beta per step (docs/systems.md)\n#\n");
+  fmt::print("# fidelity {}: {} (docs/systems.md)\n", fidelity.name(), fidelity.description());
+  if (detailed)
+    fmt::print(
+        "# transport: {} B packets + {} B header, spray {}; NIC DMA chunks, HBM and "
+        "reductions per chip\n",
+        sys.transport.packet_bytes, sys.transport.header_bytes, sys.transport.spray);
+  fmt::print("#\n");
   fmt::print("{:>14} {:>12} {:>6} {:>6} {:>5} {:>12} {:>12} {:>12} {:>12}  {}\n", "size(B)",
              "count", "type", "redop", "root", "time(us)", "algbw(GB/s)", "busbw(GB/s)",
              "bound(GB/s)", "algorithm");
@@ -157,6 +209,24 @@ int cmd_microbench_collective(const std::vector<std::string>& args) {
                r["time_us"].get<double>(), r["algbw_gbps"].get<double>(),
                r["busbw_gbps"].get<double>(), r["bound_gbps"].get<double>(),
                r["algorithm"].get<std::string>());
+  if (detailed && top_links > 0) {
+    // The busiest link directions of the largest size.
+    std::vector<LinkUse> busy = last.links;
+    std::stable_sort(busy.begin(), busy.end(),
+                     [](const LinkUse& a, const LinkUse& b) { return a.busy_ns > b.busy_ns; });
+    busy.resize(std::min(busy.size(), static_cast<std::size_t>(top_links)));
+    fmt::print(
+        "#\n# busiest links at {} B ({} link directions used, {} messages, {} B sent, {} B "
+        "received):\n",
+        rows.back()["bytes"].get<std::uint64_t>(), last.links.size(), last.messages,
+        last.sent_bytes, last.received_bytes);
+    fmt::print("# {:<36} {:>9} {:>14} {:>10} {:>12} {:>13} {:>6}\n", "link", "GB/s", "payload(B)",
+               "packets", "busy(us)", "queue/pkt(ns)", "util");
+    for (const auto& l : busy)
+      fmt::print("# {:<36} {:>9.1f} {:>14} {:>10} {:>12.2f} {:>13.1f} {:>6.3f}\n", l.name,
+                 l.gbytes_per_s, l.payload_bytes, l.packets, l.busy_ns / 1e3,
+                 l.packets > 0 ? l.wait_ns / static_cast<double>(l.packets) : 0.0, l.utilisation);
+  }
   return kExitOk;
 }
 

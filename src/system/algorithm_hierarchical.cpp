@@ -41,11 +41,21 @@ class Hierarchical : public CollectiveAlgorithm {
   }
 
   double time_ns(const CollectiveQuery& q) const override {
+    return pipelined(plan(q), pipeline_chunks(q));
+  }
+
+  int pipeline_chunks(const CollectiveQuery& q) const override {
     const auto phases = plan(q);
     double best = std::numeric_limits<double>::infinity();
-    for (int chunks = 1; chunks <= 256; chunks *= 2)
-      best = std::min(best, pipelined(phases, chunks));
-    return best;
+    int best_chunks = 1;
+    for (int chunks = 1; chunks <= 256; chunks *= 2) {
+      const double t = pipelined(phases, chunks);
+      if (t < best) {
+        best = t;
+        best_chunks = chunks;
+      }
+    }
+    return best_chunks;
   }
 
   double bandwidth_time_ns(const CollectiveQuery& q) const override {

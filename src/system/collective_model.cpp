@@ -94,6 +94,7 @@ CollectiveEstimate estimate_collective(const Topology& topology, const AnyChipCo
     if (a->unsupported(q).empty())
       best_bandwidth_ns = std::min(best_bandwidth_ns, a->bandwidth_time_ns(q));
   e.algorithm = std::string(chosen->name());
+  e.pipeline_chunks = chosen->pipeline_chunks(q);
   const double factor = busbw_factor(op, ranks);
   e.algbw_gbps = bytes / e.time_ns;  // bytes per ns = GB/s
   e.busbw_gbps = e.algbw_gbps * factor;

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using config_tree::fail;
 
-const std::vector<std::string> kTopKeys = {"name", "chip", "chips", "topology", "collective"};
+const std::vector<std::string> kTopKeys = {"name",     "chip",       "chips",
+                                           "topology", "collective", "transport"};
 
 // The file (of an `extends` chain) that gave `path`.
 std::string source_of(const config_tree::Tree& t, const std::string& path) {
@@ -173,6 +174,9 @@ SystemConfig load_system_config(const std::string& file) {
         (void)find_collective_algorithm(s.algorithm, where + ": collective.algorithm");
     }
   }
+
+  if (d.contains("transport"))
+    s.transport = read_transport_config(d["transport"], source_of(t, "transport"));
 
   s.topology = kind.make(TopologyBuild{s.chip, s.chips, s.topology_params, file});
   return s;

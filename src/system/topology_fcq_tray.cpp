@@ -38,6 +38,15 @@ class FcqTray : public Topology {
     return {links_.latency_ns(), links_.link_gbytes_per_s(0, offset)};
   }
 
+  NetworkSpec network(std::int64_t n, const std::string& where) const override {
+    (void)tiers(n, where);
+    NetworkSpec net;
+    net.ranks = n;
+    net.endpoint_latency_ns = links_.latency_ns();
+    links_.add_links(net, 0, n);
+    return net;
+  }
+
   std::string summary() const override {
     return fmt::format("fcq-tray: {} chips fully connected, {} ports of {:g} Gb/s to the peers",
                        chips_, fmt::join(chip_.nic.tray_links, "/"), chip_.nic.port_gbps);

@@ -51,6 +51,8 @@ class MaiaCluster : public Topology {
     chips_per_t0_ = down_ / ports_per_plane_;
     max_chips_ = chips_per_t0_ * p.integer("t1.radix");
     scaleout_gbytes_per_s_ = static_cast<double>(planes_ * ports_per_plane_) * port_gbps / 8.0;
+    chip_port_gbytes_per_s_ = port_gbps / 8.0;
+    switch_port_gbytes_per_s_ = p.number("switch.port_gbps") / 8.0;
     if (chips_ > max_chips_)
       throw InputError(fmt::format(
           "{}: chips: topology maia-cluster holds at most {} chips ({} per T0 x t1.radix {}), got "
@@ -103,6 +105,43 @@ class MaiaCluster : public Topology {
     return {t0_latency + t0_latency_ns_ + t1_latency_ns_, t1_gbytes_per_s()};
   }
 
+  // Trays of direct links; for a group beyond one tray, each chip's ports_per_plane ports in each
+  // plane to its T0 group's switch of that plane; beyond one T0 group, each T0's up ports, one to
+  // each T1 of its plane (t0.radix - t0.down_ports T1s per plane), so the down:up ratio is the
+  // oversubscription. Switch ports run at switch.port_gbps (chip ports at the slower of it and
+  // nic.port_gbps).
+  NetworkSpec network(std::int64_t n, const std::string& where) const override {
+    (void)tiers(n, where);
+    NetworkSpec net;
+    net.ranks = n;
+    net.endpoint_latency_ns = tray_.latency_ns();
+    const std::int64_t t = tray_.size();
+    for (std::int64_t first = 0; first < n; first += t)
+      tray_.add_links(net, first, std::min(t, n - first));
+    if (n <= t) return net;
+    const std::int64_t groups = (n + chips_per_t0_ - 1) / chips_per_t0_;
+    auto t0 = [&](std::int64_t g, std::int64_t p) { return n + g * planes_ + p; };
+    for (std::int64_t g = 0; g < groups; ++g)
+      for (std::int64_t p = 0; p < planes_; ++p)
+        net.switches.push_back({fmt::format("t0.g{}.p{}", g, p), t0_latency_ns_});
+    for (std::int64_t c = 0; c < n; ++c)
+      for (std::int64_t p = 0; p < planes_; ++p)
+        for (std::int64_t j = 0; j < ports_per_plane_; ++j)
+          net.links.push_back({fmt::format("scaleout:c{}.p{}.{}", c, p, j), c,
+                               t0(c / chips_per_t0_, p), chip_port_gbytes_per_s_});
+    if (groups == 1) return net;
+    const std::int64_t first_t1 = n + groups * planes_;
+    for (std::int64_t p = 0; p < planes_; ++p)
+      for (std::int64_t k = 0; k < up_; ++k)
+        net.switches.push_back({fmt::format("t1.p{}.k{}", p, k), t1_latency_ns_});
+    for (std::int64_t g = 0; g < groups; ++g)
+      for (std::int64_t p = 0; p < planes_; ++p)
+        for (std::int64_t k = 0; k < up_; ++k)
+          net.links.push_back({fmt::format("up:t0.g{}.p{}-t1.p{}.k{}", g, p, p, k), t0(g, p),
+                               first_t1 + p * up_ + k, switch_port_gbytes_per_s_});
+    return net;
+  }
+
   std::string summary() const override {
     return fmt::format(
         "maia-cluster: {} chips, trays of {}, {} per T0 ({}:{} to T1), {:g} GB/s scale-out per "
@@ -123,6 +162,7 @@ class MaiaCluster : public Topology {
   std::int64_t planes_ = 0, ports_per_plane_ = 0, down_ = 0, up_ = 0;
   std::int64_t chips_per_t0_ = 0, max_chips_ = 0;
   double t0_latency_ns_ = 0, t1_latency_ns_ = 0, scaleout_gbytes_per_s_ = 0;
+  double chip_port_gbytes_per_s_ = 0, switch_port_gbytes_per_s_ = 0;
 };
 
 }  // namespace

@@ -40,6 +40,19 @@ class Switched : public Topology {
 
   PairHop pair(std::int64_t, std::int64_t) const override { return {latency_ns_, gbytes_per_s_}; }
 
+  // One switch, one link of the per-chip bandwidth from each chip; the domain's latency is the
+  // endpoints' (memory to memory), the switch adds none of its own.
+  NetworkSpec network(std::int64_t n, const std::string& where) const override {
+    (void)tiers(n, where);
+    NetworkSpec net;
+    net.ranks = n;
+    net.endpoint_latency_ns = latency_ns_;
+    net.switches.push_back({"switch", 0.0});
+    for (std::int64_t c = 0; c < n; ++c)
+      net.links.push_back({fmt::format("switch:c{}", c), c, n, gbytes_per_s_});
+    return net;
+  }
+
   std::string summary() const override {
     return fmt::format("switched: {} chips on one non-blocking switch, {:g} GB/s per chip, {:g} ns",
                        chips_, gbytes_per_s_, latency_ns_);

@@ -53,6 +53,16 @@ double TrayLinks::best_order_edge(std::int64_t n, bool closed) const {
   return best;
 }
 
+void TrayLinks::add_links(NetworkSpec& net, std::int64_t first, std::int64_t count) const {
+  for (std::int64_t a = 0; a < count; ++a)
+    for (std::int64_t b = a + 1; b < count; ++b) {
+      const auto ports = chip_.nic.tray_links.at(static_cast<std::size_t>((a ^ b) - 1));
+      for (std::int64_t p = 0; p < ports; ++p)
+        net.links.push_back({fmt::format("tray:c{}-c{}.{}", first + a, first + b, p), first + a,
+                             first + b, chip_.nic.port_gbps / 8.0});
+    }
+}
+
 double TrayLinks::best_ring_edge(std::int64_t n) const { return best_order_edge(n, true); }
 
 double TrayLinks::best_path_edge(std::int64_t n) const { return best_order_edge(n, false); }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/system/network_spec.hpp"
 
 namespace maia {
 
@@ -27,6 +28,9 @@ class TrayLinks {
   // The weakest link of the best path through positions 0..n-1 (a ring crossing several trays
   // enters and leaves each one).
   double best_path_edge(std::int64_t n) const;
+  // Adds the cables of the tray whose positions 0..count-1 are ranks first..first+count-1: one
+  // link of nic.port_gbps per port, nic.tray_links[(a XOR b) - 1] ports per pair.
+  void add_links(NetworkSpec& net, std::int64_t first, std::int64_t count) const;
 
  private:
   double best_order_edge(std::int64_t n, bool closed) const;

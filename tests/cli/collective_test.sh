@@ -72,4 +72,26 @@ printf '{"chip": "%s/configs/maia200.json", "chips": 4, "topology": {"name": "sw
 expect 2 "nvlink.json: topology.gbytes_per_s: \"chip\" reads nvlink.links x nvlink.gbps_per_link of the chip, which chip maia200 \(kind maia\) does not have" "$sim" config --check-system "$tmp/nvlink.json"
 expect 0 "450 GB/s per chip, 1000 ns" "$sim" config --check-system configs/systems/hgx-h100-8.json
 
+# --- the detailed fidelity: the same table from the SystemC network, the busiest links, --json
+expect_all 0 "$header" "fidelity detailed" "busiest links at 1048576 B" "scaleout:c[0-9].p[0-9].[0-9]:" \
+  -- "$sim" microbench collective --op alltoall --chips 8 --fidelity detailed --min-bytes 1Ki --max-bytes 1Mi --step-factor 4
+"$sim" microbench collective --op allgather --chips 4 --fidelity detailed --min-bytes 1Mi --max-bytes 1Mi --json >"$tmp/d.json"
+python3 - "$tmp/d.json" <<'PY' && ok || bad "detailed --json: per-link statistics and conservation"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["fidelity"] == "detailed"
+net = d["rows"][0]["network"]
+assert net["sent_bytes"] == net["received_bytes"] == net["scheduled_bytes"] == 3 * 2**20
+assert sum(l["payload_bytes"] for l in net["links"]) == 3 * 2**20
+assert all(0 < l["utilisation"] <= 1 for l in net["links"])
+PY
+expect 2 "--fidelity: unknown fidelity \"detialed\", known: analytical, detailed .*did you mean 'detailed'" \
+  "$sim" microbench collective --chips 4 --fidelity detialed
+printf '{"chip": "%s/configs/maia200.json", "chips": 4, "topology": {"name": "fcq-tray"}, "transport": {"mtu": 9000}}' "$src" >"$tmp/mtu.json"
+expect 2 "mtu.json: transport.mtu: unknown key, knobs: packet_bytes, header_bytes, spray" "$sim" config --check-system "$tmp/mtu.json"
+printf '{"chip": "%s/configs/maia200.json", "chips": 4, "topology": {"name": "fcq-tray"}, "transport": {"spray": "random"}}' "$src" >"$tmp/spray.json"
+expect 2 "spray.json: transport.spray: must be one of: round-robin least-loaded" "$sim" config --check-system "$tmp/spray.json"
+expect 2 "the detailed fidelity needs a maia chip" \
+  "$sim" microbench collective --system configs/systems/hgx-h100-8.json --fidelity detailed --max-bytes 8
+
 finish collective

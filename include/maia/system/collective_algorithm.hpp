@@ -32,6 +32,9 @@ class CollectiveAlgorithm {
   virtual double time_ns(const CollectiveQuery& q) const = 0;
   // The same with every latency zero and the phases ideally overlapped: its bandwidth limit.
   virtual double bandwidth_time_ns(const CollectiveQuery& q) const = 0;
+  // Slices the message is cut into and pipelined through the phases (1: not pipelined); the
+  // detailed fidelity runs the same slicing.
+  virtual int pipeline_chunks(const CollectiveQuery&) const { return 1; }
 };
 
 }  // namespace maia

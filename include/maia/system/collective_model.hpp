@@ -29,9 +29,10 @@ double reduce_gbytes_per_s(const AnyChipConfig& chip, DType dtype);
 struct CollectiveEstimate {
   std::string algorithm;  // the one that ran (auto resolved)
   double time_ns = 0;
-  double algbw_gbps = 0;  // bytes / time
-  double busbw_gbps = 0;  // algbw x busbw_factor
-  double bound_gbps = 0;  // the topology's best busbw for this op and group
+  double algbw_gbps = 0;    // bytes / time
+  double busbw_gbps = 0;    // algbw x busbw_factor
+  double bound_gbps = 0;    // the topology's best busbw for this op and group
+  int pipeline_chunks = 1;  // slices the algorithm pipelines the message in
 };
 
 // Times `op` of `bytes` on ranks 0..ranks-1 with `algorithm` ("auto" or a name). InputError when

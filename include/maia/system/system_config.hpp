@@ -10,6 +10,7 @@
 #include "maia/config/any_chip_config.hpp"
 #include "maia/system/topology.hpp"
 #include "maia/system/topology_registry.hpp"
+#include "maia/system/transport_config.hpp"
 
 namespace maia {
 
@@ -22,6 +23,7 @@ struct SystemConfig {
   std::string topology_name;
   TopologyParams topology_params;
   std::string algorithm = "auto";
+  TransportConfig transport;  // the network's packets (read by the detailed fidelity)
   std::shared_ptr<const Topology> topology;
 };
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "maia/system/network_spec.hpp"
+
 namespace maia {
 
 // The link class a tier's traffic uses: tiers on the same resource share its bandwidth when the
@@ -42,6 +44,8 @@ class Topology {
   virtual std::vector<Tier> tiers(std::int64_t n, const std::string& where) const = 0;
   // The exchange between r and r XOR offset inside the group of n ranks (offset < n).
   virtual PairHop pair(std::int64_t n, std::int64_t offset) const = 0;
+  // The links and switches joining ranks 0..n-1 (same group rules and errors as tiers()).
+  virtual NetworkSpec network(std::int64_t n, const std::string& where) const = 0;
   // One line for tables: what the system is.
   virtual std::string summary() const = 0;
 };
