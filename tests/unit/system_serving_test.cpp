@@ -17,6 +17,7 @@
 
 #include "maia/backend/backend.hpp"
 #include "maia/core/error.hpp"
+#include "maia/serving/scheduler/scheduler.hpp"
 #include "maia/serving/system/router.hpp"
 #include "maia/serving/system/system_serving.hpp"
 #include "maia/system/system_config.hpp"
@@ -153,6 +154,44 @@ TEST(Router, UnknownNameListsTheKnownOnes) {
   }
 }
 
+TEST(MovedInKv, AdmissionReservesItsBlocksAndDecodes) {
+  // A decode replica's request: 100 prompt tokens of KV moved in, the first output token to
+  // compute. 16-token blocks: ceil(101 / 16) = 7 blocks each; a 10-block cache holds one.
+  SchedulerConfig c;
+  c.kv_blocks = 10;
+  c.block_tokens = 16;
+  Scheduler s(c);
+  for (std::uint64_t id = 0; id < 2; ++id) {
+    Request r = request(id, 0.0, 101, 3);
+    r.kv_ready_tokens = 100;
+    ASSERT_TRUE(s.submit(r));
+  }
+  IterationPlan p = s.next_iteration(0.0);
+  ASSERT_EQ(p.batch.size(), 1u);  // the second waits for blocks
+  EXPECT_EQ(p.batch[0].cached_tokens, 100);
+  EXPECT_EQ(p.batch[0].new_tokens, 1);
+  EXPECT_TRUE(p.batch[0].samples);
+  EXPECT_EQ(p.decode_tokens, 1);  // a decode step, not a prefill
+  EXPECT_EQ(p.prefill_tokens, 0);
+  EXPECT_EQ(s.stats().kv.used_blocks, 7);
+  s.complete_iteration(p, 0.01);
+  EXPECT_EQ(s.record(0).generated, 1);
+  EXPECT_EQ(s.record(0).prefill_tokens, 0);
+  // Finish request 0 (two more tokens); then request 1 fits.
+  for (int i = 0; i < 2; ++i) {
+    p = s.next_iteration(0.02 + i);
+    ASSERT_EQ(p.request_ids, std::vector<std::uint64_t>{0});
+    s.complete_iteration(p, 0.03 + i);
+  }
+  EXPECT_TRUE(s.record(0).finished());
+  p = s.next_iteration(5.0);
+  EXPECT_EQ(p.request_ids, std::vector<std::uint64_t>{1});
+  // A kv_ready_tokens that leaves nothing to compute is refused.
+  Request bad = request(7, 0.0, 50, 3);
+  bad.kv_ready_tokens = 50;
+  EXPECT_FALSE(s.submit(bad));
+}
+
 TEST(SystemServing, RoundRobinAssignsRequestsInTurn) {
   std::vector<Request> reqs;
   for (std::uint64_t i = 0; i < 7; ++i) reqs.push_back(request(i, 0.001 * i, 64, 3));
@@ -220,7 +259,7 @@ TEST(SystemServing, DisaggregatedPoolsConserveRequestsAndTokens) {
 TEST(SystemServing, LeastOutstandingAvoidsTheLoadedReplica) {
   // Request 0 (long) takes replica 0; request 1 (short) replica 1 and is done by t = 0.5 s;
   // request 2 then finds replica 0 loaded and replica 1 empty. Round-robin sends it to 0.
-  const std::vector<Request> reqs = {request(0, 0.0, 64, 400), request(1, 0.001, 64, 2),
+  const std::vector<Request> reqs = {request(0, 0.0, 64, 100), request(1, 0.001, 64, 2),
                                      request(2, 0.5, 64, 2)};
   EXPECT_EQ(serve(reqs, colocated(2, "least-outstanding")).requests[2].replica, 1);
   EXPECT_EQ(serve(reqs, colocated(2, "round-robin")).requests[2].replica, 0);
