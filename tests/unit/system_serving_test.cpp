@@ -7,12 +7,16 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
 #include <systemc>
 
 #include "maia/backend/backend.hpp"
@@ -385,6 +389,54 @@ TEST(SystemServingCli, BadInputsExitTwo) {
                        "/configs/systems/maia200-tray.json'"),
             2);
   EXPECT_EQ(cli_status("--replicas 2"), 2);  // a static batch has no replicas
+}
+
+// A whole (small) disaggregated run on the chip model through the CLI: the KV transfers are in
+// summary.json, requests.csv and the timeline (SANITIZE_EXCLUDE: a serving run on the chip).
+TEST(SystemServingCli, DisaggregatedRunShowsItsTransfersEverywhere) {
+  const auto dir = std::filesystem::temp_directory_path() / "maia_system_serving_cli";
+  std::filesystem::remove_all(dir);
+  const std::string out = dir.string();
+  ASSERT_EQ(cli_status("--rate 50 --max-requests 6 --input-tokens 256 --output-tokens 4 "
+                       "--disaggregate 1:1 --out '" + out + "' --perfetto '" + out + "/t.json'"),
+            0);
+  std::ifstream sf(out + "/summary.json");
+  const nlohmann::json j = nlohmann::json::parse(sf);
+  EXPECT_EQ(j["serving_system"]["mode"], "disaggregated");
+  EXPECT_EQ(j["disaggregation"]["kv_transfers"]["count"], 6);  // every request has 4 tokens
+  ASSERT_EQ(j["replicas"].size(), 2u);
+  EXPECT_EQ(j["replicas"][0]["role"], "prefill");
+  EXPECT_EQ(j["replicas"][1]["role"], "decode");
+  EXPECT_EQ(j["replicas"][0]["output_tokens"].get<int>() +
+                j["replicas"][1]["output_tokens"].get<int>(),
+            6 * 4);
+  EXPECT_EQ(j["throughput"]["output_tokens"], 6 * 4);
+  EXPECT_EQ(j["parallelism"]["chips"], 2);
+  // requests.csv: every row has its transfer time, > 0.
+  std::ifstream rf(out + "/requests.csv");
+  std::string line;
+  std::getline(rf, line);
+  EXPECT_NE(line.find(",kv_transfer_ms"), std::string::npos) << line;
+  int rows = 0;
+  while (std::getline(rf, line)) {
+    ++rows;
+    const std::string last = line.substr(line.rfind(',') + 1);
+    ASSERT_FALSE(last.empty()) << line;
+    EXPECT_GT(std::stod(last), 0.0) << line;
+  }
+  EXPECT_EQ(rows, 6);
+  // The timeline: a link track with one span per transfer.
+  std::ifstream tf(out + "/t.json");
+  std::stringstream text;
+  text << tf.rdbuf();
+  const std::string t = text.str();
+  EXPECT_NE(t.find("\"kv links\""), std::string::npos);
+  std::size_t spans = 0;
+  for (std::size_t at = t.find("\"KV request "); at != std::string::npos;
+       at = t.find("\"KV request ", at + 1))
+    ++spans;
+  EXPECT_EQ(spans, 6u);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
