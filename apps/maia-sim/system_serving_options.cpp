@@ -137,7 +137,7 @@ int serve_on_system(const po::variables_map& vm, const SystemServingArgs& a, Bac
   Json w = workload;
   w["replicas"] = o.replica_count();
   w["router"] = o.router;
-  w["system"] = file;
+  w["system"] = system.name;
   if (o.disaggregated())
     w["disaggregate"] = fmt::format("{}:{}", o.prefill_replicas, o.decode_replicas);
   RunSummary s = serving_summary(r.total, model.name, backend.chip_name(), quant, memoize, w);

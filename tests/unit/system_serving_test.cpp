@@ -352,6 +352,23 @@ TEST(SystemServing, TwoReplicasUnderLoadOutrunOne) {
   EXPECT_GT(tokens / two.total.makespan_s(), 1.5 * tokens / one.total.makespan_s());
 }
 
+TEST(SystemServing, OneReplicaIsOneChipServing) {
+  // One colocated replica is the one-chip serving loop: the same tokens at the same times.
+  const auto reqs = mixed_load(12);
+  ServingOptions s;
+  s.exact = true;
+  ConstantBackend backend;
+  const ServingResult chip = run_serving(backend, llama8b(), kFp8, reqs, s);
+  const auto sys = serve(reqs, colocated(1), s);
+  ASSERT_EQ(chip.records.size(), sys.requests.size());
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    EXPECT_EQ(chip.records[i].token_times_s, sys.requests[i].record.token_times_s) << i;
+    EXPECT_EQ(chip.records[i].first_scheduled_s, sys.requests[i].record.first_scheduled_s) << i;
+  }
+  EXPECT_EQ(chip.iterations, sys.total.iterations);
+  EXPECT_DOUBLE_EQ(chip.end_s, sys.total.end_s);
+}
+
 TEST(SystemServing, TooFewChipsInTheSystemIsAnInputError) {
   EXPECT_THROW(serve({request(0, 0, 64, 2)}, colocated(5)), InputError);
 }
@@ -398,7 +415,8 @@ TEST(SystemServingCli, DisaggregatedRunShowsItsTransfersEverywhere) {
   std::filesystem::remove_all(dir);
   const std::string out = dir.string();
   ASSERT_EQ(cli_status("--rate 50 --max-requests 6 --input-tokens 256 --output-tokens 4 "
-                       "--disaggregate 1:1 --out '" + out + "' --perfetto '" + out + "/t.json'"),
+                       "--disaggregate 1:1 --out '" +
+                       out + "' --perfetto '" + out + "/t.json'"),
             0);
   std::ifstream sf(out + "/summary.json");
   const nlohmann::json j = nlohmann::json::parse(sf);
@@ -407,9 +425,9 @@ TEST(SystemServingCli, DisaggregatedRunShowsItsTransfersEverywhere) {
   ASSERT_EQ(j["replicas"].size(), 2u);
   EXPECT_EQ(j["replicas"][0]["role"], "prefill");
   EXPECT_EQ(j["replicas"][1]["role"], "decode");
-  EXPECT_EQ(j["replicas"][0]["output_tokens"].get<int>() +
-                j["replicas"][1]["output_tokens"].get<int>(),
-            6 * 4);
+  EXPECT_EQ(
+      j["replicas"][0]["output_tokens"].get<int>() + j["replicas"][1]["output_tokens"].get<int>(),
+      6 * 4);
   EXPECT_EQ(j["throughput"]["output_tokens"], 6 * 4);
   EXPECT_EQ(j["parallelism"]["chips"], 2);
   // requests.csv: every row has its transfer time, > 0.
