@@ -406,7 +406,8 @@ TEST(SystemServingCli, BadInputsExitTwo) {
                        "/configs/systems/maia200-tray.json'"),
             2);
   EXPECT_EQ(cli_status("--replicas 2"), 2);  // a static batch has no replicas
-  EXPECT_EQ(cli_status(trace + " --replicas 2 --speculate 2 --draft mtp"), 2);  // not supported
+  EXPECT_EQ(cli_status(trace + " --replicas 2 --speculate 2 --draft mtp --accept-rate 0.8"),
+            2);  // not supported
 }
 
 // A whole (small) disaggregated run on the chip model through the CLI: the KV transfers are in
