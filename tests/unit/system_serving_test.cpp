@@ -392,22 +392,41 @@ int cli_status(const std::string& args) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The exit status of `maia-sim run --model llama-3.1-8b ARGS`, and its stderr.
+std::pair<int, std::string> cli_run(const std::string& args) {
+  const auto err = std::filesystem::temp_directory_path() / "maia_system_serving_cli.err";
+  const std::string cmd = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '") + MAIA_CLI +
+                          "' run --model llama-3.1-8b " + args + " >/dev/null 2>'" + err.string() +
+                          "'";
+  const int status = std::system(cmd.c_str());
+  std::ifstream in(err);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
 TEST(SystemServingCli, BadInputsExitTwo) {
   const std::string trace =
       "--trace '" + kSource + "/traces/AzureLLMInferenceTrace_conv.csv' " + "--max-requests 4";
-  EXPECT_EQ(cli_status(trace + " --disaggregate 1:0"), 2);
-  EXPECT_EQ(cli_status(trace + " --disaggregate 0:1"), 2);
-  EXPECT_EQ(cli_status(trace + " --disaggregate two"), 2);
-  EXPECT_EQ(cli_status(trace + " --replicas 0"), 2);
-  EXPECT_EQ(cli_status(trace + " --replicas 2 --router fastest"), 2);
-  EXPECT_EQ(cli_status(trace + " --replicas 2 --disaggregate 1:1"), 2);
-  EXPECT_EQ(cli_status(trace + " --replicas 2 --router prefix-affinity"), 2);  // no hash ids
-  EXPECT_EQ(cli_status(trace + " --replicas 5 --system '" + kSource +
-                       "/configs/systems/maia200-tray.json'"),
-            2);
-  EXPECT_EQ(cli_status("--replicas 2"), 2);  // a static batch has no replicas
-  EXPECT_EQ(cli_status(trace + " --replicas 2 --speculate 2 --draft mtp --accept-rate 0.8"),
-            2);  // not supported
+  const std::string tray_file = "'" + kSource + "/configs/systems/maia200-tray.json'";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {trace + " --disaggregate 1:0", "P >= 1 and D >= 1"},
+      {trace + " --disaggregate 0:1", "P >= 1 and D >= 1"},
+      {trace + " --disaggregate two", "expected P:D"},
+      {trace + " --replicas 0", "--replicas: must be >= 1"},
+      {trace + " --replicas 2 --router fastest", "unknown router 'fastest'"},
+      {trace + " --replicas 2 --disaggregate 1:1", "exclude each other"},
+      {trace + " --replicas 2 --router prefix-affinity", "no prefix hash ids"},
+      {trace + " --replicas 5 --system " + tray_file, "need 5 chips"},
+      {"--replicas 2", "applies only when serving a trace"},
+      {trace + " --replicas 2 --speculate 2 --draft mtp --accept-rate 0.8",
+       "--speculate is not supported"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto [status, err] = cli_run(args);
+    EXPECT_EQ(status, 2) << args;
+    EXPECT_NE(err.find(message), std::string::npos) << args << ": " << err;
+  }
 }
 
 // A whole (small) disaggregated run on the chip model through the CLI: the KV transfers are in
