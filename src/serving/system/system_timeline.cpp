@@ -18,7 +18,8 @@ SystemTimeline::SystemTimeline(Timeline* t) : t_(t), serving_(t, false) {
   if (t_)
     t_->note("serving_system",
              "one track per replica (process 'replicas'), one per KV link (process 'kv links'); "
-             "iteration times from the cost model, no operator detail");
+             "no operator detail (iteration times from the cost model, or whole-graph "
+             "simulations with --exact, measured apart from the clock)");
 }
 
 void SystemTimeline::iteration(const Replica& r) {
@@ -40,8 +41,7 @@ void SystemTimeline::iteration(const Replica& r) {
       .add("admitted", plan.admitted)
       .add("preemptions", plan.preemptions)
       .add("time_ns", x.t_ns)
-      .add("simulated", x.simulated)
-      .add("estimated", true);
+      .add("simulated", x.simulated);
   t_->span(SpanKind::kIteration, track, name, seconds_to_ps(r.iteration_start_s()),
            seconds_to_ps(r.busy_until()), a);
 }

@@ -1,8 +1,8 @@
 #pragma once
 // Serving on a system in a timeline: each replica's iterations on a track of its own (process
 // "replicas"), each KV transfer on the track of its link (process "kv links"), and every
-// request's life as in one-chip serving (ServingTimeline). Iteration times come from the cost
-// model, so no operator detail is drawn (the file says so).
+// request's life as in one-chip serving (ServingTimeline). Iterations are measured apart from
+// the shared clock (cost model, or whole graphs with --exact), so no operator detail is drawn.
 #include <cstdint>
 #include <vector>
 
