@@ -20,7 +20,7 @@ UBSAN_OPTIONS_TEST = print_stacktrace=1:halt_on_error=1
 # Not run sanitized (docs/hardening.md): the end-to-end CLI tests and the regression suite, and
 # the unit tests that simulate whole serving runs or many static batches (each over a second
 # normally, 15-20x that under ASan); lighter tests of the same code paths do run.
-SANITIZE_EXCLUDE = ^(cli_.*|regression_suite|Calibration\..*|SpeculativeServing\..*|SpeculativeStatic\..*|GptOssModel\.CliRuns.*|RegressDeterminism\..*|ServingRun\..*|TimelineServing\..*|ServingBehaviour\.(TinyKvCache|FirstTokens|Overload|RequestThatCanNever|Goodput).*|OpExecutor\.WeightPrefetch.*|StaticBatchMonotonic\.NarrowerWeights.*|Overlap\.DecodeNeverSlowerThanSerial|TensorParallel\.Decode70B.*)$$
+SANITIZE_EXCLUDE = ^(cli_.*|regression_suite|Calibration\..*|SpeculativeServing\..*|SpeculativeStatic\..*|GptOssModel\.CliRuns.*|RegressDeterminism\..*|ServingRun\..*|TimelineServing\..*|ServingBehaviour\.(TinyKvCache|FirstTokens|Overload|RequestThatCanNever|Goodput).*|OpExecutor\.WeightPrefetch.*|StaticBatchMonotonic\.NarrowerWeights.*|Overlap\.DecodeNeverSlowerThanSerial|TensorParallel\.Decode70B.*|SystemServingCli\.DisaggregatedRun.*)$$
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 120
 FUZZ_JOBS ?= 2

@@ -24,6 +24,7 @@
 #include "maia/workload/tensor_parallel.hpp"
 #include "output_paths.hpp"
 #include "progress.hpp"
+#include "system_serving_options.hpp"
 #include "timeline_options.hpp"
 
 namespace maia::cli {
@@ -315,13 +316,14 @@ struct RunArgs {
   TimelineArgs timeline;
   std::int64_t tp = 1;  // tensor-parallel chips of a tray
   SpeculateArgs speculate;
+  SystemServingArgs system_serving;  // --replicas, --disaggregate, --router, --system
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate] = a;
+         serving, timeline, tp, speculate, system_serving] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -399,6 +401,7 @@ po::options_description run_options(RunArgs& a) {
       "speculate: p1,...,pK: acceptance of draft position i given 1..i-1 were accepted")(
       "accept-seed", po::value(&speculate.seed)->default_value(speculate.seed),
       "speculate, trace: seed of the per-request acceptance draws");
+  add_system_serving_options(desc, system_serving);
   add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
   return desc;
@@ -467,7 +470,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate] = a;
+         serving, timeline, tp, speculate, system_serving] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -493,6 +496,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "maia-sim run: a synthetic trace (--rate or --arrival burst) and --trace FILE exclude "
         "each other");
   check_run_mode_options(vm, !trace.file.empty(), synthetic);
+  const bool on_system = system_serving_requested(vm, !trace.file.empty() || synthetic);
   if (!out_dir.empty()) check_output_dir(out_dir, "--out");
   if (!emit_ops.empty()) check_output_file(emit_ops, "--emit-ops");
   spec.exact = vm.count("exact") > 0;
@@ -538,11 +542,6 @@ int cmd_run(const std::vector<std::string>& args) {
     const bool resident =
         backend->weights_fit_on_chip(weight_bytes) && vm.count("stream-weights") == 0;
     backend->set_weights_resident(resident);
-    const auto t0 = std::chrono::steady_clock::now();
-    ProgressPrinter progress;
-    serving.progress = [&progress](const ServingProgress& p) { progress(p); };
-    const ServingResult r = run_serving(*backend, model, quant, requests, serving);
-    progress.finish();
     Json workload = {{"mode", "serving"},
                      {"trace", trace.file},
                      {"max_requests", trace.max_requests},
@@ -559,6 +558,17 @@ int cmd_run(const std::vector<std::string>& args) {
     // The offered load of a synthetic trace (maia-sim plot load-curve's x axis).
     if (vm.count("rate")) workload["rate"] = trace.synthetic.rate;
     if (speculation) workload["speculate"] = speculation_json(*speculation);
+    if (on_system) {
+      const int rc = serve_on_system(vm, system_serving, *backend, model, quant, requests, serving,
+                                     tp, workload, memoize, out_dir);
+      if (tl) write_timeline(*tl, timeline.file);
+      return rc;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    ProgressPrinter progress;
+    serving.progress = [&progress](const ServingProgress& p) { progress(p); };
+    const ServingResult r = run_serving(*backend, model, quant, requests, serving);
+    progress.finish();
     RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
     s.tensor_parallel = model.tensor_parallel;
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

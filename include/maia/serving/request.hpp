@@ -14,6 +14,10 @@ struct Request {
   // Hash ids of the prompt's 512-token prefix blocks (Mooncake traces; empty otherwise). Equal
   // ids in two requests mean a shared prefix whose KV cache can be reused.
   std::vector<std::uint64_t> prefix_blocks;
+  // KV of the first kv_ready_tokens prompt tokens is already on the replica, moved in from a
+  // prefill replica (disaggregated serving, docs/serving.md): admission allocates blocks for it
+  // and computes only the rest. A preemption discards it (the recompute is a prefill). 0: none.
+  std::int64_t kv_ready_tokens = 0;
 };
 
 }  // namespace maia

@@ -29,6 +29,9 @@ std::optional<std::string> Scheduler::rejection(const Request& r) const {
   if (r.input_tokens < 1) return fmt::format("input_tokens must be >= 1, got {}", r.input_tokens);
   if (r.output_tokens < 1)
     return fmt::format("output_tokens must be >= 1, got {}", r.output_tokens);
+  if (r.kv_ready_tokens < 0 || r.kv_ready_tokens >= r.input_tokens)
+    return fmt::format("kv_ready_tokens must be in [0, input_tokens - 1 = {}], got {}",
+                       r.input_tokens - 1, r.kv_ready_tokens);
   // At its last step a sequence holds the KV of every token but the last one it emits.
   if (r.input_tokens > kMaxSequenceTokens || r.output_tokens > kMaxSequenceTokens - r.input_tokens)
     return fmt::format(
@@ -109,6 +112,7 @@ void Scheduler::preempt(std::uint64_t id, std::vector<Slot>& slots, std::int64_t
   s.running = false;
   s.computed = 0;
   s.published = 0;
+  s.request.kv_ready_tokens = 0;  // moved-in KV is discarded too: the recompute is a prefill
   waiting_.push_front(id);
   RequestRecord& rec = records_[s.record];
   rec.status = RequestStatus::kWaiting;
@@ -152,9 +156,12 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
   const std::uint64_t id = waiting_.front();
   Live& s = live_.at(id);
   if (s.request.arrival_s > now_s) return false;
-  const auto& hashes = prefix_hashes(s);
-  const std::int64_t hits = kv_.match_prefix(hashes, hittable_prefix_blocks(s));
-  const std::int64_t cached = hits * config_.prefix_block_tokens;
+  // KV moved in from a prefill replica takes the place of prefix-cache hits.
+  const bool moved_in = s.request.kv_ready_tokens > 0;
+  const auto& hashes = moved_in ? kNoHashes : prefix_hashes(s);
+  const std::int64_t hits = moved_in ? 0 : kv_.match_prefix(hashes, hittable_prefix_blocks(s));
+  const std::int64_t cached =
+      moved_in ? s.request.kv_ready_tokens : hits * config_.prefix_block_tokens;
   const std::int64_t want = s.total() - cached;
   std::int64_t tokens = std::min(want, budget);
   // Without chunking a prefill runs whole; only a recompute longer than any budget is chunked.
@@ -162,7 +169,7 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
   const std::int64_t blocks = kv_.blocks_for(cached + tokens) - hits * kv_.blocks_per_prefix();
   if (!kv_.can_start(hashes, hits, blocks)) return false;
 
-  kv_.start(id, hashes, hits, blocks, s.total());
+  kv_.start(id, hashes, hits, blocks, moved_in ? 0 : s.total());
   waiting_.pop_front();
   running_.push_back(id);
   s.running = true;
@@ -170,12 +177,14 @@ bool Scheduler::admit_next(double now_s, std::vector<Slot>& slots, std::int64_t&
   s.published = hits;
   RequestRecord& rec = records_[s.record];
   rec.status = RequestStatus::kRunning;
-  rec.prefix_hit_tokens += cached;
+  if (!moved_in) rec.prefix_hit_tokens += cached;
   if (!rec.first_scheduled_s) {
     rec.first_scheduled_s = now_s;
     rec.admission_index = admissions_++;
   }
-  slots.push_back({id, Sequence{cached, tokens, cached + tokens == s.total()}, false});
+  // A moved-in sequence's one computed token is its first output token's: a decode step.
+  slots.push_back({id, Sequence{cached, tokens, cached + tokens == s.total()},
+                   moved_in && cached + tokens == s.total()});
   budget -= tokens;
   logger().debug(
       "scheduler: t={:.6f} s: request {} admitted, {} tokens this iteration, {} from "
@@ -290,7 +299,8 @@ void Scheduler::complete_iteration(const IterationPlan& plan, double end_s,
           "scheduler: iteration {}: request {} is not in the planned state", plan.iteration, id));
     Live& s = it->second;
     RequestRecord& rec = records_[s.record];
-    const bool decode = s.generated > 0 && s.computed == s.total() - 1;
+    const bool decode =
+        (s.generated > 0 || s.request.kv_ready_tokens > 0) && s.computed == s.total() - 1;
     (decode ? decode_tokens_ : prefill_tokens_) += q.new_tokens;
     if (!decode) rec.prefill_tokens += q.new_tokens;
     const std::int64_t drafts = plan.drafts.empty() ? 0 : plan.drafts[i];
@@ -327,6 +337,11 @@ void Scheduler::complete_iteration(const IterationPlan& plan, double end_s,
 std::optional<double> Scheduler::next_arrival_s() const {
   if (waiting_.empty()) return std::nullopt;
   return live_.at(waiting_.front()).request.arrival_s;
+}
+
+std::int64_t Scheduler::cached_prefix_blocks(const std::vector<std::uint64_t>& hashes) const {
+  if (!config_.prefix_caching) return 0;
+  return kv_.match_prefix(hashes, static_cast<std::int64_t>(hashes.size()));
 }
 
 const RequestRecord& Scheduler::record(std::uint64_t id) const {

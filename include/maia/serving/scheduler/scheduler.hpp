@@ -65,6 +65,8 @@ class Scheduler {
 
   // The earliest arrival among waiting requests; nullopt when none waits.
   std::optional<double> next_arrival_s() const;
+  // How many leading `hashes` the prefix cache holds now (0 with prefix caching off).
+  std::int64_t cached_prefix_blocks(const std::vector<std::uint64_t>& hashes) const;
   // Nothing waiting or running.
   bool idle() const { return waiting_.empty() && running_.empty(); }
 
