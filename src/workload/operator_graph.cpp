@@ -1,5 +1,6 @@
 #include "maia/workload/operator_graph.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -104,7 +105,11 @@ class GraphBuilder {
   // A collective over the tensor-parallel group, in the activation datatype.
   int add_collective(std::string name, int layer, CollectiveKind kind, std::int64_t elements,
                      int input) {
-    add_op(std::move(name), layer, CollectiveShape{kind, elements, tp(), act()}, {input});
+    return add_collective(std::move(name), layer, kind, elements, tp(), {input});
+  }
+  int add_collective(std::string name, int layer, CollectiveKind kind, std::int64_t elements,
+                     std::int64_t ranks, std::vector<int> deps) {
+    add_op(std::move(name), layer, CollectiveShape{kind, elements, ranks, act()}, std::move(deps));
     return last();
   }
 
@@ -286,14 +291,37 @@ class GraphBuilder {
     topk.cost.activation_write_bytes = dtype_bytes(act(), u(t * k)) + 4 * u(t * k);
     const int topk_i = last();
 
-    std::vector<int> downs;
+    // The routed experts this chip holds and their token loads. With expert parallelism the
+    // router's choices are drawn for the whole group's tokens (t on each of the ep chips) and
+    // the chip simulated is the busiest one (the most routed tokens; the first of equals): it
+    // sets the group's pace. Its tokens arrive by an all-to-all over the ep group (dispatch)
+    // and go back by another (combine), each moving max(t k, its load) hidden vectors.
+    const std::int64_t ep = m_.expert_parallel, per_chip = m_.experts_per_chip();
     const std::vector<std::int64_t> loads =
-        expert_loads(routing_, t, e, k, layer, m_.expert_groups, m_.groups_per_token);
+        expert_loads(routing_, t * ep, e, k, layer, m_.expert_groups, m_.groups_per_token);
+    std::int64_t first = 0, busiest = -1;
+    for (std::int64_t c = 0; c < ep; ++c) {
+      std::int64_t load = 0;
+      for (std::int64_t x = c * per_chip; x < (c + 1) * per_chip; ++x) load += loads[x];
+      if (load > busiest) {
+        busiest = load;
+        first = c * per_chip;
+      }
+    }
+    std::vector<int> expert_deps = {norm, topk_i};
+    const std::int64_t exchanged = std::max(t * k, busiest) * m_.hidden_size;
+    if (ep > 1)
+      expert_deps = {add_collective("expert_dispatch", layer, CollectiveKind::kAllToAll, exchanged,
+                                    ep, {norm, topk_i})};
+    std::vector<int> downs;
     const std::int64_t width = m_.expert_intermediate_per_chip();
-    for (std::int64_t x = 0; x < e; ++x)
+    for (std::int64_t x = first; x < first + per_chip; ++x)
       if (loads[x] > 0)
-        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, {norm, topk_i},
+        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, expert_deps,
                                 q_.expert_weights()));
+    if (ep > 1)
+      downs = {add_collective("expert_combine", layer, CollectiveKind::kAllToAll, exchanged, ep,
+                              downs.empty() ? expert_deps : downs)};
     // Shared experts: every token, one MLP as wide as all of them together.
     if (m_.shared_experts > 0)
       downs.push_back(add_mlp("shared_expert.", layer, t, m_.shared_experts * width, {norm},

@@ -59,7 +59,8 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType experts) {
   // One chip's share under tensor parallelism (the whole model with one chip): column- and
   // row-parallel matrices are split, embeddings, norms, router and row-parallel biases
-  // replicated; MLA's down projections (to the Q and KV latents) are replicated too.
+  // replicated; MLA's down projections (to the Q and KV latents) are replicated too. Under
+  // expert parallelism a chip holds num_experts / expert_parallel routed experts.
   const std::uint64_t h = u(m.hidden_size), v = u(m.vocab_size);
   const auto w = [weights](std::uint64_t n) { return dtype_bytes(weights, n); };
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
@@ -93,8 +94,8 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType expe
   const std::uint64_t dense = mlp(u(m.intermediate_per_chip()), weights);
   std::uint64_t total = w(v * h) + w(u(m.position_rows()) * h) + norm * bf16(h);
   if (m.is_moe()) {
-    const std::uint64_t routed_and_shared =
-        u(m.num_experts + m.shared_experts) * mlp(u(m.expert_intermediate_per_chip()), experts);
+    const std::uint64_t routed_and_shared = u(m.experts_per_chip() + m.shared_experts) *
+                                            mlp(u(m.expert_intermediate_per_chip()), experts);
     std::uint64_t router = w(h * u(m.num_experts));
     if (m.router_bias) router += bf16(u(m.num_experts));
     total += u(m.dense_layers()) * (layer + dense) +

@@ -101,6 +101,10 @@ struct ModelConfig {
   // maia/workload/tensor_parallel.hpp, which sets it after checking it). Every per-chip figure
   // (the iteration graph, weight and KV-cache bytes, capacity) follows it; 1: one chip.
   std::int64_t tensor_parallel = 1;
+  // Expert parallelism: the routed experts are split over this many chips (groups of
+  // tensor_parallel chips each), num_experts / expert_parallel per chip; attention, dense
+  // layers and shared experts are data-parallel over them (maia/workload/expert_parallel.hpp).
+  std::int64_t expert_parallel = 1;
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return mla.kv_lora_rank > 0; }
@@ -137,6 +141,8 @@ struct ModelConfig {
   std::int64_t expert_intermediate_per_chip() const {
     return expert_intermediate() / tensor_parallel;
   }
+  // Routed experts held by one chip under expert parallelism.
+  std::int64_t experts_per_chip() const { return num_experts / expert_parallel; }
   std::int64_t vocab_per_chip() const {
     return (vocab_size + tensor_parallel - 1) / tensor_parallel;
   }
