@@ -39,9 +39,8 @@ RunSystem make_run_system(const std::string& system_file, bool chip_given, AnyCh
   }
   if (chips > sys.chips)
     throw InputError(fmt::format(
-        "maia-sim run: --tp {} x --ep {} x --pp {} x --dp {} = {} chips: the system {} ({}) has "
-        "{} chips",
-        d.tp, d.ep, d.pp, d.dp, chips, sys.name, sys.file, sys.chips));
+        "maia-sim run: --tp {} x --ep {} x --dp {} = {} chips: the system {} ({}) has {} chips",
+        d.tp, d.ep, d.dp, chips, sys.name, sys.file, sys.chips));
   // Every group a collective runs on must be one the topology can form (whole trays, ...).
   if (d.tp > 1) (void)sys.topology->tiers(d.tp, fmt::format("--tp {}", d.tp));
   if (d.ep > 1) (void)sys.topology->tiers(d.ep, fmt::format("--ep {}", d.ep));

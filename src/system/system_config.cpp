@@ -189,7 +189,7 @@ SystemConfig with_chip(const SystemConfig& system, const AnyChipConfig& chip) {
 SystemConfig nvlink_domain_system(const AnyChipConfig& chip, const std::string& chip_file) {
   SystemConfig s;
   s.name = chip_name(chip) + "-nvlink-domain";
-  s.file = "(built-in: " + s.name + ")";
+  s.file = "built-in";
   s.chip_file = chip_file;
   s.chip = chip;
   s.topology_name = "switched";
