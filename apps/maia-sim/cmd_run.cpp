@@ -64,24 +64,8 @@ std::vector<OpGroup> group_ops(const std::vector<OpPhase>& phases) {
   return out;
 }
 
-// Parallelism: the system and its collectives, or the tray group and its NIC bytes.
-void print_parallelism(const RunSummary& s) {
-  if (!s.system.is_null()) {
-    fmt::print("{}", system_text(s.system));
-    return;
-  }
-  if (s.tensor_parallel <= 1) return;
-  std::string per_phase;
-  for (const auto& p : s.op_phases) {
-    double bytes = 0;
-    for (const auto& m : p.ops) bytes += m.network_bytes;
-    per_phase += fmt::format("{}{} {:.2f} MB", per_phase.empty() ? "" : ", ", p.phase, bytes / 1e6);
-  }
-  fmt::print(
-      "tensor parallel: {} directly linked chips (a Maia tray, a GPU's NVLink domain; HBM and "
-      "operators per chip, throughput for the group); network sent per iteration: {}\n",
-      s.tensor_parallel, per_phase);
-}
+// Parallelism: the system, the degrees and the collectives per iteration (nothing on one chip).
+void print_parallelism(const RunSummary& s) { fmt::print("{}", system_text(s.system)); }
 
 void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
