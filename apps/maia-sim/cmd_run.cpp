@@ -16,12 +16,14 @@
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
+#include "maia/serving/pipeline_batch.hpp"
 #include "maia/serving/serving_run.hpp"
 #include "maia/serving/static_batch.hpp"
 #include "maia/serving/trace_spec.hpp"
 #include "maia/workload/expert_parallel.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
+#include "maia/workload/pipeline_parallel.hpp"
 #include "maia/workload/tensor_parallel.hpp"
 #include "output_paths.hpp"
 #include "progress.hpp"
@@ -297,7 +299,7 @@ std::optional<SpeculativeDecoding> make_speculation(const po::variables_map& vm,
 
 // Parallelism beyond tensor parallelism and the system (docs/systems.md).
 struct ParallelArgs {
-  std::int64_t ep = 1, dp = 1;
+  std::int64_t ep = 1, pp = 1, dp = 1, micro_batches = 0;
   std::string system_file;
 };
 
@@ -388,6 +390,11 @@ po::options_description run_options(RunArgs& a) {
       "ep", po::value(&parallel.ep)->default_value(parallel.ep),
       "expert parallelism (MoE): the routed experts split over N groups of --tp chips, "
       "attention data-parallel over them; dispatch and combine are all-to-alls (docs/systems.md)")(
+      "pp", po::value(&parallel.pp)->default_value(parallel.pp),
+      "pipeline parallelism (static batch): the layers in N stages on their own chips (or tp "
+      "groups), the batch in --micro-batches; the bubble is shown (docs/systems.md)")(
+      "micro-batches", po::value(&parallel.micro_batches),
+      "pp: micro-batches per iteration (default: min(pp, the batch))")(
       "dp", po::value(&parallel.dp)->default_value(parallel.dp),
       "data parallelism (static batch): N replicas of the tp x ep group, each with its own "
       "--batch; throughput x N")(
@@ -508,22 +515,33 @@ int cmd_run(const std::vector<std::string>& args) {
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
   const bool serving_run = !trace.file.empty() || synthetic;
-  const Degrees degrees{tp, parallel.ep, 1, parallel.dp};
+  const Degrees degrees{tp, parallel.ep, parallel.pp, parallel.dp};
   if (tp < 1) throw InputError(fmt::format("--tp: must be >= 1, got {}", tp));
   if (parallel.ep < 1) throw InputError(fmt::format("--ep: must be >= 1, got {}", parallel.ep));
   if (parallel.dp < 1) throw InputError(fmt::format("--dp: must be >= 1, got {}", parallel.dp));
-  if (serving_run && (parallel.ep > 1 || parallel.dp > 1))
+  if (parallel.pp < 1) throw InputError(fmt::format("--pp: must be >= 1, got {}", parallel.pp));
+  if (serving_run && (parallel.ep > 1 || parallel.pp > 1 || parallel.dp > 1))
     throw InputError(fmt::format(
         "maia-sim run: --{} applies to a static batch; serving a trace (--trace, --rate) runs one "
         "tensor-parallel group (--tp, --system); replicas behind a router are not part of "
         "maia-sim run --trace",
-        parallel.ep > 1 ? "ep" : "dp"));
+        parallel.ep > 1   ? "ep"
+        : parallel.pp > 1 ? "pp"
+                          : "dp"));
+  if (vm.count("micro-batches") && parallel.pp == 1)
+    throw InputError("maia-sim run: --micro-batches applies only with --pp N > 1");
+  if (parallel.pp > 1 && parallel.ep > 1)
+    throw InputError("maia-sim run: --pp with --ep > 1 is not modelled (one of them)");
+  if (parallel.pp > 1 && !timeline.file.empty())
+    throw InputError(
+        "maia-sim run: --perfetto with --pp > 1 is not supported (one stage at a time)");
   AnyChipConfig cfg = load_any_chip(chip);
   ModelConfig model = load_model(model_name, default_models_dir());
   // Model checks first (heads, KV heads, experts divisible: named, before any system file is
   // read), then whether the system has the chips.
   apply_tensor_parallel(model, tp, kMaxSystemChips);
   apply_expert_parallel(model, parallel.ep);
+  apply_pipeline_parallel(model, parallel.pp);
   const bool chip_given = !chip.chip_file.empty() || !chip.sets.empty();
   const RunSystem run_system = make_run_system(parallel.system_file, chip_given, cfg, degrees);
   BackendOptions options;
@@ -542,8 +560,9 @@ int cmd_run(const std::vector<std::string>& args) {
   quant = resolve_quantization(model, quant);
   std::optional<SpeculativeDecoding> speculation =
       make_speculation(vm, speculate, model, tp, tp_limit);
-  if (speculation && parallel.ep > 1)
-    throw InputError("maia-sim run: --speculate with --ep > 1 is not modelled (one of them)");
+  if (speculation && (parallel.ep > 1 || parallel.pp > 1))
+    throw InputError(fmt::format("maia-sim run: --speculate with --{} > 1 is not modelled",
+                                 parallel.ep > 1 ? "ep" : "pp"));
   if (speculation && trace.file.empty() && !synthetic && vm.count("accept-seed") &&
       !vm["accept-seed"].defaulted())
     throw InputError(
@@ -612,8 +631,13 @@ int cmd_run(const std::vector<std::string>& args) {
   spec.batch /= parallel.ep;  // from here: one chip's requests
   // Refuse before simulating anything when the model and its KV cache do not fit.
   const std::uint64_t hbm = backend->memory_capacity_bytes();
-  const MemoryFootprint footprint =
-      check_static_batch_capacity(model, quant, spec, hbm, speculation ? &*speculation : nullptr);
+  // Per chip: with pipeline stages, the largest stage's (each holds every micro-batch's KV).
+  MemoryFootprint footprint;
+  for (std::int64_t st = 0; st < parallel.pp; ++st) {
+    const MemoryFootprint f = check_static_batch_capacity(
+        pipeline_stage(model, st), quant, spec, hbm, speculation ? &*speculation : nullptr);
+    if (st == 0 || f.total() > footprint.total()) footprint = f;
+  }
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
@@ -624,8 +648,24 @@ int cmd_run(const std::vector<std::string>& args) {
       backend->weights_fit_on_chip(footprint.weight_bytes) && vm.count("stream-weights") == 0;
   backend->set_weights_resident(resident);
   const auto t0 = std::chrono::steady_clock::now();
-  StaticBatchResult r =
-      run_static_batch(*backend, model, quant, spec, speculation ? &*speculation : nullptr);
+  StaticBatchResult r;
+  PipelineRun pipeline;
+  if (parallel.pp > 1) {
+    const std::int64_t micro =
+        vm.count("micro-batches") ? parallel.micro_batches : std::min(parallel.pp, spec.batch);
+    // Each stage's tp chips send the activations to the next stage's: a send/recv along the
+    // chain of tp x pp chips, timed by the system's model.
+    const auto link = [&](std::int64_t tokens) {
+      const double bytes = static_cast<double>(
+          dtype_bytes(quant.activations, static_cast<std::uint64_t>(tokens * model.hidden_size)));
+      return run_system.timer
+          ->time(CollectiveOp::kSendRecv, tp * parallel.pp, bytes, quant.activations)
+          .time_ns;
+    };
+    r = run_pipelined_static_batch(*backend, model, quant, spec, micro, link, pipeline);
+  } else {
+    r = run_static_batch(*backend, model, quant, spec, speculation ? &*speculation : nullptr);
+  }
   r.replicas = parallel.ep * parallel.dp;
   RunSummary s = static_batch_summary(r, backend->chip_name(), memoize);
   if (speculation) s.workload["speculate"] = speculation_json(*speculation);
@@ -636,7 +676,8 @@ int cmd_run(const std::vector<std::string>& args) {
   s.tensor_parallel = model.tensor_parallel;
   s.expert_parallel = parallel.ep;
   s.data_parallel = parallel.dp;
-  s.system = system_json(run_system, degrees, s.op_phases);
+  s.pipeline_parallel = parallel.pp;
+  s.system = system_json(run_system, degrees, s.op_phases, parallel.pp > 1 ? &pipeline : nullptr);
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.memory = footprint;
   s.hbm_capacity_bytes = hbm;

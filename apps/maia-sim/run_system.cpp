@@ -39,17 +39,21 @@ RunSystem make_run_system(const std::string& system_file, bool chip_given, AnyCh
   }
   if (chips > sys.chips)
     throw InputError(fmt::format(
-        "maia-sim run: --tp {} x --ep {} x --dp {} = {} chips: the system {} ({}) has {} chips",
-        d.tp, d.ep, d.dp, chips, sys.name, sys.file, sys.chips));
+        "maia-sim run: --tp {} x --ep {} x --pp {} x --dp {} = {} chips: the system {} ({}) has "
+        "{} chips",
+        d.tp, d.ep, d.pp, d.dp, chips, sys.name, sys.file, sys.chips));
   // Every group a collective runs on must be one the topology can form (whole trays, ...).
   if (d.tp > 1) (void)sys.topology->tiers(d.tp, fmt::format("--tp {}", d.tp));
   if (d.ep > 1) (void)sys.topology->tiers(d.ep, fmt::format("--ep {}", d.ep));
+  if (d.pp > 1)
+    (void)sys.topology->tiers(d.tp * d.pp, fmt::format("--tp {} x --pp {}", d.tp, d.pp));
   rs.system = std::make_shared<const SystemConfig>(std::move(sys));
   rs.timer = make_collective_timer("analytical", rs.system, "collective fidelity");
   return rs;
 }
 
-Json system_json(const RunSystem& rs, const Degrees& d, const std::vector<OpPhase>& phases) {
+Json system_json(const RunSystem& rs, const Degrees& d, const std::vector<OpPhase>& phases,
+                 const PipelineRun* pipeline) {
   if (!rs.system) return Json();
   const SystemConfig& s = *rs.system;
   Json j;
@@ -104,6 +108,27 @@ Json system_json(const RunSystem& rs, const Degrees& d, const std::vector<OpPhas
   }
   j["collectives"] = collectives;
   j["tiers"] = tiers;
+  if (pipeline) {
+    const auto ms = [](const std::vector<double>& v) {
+      Json a = Json::array();
+      for (const double x : v) a.push_back(x / 1e6);
+      return a;
+    };
+    const auto& p = *pipeline;
+    j["pipeline"] = {{"stages", p.stages},
+                     {"micro_batches", p.micro_batches},
+                     {"micro_batch_requests", p.micro_batch_requests},
+                     {"prefill",
+                      {{"stage_ms", ms(p.prefill_stage_ns)},
+                       {"send_recv_ms", p.prefill_link_ns / 1e6},
+                       {"iteration_ms", p.prefill.time_ns / 1e6},
+                       {"bubble_fraction", p.prefill.bubble_fraction}}},
+                     {"decode",
+                      {{"stage_ms", ms(p.decode_stage_ns)},
+                       {"send_recv_ms", p.decode_link_ns / 1e6},
+                       {"iteration_ms", p.decode.time_ns / 1e6},
+                       {"bubble_fraction", p.decode.bubble_fraction}}}};
+  }
   return j;
 }
 
@@ -117,6 +142,23 @@ std::string system_text(const Json& s) {
       d["pp"].get<std::int64_t>(), d["dp"].get<std::int64_t>(), s["name"].get<std::string>(),
       s["topology"].get<std::string>(), s["system_chips"].get<std::int64_t>(),
       s["fidelity"].get<std::string>(), s["collective_fidelity"].get<std::string>());
+  if (s.contains("pipeline")) {
+    const Json& p = s["pipeline"];
+    out += fmt::format("  pipeline: {} stages, {} micro-batches of {} requests per iteration\n",
+                       p["stages"].get<std::int64_t>(), p["micro_batches"].get<std::int64_t>(),
+                       p["micro_batch_requests"].get<std::int64_t>());
+    for (const char* phase : {"prefill", "decode"}) {
+      const Json& q = p[phase];
+      std::string stages;
+      for (const auto& x : q["stage_ms"])
+        stages += fmt::format("{}{:.3f}", stages.empty() ? "" : " / ", x.get<double>());
+      out += fmt::format(
+          "  pipeline {}: stages {} ms per micro-batch, send/recv {:.4f} ms; iteration {:.3f} ms, "
+          "bubble {:.1f}%\n",
+          phase, stages, q["send_recv_ms"].get<double>(), q["iteration_ms"].get<double>(),
+          100 * q["bubble_fraction"].get<double>());
+    }
+  }
   for (auto it = s["collectives"].begin(); it != s["collectives"].end(); ++it) {
     std::string line;
     for (auto k = it.value().begin(); k != it.value().end(); ++k) {

@@ -9,6 +9,7 @@
 
 #include "maia/config/any_chip_config.hpp"
 #include "maia/report/summary.hpp"
+#include "maia/serving/pipeline_batch.hpp"
 #include "maia/system/collective_timer.hpp"
 #include "maia/system/system_config.hpp"
 
@@ -39,7 +40,9 @@ RunSystem make_run_system(const std::string& system_file, bool chip_given, AnyCh
 
 // summary.json's system block: the system, topology, fidelity, degrees and, per representative
 // iteration, bytes and time per collective kind and the time share of each tier crossed.
-Json system_json(const RunSystem& rs, const Degrees& d, const std::vector<OpPhase>& phases);
+// With a pipeline, its stages, micro-batches, per-stage times, transfers and bubbles too.
+Json system_json(const RunSystem& rs, const Degrees& d, const std::vector<OpPhase>& phases,
+                 const PipelineRun* pipeline = nullptr);
 
 // "8 chips (tp 8) of maia200-cluster-6144 (maia-cluster), symmetric fidelity; collectives
 // per iteration: ...": the run report's parallelism line(s).

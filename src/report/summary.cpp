@@ -88,8 +88,9 @@ Json summary_json(const RunSummary& s) {
   j["parallelism"] = {{"tensor_parallel", s.tensor_parallel},
                       {"chips", s.chips()},
                       {"nic_tx_bytes_per_iteration", network}};
-  if (s.expert_parallel > 1 || s.data_parallel > 1) {
+  if (s.expert_parallel > 1 || s.pipeline_parallel > 1 || s.data_parallel > 1) {
     j["parallelism"]["expert_parallel"] = s.expert_parallel;
+    j["parallelism"]["pipeline_parallel"] = s.pipeline_parallel;
     j["parallelism"]["data_parallel"] = s.data_parallel;
   }
   if (!s.system.is_null()) j["system"] = s.system;

@@ -34,10 +34,10 @@ std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<S
     for (const auto& s : batch)
       per_layer = checked_add(
           per_layer, layer_bytes(checked_add(u(s.cached_tokens), u(s.new_tokens), what)), what);
-    return checked_mul(per_layer, u(m.num_layers), what);
+    return checked_mul(per_layer, u(m.end_layer() - m.first_layer()), what);
   }
   // Per-layer attention (layer_types): a sliding layer keeps only its last `window` tokens.
-  for (std::int64_t layer = 0; layer < m.num_layers; ++layer) {
+  for (std::int64_t layer = m.first_layer(); layer < m.end_layer(); ++layer) {
     const std::uint64_t window = u(m.layer_window(layer));
     for (const auto& s : batch) {
       const std::uint64_t tokens = checked_add(u(s.cached_tokens), u(s.new_tokens), what);

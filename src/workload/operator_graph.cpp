@@ -26,20 +26,27 @@ class GraphBuilder {
                           quantization_text(q_), batch_.size(), tokens_, emitting);
     const std::int64_t h = m_.hidden_size;
 
-    Operator& emb = add_op("embedding", -1, VectorShape{"copy", tokens_ * h, tokens_, act()}, {});
-    // A gather of one embedding row per token: table rows are read, nothing else.
-    emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
-    emb.cost.activation_read_bytes = 0;
-    int x = last();
-    if (m_.positions == PositionKind::kLearned) {
-      // Each token's row of the learned position table (gathered) added to its embedding.
-      Operator& pos =
-          add_op("position_embedding", -1, VectorShape{"add", tokens_ * h, tokens_, act()}, {x});
-      pos.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
-      pos.cost.activation_read_bytes = dtype_bytes(act(), u(tokens_ * h));
+    // A pipeline stage after the first starts from the activations the previous stage sent
+    // (already in its HBM: no operator, x = -1 adds no dependency).
+    int x = -1;
+    if (m_.has_embedding()) {
+      Operator& emb = add_op("embedding", -1, VectorShape{"copy", tokens_ * h, tokens_, act()}, {});
+      // A gather of one embedding row per token: table rows are read, nothing else.
+      emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+      emb.cost.activation_read_bytes = 0;
       x = last();
+      if (m_.positions == PositionKind::kLearned) {
+        // Each token's row of the learned position table (gathered) added to its embedding.
+        Operator& pos =
+            add_op("position_embedding", -1, VectorShape{"add", tokens_ * h, tokens_, act()}, {x});
+        pos.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+        pos.cost.activation_read_bytes = dtype_bytes(act(), u(tokens_ * h));
+        x = last();
+      }
     }
-    for (int layer = 0; layer < m_.num_layers; ++layer) x = add_layer(layer, x);
+    for (auto layer = static_cast<int>(m_.first_layer()); layer < m_.end_layer(); ++layer)
+      x = add_layer(layer, x);
+    if (!m_.has_head()) return std::move(g_);  // the stage's output goes to the next stage
 
     const int norm = add_norm("final_norm", -1, x);
     if (emitting > 0) {
@@ -68,6 +75,8 @@ class GraphBuilder {
     op.name = std::move(name);
     op.layer = layer;
     op.shape = std::move(shape);
+    // -1: the stage's input (a pipeline stage's received activations), no operator.
+    std::erase_if(deps, [](int d) { return d < 0; });
     op.deps = std::move(deps);
     op.cost = generic_cost(op.shape);
     op.signature = op_signature(op.name, op.shape);

@@ -39,7 +39,7 @@ expect 2 "does not fit" "$sim" run --model llama-3.1-405b --weights bf16
 expect 2 "--weights" "$sim" run --model llama-3.1-8b --weights int3
 # Tensor parallelism: bad degrees exit 2 with the rule; tp 2 reports the group and NIC traffic.
 expect 2 "--tp: must be >= 1, got 0" "$sim" run --model llama-3.1-8b --tp 0
-expect 2 "--tp 8 x --ep 1 x --dp 1 = 8 chips: the system maia200-tray .* has 4 chips" \
+expect 2 "--tp 8 x --ep 1 x --pp 1 x --dp 1 = 8 chips: the system maia200-tray .* has 4 chips" \
   "$sim" run --model llama-3.1-8b --tp 8 --system configs/systems/maia200-tray.json
 expect 2 "--tp 3: llama-3.1-8b's num_attention_heads \(32\) must divide" "$sim" run --model llama-3.1-8b --tp 3
 expect 2 "nic.tray_links\[1\]: every tray peer needs at least one port, got 0" \

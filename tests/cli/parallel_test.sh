@@ -89,7 +89,37 @@ assert d2["system"]["degrees"]["dp"] == 2 and d2["requests"]["submitted"] == 4
 assert "system" not in d1
 PY
 
+# --- pipeline parallelism: 2 stages of 16 layers, 2 micro-batches of 2 requests
+expect_all 0 "pipeline: 2 stages, 2 micro-batches of 2 requests" "pipeline decode: stages .* bubble" \
+  -- "$sim" run --model llama-3.1-8b --pp 2 --batch 4 --prompt 16 --gen 2 --out "$tmp/pp2"
+python3 - "$tmp/pp2/summary.json" "$tmp/dp1/summary.json" <<'PY' && ok || bad "pp 2 pipeline block"
+import json, sys
+pp, one = (json.load(open(f)) for f in sys.argv[1:3])
+p = pp["system"]["pipeline"]
+assert p["stages"] == 2 and p["micro_batches"] == 2 and p["micro_batch_requests"] == 2
+for phase in ("prefill", "decode"):
+    q = p[phase]
+    c, x, m = q["stage_ms"], q["send_recv_ms"], 2
+    assert len(c) == 2 and x > 0
+    # fill and drain: sum c + (P - 1) x + (M - 1) max(max c, x); the bubble at least the
+    # equal-stage (P - 1) / (M + P - 1)
+    t = sum(c) + x + (m - 1) * max(max(c), x)
+    assert abs(q["iteration_ms"] - t) <= 1e-9 * t, (phase, q, t)
+    assert abs(q["bubble_fraction"] - (1 - m * sum(c) / (2 * t))) < 1e-9
+    assert q["bubble_fraction"] >= 1 / 3 - 1e-12
+assert abs(pp["phases"]["prefill"]["time_ms"] - p["prefill"]["iteration_ms"]) < 1e-9
+assert pp["system"]["degrees"]["pp"] == 2 and pp["parallelism"]["chips"] == 2
+# each stage holds about half of the layers: per-chip weights below 60% of one chip's
+assert pp["memory"]["weight_bytes"] < 0.6 * one["memory"]["weight_bytes"]
+PY
+
 # --- bad input: exit 2, a named error
+expect 2 "--pp 33: llama-3.1-8b has 32 layers" "$sim" run --model llama-3.1-8b --pp 33
+expect 2 "--micro-batches: must be in \[1, --batch per chip = 4\], got 5" \
+  "$sim" run --model llama-3.1-8b --pp 2 --batch 4 --micro-batches 5 --prompt 16 --gen 2
+expect 2 "--micro-batches applies only with --pp" "$sim" run --model llama-3.1-8b --micro-batches 2
+expect 2 "--pp with --ep > 1 is not modelled" "$sim" run --model mixtral-8x7b --pp 2 --ep 2
+expect 2 "--pp applies to a static batch" "$sim" run --model llama-3.1-8b --pp 2 --rate 5 --max-requests 3
 expect 2 "--ep 3: mixtral-8x7b's num_local_experts \(8\) must divide by the expert-parallel degree" \
   "$sim" run --model mixtral-8x7b --ep 3
 expect 2 "--ep 2: llama-3.1-8b has no routed experts" "$sim" run --model llama-3.1-8b --ep 2
@@ -98,9 +128,9 @@ expect 2 "--ep: must be >= 1, got 0" "$sim" run --model mixtral-8x7b --ep 0
 expect 2 "--dp: must be >= 1, got 0" "$sim" run --model llama-3.1-8b --dp 0
 expect 2 "--tp 6: llama-3.1-405b's num_attention_heads \(128\) must divide" \
   "$sim" run --model llama-3.1-405b --tp 6
-expect 2 "--tp 8 x --ep 1 x --dp 1 = 8 chips: the system maia200-tray .* has 4 chips" \
+expect 2 "--tp 8 x --ep 1 x --pp 1 x --dp 1 = 8 chips: the system maia200-tray .* has 4 chips" \
   "$sim" run --model llama-3.1-8b --tp 8 --system configs/systems/maia200-tray.json
-expect 2 "--tp 4 x --ep 1 x --dp 4 = 16 chips: the system maia200-2trays .* has 8 chips" \
+expect 2 "--tp 4 x --ep 1 x --pp 1 x --dp 4 = 16 chips: the system maia200-2trays .* has 8 chips" \
   "$sim" run --model llama-3.1-8b --tp 4 --dp 4 --system configs/systems/maia200-2trays.json
 expect 2 "= 16 chips: the system h100-sxm-nvlink-domain \(built-in\) has 8 chips" \
   "$sim" run --model llama-3.1-8b --tp 16 --chip configs/gpus/h100-sxm.json

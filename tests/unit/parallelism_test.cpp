@@ -19,6 +19,7 @@
 #include "maia/workload/moe_routing.hpp"
 #include "maia/workload/operator_graph.hpp"
 #include "maia/workload/parameters.hpp"
+#include "maia/workload/pipeline_parallel.hpp"
 #include "maia/workload/tensor_parallel.hpp"
 #include "workload_rig.hpp"
 
@@ -176,6 +177,59 @@ TEST(SystemConfigDefaults, NvlinkDomainOfAGpu) {
   EXPECT_DOUBLE_EQ(tiers[0].gbytes_per_s, 18 * 25.0);  // 18 links x 25 GB/s
   const AnyChipConfig maia = load_any_chip_config(test::kSource + "/configs/maia200.json", {});
   EXPECT_NE(input_error([&] { nvlink_domain_system(maia, "maia"); }).find("has no"),
+            std::string::npos);
+}
+
+// Equal stages and no transfer: the bubble is (P - 1) / (M + P - 1) and the iteration
+// (M + P - 1) stage times; a transfer slower than the stages paces the steady state.
+TEST(PipelineParallel, BubbleClosedForm) {
+  for (const std::int64_t p : {2, 4, 8})
+    for (const std::int64_t m : {1, 2, 4, 16}) {
+      const auto it = pipeline_iteration(std::vector<double>(p, 100.0), 0.0, m);
+      EXPECT_DOUBLE_EQ(it.time_ns, 100.0 * static_cast<double>(m + p - 1));
+      EXPECT_NEAR(it.bubble_fraction, static_cast<double>(p - 1) / static_cast<double>(m + p - 1),
+                  1e-12);
+    }
+  const auto slow = pipeline_iteration({100, 100}, 150, 4);
+  EXPECT_DOUBLE_EQ(slow.time_ns, 200 + 150 + 3 * 150);
+  // Unequal stages only add bubble: at least the equal-stage figure.
+  const auto uneven = pipeline_iteration({50, 150}, 0, 4);
+  EXPECT_GE(uneven.bubble_fraction, 1.0 / 5.0);
+  EXPECT_DOUBLE_EQ(uneven.time_ns, 200 + 3 * 150);
+}
+
+// The stages partition the layers (sizes within one), the first holds the embedding and the
+// last the head; per-stage weights sum to the whole model's plus one LM head per extra copy
+// (none: untied) and the per-stage graphs' layers cover every layer once.
+TEST(PipelineParallel, StagesPartitionLayersAndWeights) {
+  ModelConfig m = model("llama-3.1-8b");
+  const std::uint64_t whole = model_weight_bytes(m, DType::kFp8);
+  apply_pipeline_parallel(m, 3);
+  std::uint64_t sum = 0;
+  std::int64_t layers = 0;
+  const std::vector<Sequence> batch(2, Sequence{0, 8, true});
+  for (std::int64_t s = 0; s < 3; ++s) {
+    const ModelConfig st = pipeline_stage(m, s);
+    const std::int64_t n = st.end_layer() - st.first_layer();
+    EXPECT_TRUE(n == 32 / 3 || n == 32 / 3 + 1) << n;
+    EXPECT_EQ(st.first_layer(), layers);
+    layers += n;
+    sum += model_weight_bytes(st, DType::kFp8);
+    const OperatorGraph g = build_iteration_graph(st, kFp8, batch);
+    EXPECT_EQ(g.ops.front().name == "embedding", s == 0);
+    EXPECT_EQ(g.ops.back().name == "sampling", s == 2);
+    for (const auto& op : g.ops) {
+      if (op.layer >= 0) {
+        EXPECT_TRUE(op.layer >= st.first_layer() && op.layer < st.end_layer());
+      }
+    }
+    validate_graph(g, "stage");
+  }
+  EXPECT_EQ(layers, 32);
+  EXPECT_EQ(sum, whole);
+  EXPECT_NE(input_error([&] {
+              apply_pipeline_parallel(m, 33);
+            }).find("--pp 33: llama-3.1-8b has 32 layers"),
             std::string::npos);
 }
 
