@@ -16,15 +16,19 @@
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
+#include "maia/serving/pipeline_batch.hpp"
 #include "maia/serving/serving_run.hpp"
 #include "maia/serving/static_batch.hpp"
 #include "maia/serving/trace_spec.hpp"
+#include "maia/workload/expert_parallel.hpp"
 #include "maia/workload/op_trace.hpp"
 #include "maia/workload/operator_graph.hpp"
+#include "maia/workload/pipeline_parallel.hpp"
 #include "maia/workload/tensor_parallel.hpp"
 #include "output_paths.hpp"
 #include "progress.hpp"
 #include "system_serving_options.hpp"
+#include "run_system.hpp"
 #include "timeline_options.hpp"
 
 namespace maia::cli {
@@ -63,20 +67,8 @@ std::vector<OpGroup> group_ops(const std::vector<OpPhase>& phases) {
   return out;
 }
 
-// Tensor parallelism: the group, and the NIC bytes of each representative iteration.
-void print_parallelism(const RunSummary& s) {
-  if (s.tensor_parallel <= 1) return;
-  std::string per_phase;
-  for (const auto& p : s.op_phases) {
-    double bytes = 0;
-    for (const auto& m : p.ops) bytes += m.network_bytes;
-    per_phase += fmt::format("{}{} {:.2f} MB", per_phase.empty() ? "" : ", ", p.phase, bytes / 1e6);
-  }
-  fmt::print(
-      "tensor parallel: {} directly linked chips (a Maia tray, a GPU's NVLink domain; HBM and "
-      "operators per chip, throughput for the group); network sent per iteration: {}\n",
-      s.tensor_parallel, per_phase);
-}
+// Parallelism: the system, the degrees and the collectives per iteration (nothing on one chip).
+void print_parallelism(const RunSummary& s) { fmt::print("{}", system_text(s.system)); }
 
 void print_report(const StaticBatchResult& r, const RunSummary& s) {
   const auto& spec = r.spec;
@@ -87,9 +79,11 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   print_parallelism(s);
   const auto simulated_steps = s.phases[1].simulated_iterations;
   fmt::print(
-      "static batch: {} requests x {} prompt + {} output tokens; decode steps simulated {} of "
+      "static batch: {} requests{} x {} prompt + {} output tokens; decode steps simulated {} of "
       "{}{}\n",
-      spec.batch, spec.prompt, spec.gen, simulated_steps, r.decode.size(),
+      spec.batch * r.replicas,
+      r.replicas > 1 ? fmt::format(" ({} per chip)", spec.batch) : std::string(), spec.prompt,
+      spec.gen, simulated_steps, r.decode.size(),
       simulated_steps < static_cast<std::int64_t>(r.decode.size())
           ? fmt::format(" (one every {} steps and the last; the rest interpolated)",
                         spec.decode_stride)
@@ -99,7 +93,7 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
       s.memory.weight_bytes / gb, s.memory.kv_cache_bytes / gb, s.memory.workspace_bytes / gb,
       s.memory.total() / gb, s.hbm_capacity_bytes / gb);
 
-  const double e2e = r.e2e_ns(), tokens = static_cast<double>(spec.batch * spec.gen);
+  const double e2e = r.e2e_ns(), tokens = static_cast<double>(spec.batch * r.replicas * spec.gen);
   fmt::print("{:<28} {:>14.3f} ms\n", "TTFT (prefill iteration)", r.ttft_ns() / 1e6);
   fmt::print("{:<28} {:>14.3f} ms\n",
              r.speculation.k > 0 ? "TPOT (per output token)" : "TPOT (mean decode iter.)",
@@ -107,13 +101,13 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
   fmt::print("{:<28} {:>14.3f} ms\n", "e2e latency", e2e / 1e6);
   fmt::print("{:<28} {:>14.1f} tokens/s\n", "output throughput",
              e2e > 0 ? tokens / (e2e / 1e9) : 0.0);
-  fmt::print(
-      "{:<28} {:>14.1f} tokens/s\n", "total throughput",
-      e2e > 0 ? static_cast<double>(spec.batch * (spec.prompt + spec.gen)) / (e2e / 1e9) : 0.0);
-  if (s.tensor_parallel > 1)
+  fmt::print("{:<28} {:>14.1f} tokens/s\n", "total throughput",
+             e2e > 0 ? static_cast<double>(spec.batch * r.replicas * (spec.prompt + spec.gen)) /
+                           (e2e / 1e9)
+                     : 0.0);
+  if (s.chips() > 1)
     fmt::print("{:<28} {:>14.1f} tokens/s  (output, {} chips)\n", "per chip",
-               e2e > 0 ? tokens / (e2e / 1e9) / static_cast<double>(s.tensor_parallel) : 0.0,
-               s.tensor_parallel);
+               e2e > 0 ? tokens / (e2e / 1e9) / static_cast<double>(s.chips()) : 0.0, s.chips());
   fmt::print("{:<28} {:>14.3f} ms  ({} tokens)\n", "prefill iteration", r.ttft_ns() / 1e6,
              spec.batch * spec.prompt);
   if (!r.decode.empty())
@@ -304,6 +298,12 @@ std::optional<SpeculativeDecoding> make_speculation(const po::variables_map& vm,
   return SpeculativeDecoding(c, target, draft);
 }
 
+// Parallelism beyond tensor parallelism and the system (docs/systems.md).
+struct ParallelArgs {
+  std::int64_t ep = 1, pp = 1, dp = 1, micro_batches = 0;
+  std::string system_file;
+};
+
 // The values of maia-sim run's options; one struct so that the option set can be built apart
 // from the command (maia-sim sweep validates its run-option axes against it).
 struct RunArgs {
@@ -314,16 +314,17 @@ struct RunArgs {
   TraceSpec trace;
   ServingOptions serving;
   TimelineArgs timeline;
-  std::int64_t tp = 1;  // tensor-parallel chips of a tray
+  std::int64_t tp = 1;  // tensor-parallel chips
   SpeculateArgs speculate;
-  SystemServingArgs system_serving;  // --replicas, --disaggregate, --router, --system
+  ParallelArgs parallel;
+  SystemServingArgs system_serving;  // --replicas, --disaggregate, --router
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, system_serving] = a;
+         serving, timeline, tp, speculate, parallel, system_serving] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -384,9 +385,25 @@ po::options_description run_options(RunArgs& a) {
       "slo-tpot-ms", po::value(&serving.slo_tpot_ms)->default_value(serving.slo_tpot_ms),
       "trace: goodput counts requests with TPOT at most this (0: no TPOT objective)")(
       "tp", po::value(&tp)->default_value(tp),
-      "tensor parallelism: shard the model over N directly linked chips (1, 2 or 4 on Maia 200, "
-      "up to the NVLink domain on a GPU); "
-      "throughput is for the N chips together (docs/inference.md)")(
+      "tensor parallelism: shard the model over N chips (within a Maia tray, 1, 2 or 4, the "
+      "collectives are simulated NIC programs; beyond it, and beyond a GPU's NVLink domain, the "
+      "system's collective model times them); throughput is for all the chips together "
+      "(docs/inference.md, docs/systems.md)")(
+      "ep", po::value(&parallel.ep)->default_value(parallel.ep),
+      "expert parallelism (MoE): the routed experts split over N groups of --tp chips, "
+      "attention data-parallel over them; dispatch and combine are all-to-alls (docs/systems.md)")(
+      "pp", po::value(&parallel.pp)->default_value(parallel.pp),
+      "pipeline parallelism (static batch): the layers in N stages on their own chips (or tp "
+      "groups), the batch in --micro-batches; the bubble is shown (docs/systems.md)")(
+      "micro-batches", po::value(&parallel.micro_batches),
+      "pp: micro-batches per iteration (default: min(pp, the batch))")(
+      "dp", po::value(&parallel.dp)->default_value(parallel.dp),
+      "data parallelism (static batch): N replicas of the tp x ep group, each with its own "
+      "--batch; throughput x N")(
+      "system", po::value(&parallel.system_file),
+      "system config (configs/systems/*.json) the chips belong to; default: a Maia tray when "
+      "tp x ep x dp chips fit one, the 6,144-chip cluster beyond; a GPU's NVLink domain "
+      "(docs/systems.md)")(
       "speculate", po::value(&speculate.k),
       "speculative decoding: K draft tokens per decode step, verified in one K+1-token "
       "iteration (docs/serving.md)")(
@@ -470,7 +487,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, system_serving] = a;
+         serving, timeline, tp, speculate, parallel, system_serving] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -501,14 +518,44 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!emit_ops.empty()) check_output_file(emit_ops, "--emit-ops");
   spec.exact = vm.count("exact") > 0;
   const bool memoize = vm.count("no-memo") == 0;
-  const AnyChipConfig cfg = load_any_chip(chip);
+  const bool serving_run = !trace.file.empty() || synthetic;
+  const Degrees degrees{tp, parallel.ep, parallel.pp, parallel.dp};
+  if (tp < 1) throw InputError(fmt::format("--tp: must be >= 1, got {}", tp));
+  if (parallel.ep < 1) throw InputError(fmt::format("--ep: must be >= 1, got {}", parallel.ep));
+  if (parallel.dp < 1) throw InputError(fmt::format("--dp: must be >= 1, got {}", parallel.dp));
+  if (parallel.pp < 1) throw InputError(fmt::format("--pp: must be >= 1, got {}", parallel.pp));
+  if (serving_run && (parallel.ep > 1 || parallel.pp > 1 || parallel.dp > 1))
+    throw InputError(fmt::format(
+        "maia-sim run: --{} applies to a static batch; serving a trace (--trace, --rate) runs one "
+        "tensor-parallel group (--tp, --system), or replicas of it behind a router (--replicas, "
+        "--disaggregate)",
+        parallel.ep > 1   ? "ep"
+        : parallel.pp > 1 ? "pp"
+                          : "dp"));
+  if (vm.count("micro-batches") && parallel.pp == 1)
+    throw InputError("maia-sim run: --micro-batches applies only with --pp N > 1");
+  if (parallel.pp > 1 && parallel.ep > 1)
+    throw InputError("maia-sim run: --pp with --ep > 1 is not modelled (one of them)");
+  if (parallel.pp > 1 && !timeline.file.empty())
+    throw InputError(
+        "maia-sim run: --perfetto with --pp > 1 is not supported (one stage at a time)");
+  AnyChipConfig cfg = load_any_chip(chip);
+  ModelConfig model = load_model(model_name, default_models_dir());
+  // Model checks first (heads, KV heads, experts divisible: named, before any system file is
+  // read), then whether the system has the chips.
+  apply_tensor_parallel(model, tp, kMaxSystemChips);
+  apply_expert_parallel(model, parallel.ep);
+  apply_pipeline_parallel(model, parallel.pp);
+  const bool chip_given = !chip.chip_file.empty() || !chip.sets.empty();
+  const RunSystem run_system = make_run_system(parallel.system_file, chip_given, cfg, degrees);
   BackendOptions options;
   options.memoize = memoize;
   options.prefetch = vm.count("prefetch") > 0;
   options.overlap = vm.count("no-overlap") == 0;
   const std::unique_ptr<Backend> backend = make_backend(cfg, options);
-  ModelConfig model = load_model(model_name, default_models_dir());
-  apply_tensor_parallel(model, tp, backend->tensor_parallel_limit());
+  const std::int64_t tp_limit =
+      run_system.system ? run_system.system->chips : backend->tensor_parallel_limit();
+  if (run_system.timer) backend->set_collective_timer(run_system.timer.get());
   Quantization quant;
   quant.weights = parse_quant_dtype(weights, "--weights");
   quant.activations = parse_quant_dtype(activations, "--activations");
@@ -516,7 +563,10 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!experts.empty()) quant.experts = parse_quant_dtype(experts, "--experts");
   quant = resolve_quantization(model, quant);
   std::optional<SpeculativeDecoding> speculation =
-      make_speculation(vm, speculate, model, tp, backend->tensor_parallel_limit());
+      make_speculation(vm, speculate, model, tp, tp_limit);
+  if (speculation && (parallel.ep > 1 || parallel.pp > 1))
+    throw InputError(fmt::format("maia-sim run: --speculate with --{} > 1 is not modelled",
+                                 parallel.ep > 1 ? "ep" : "pp"));
   if (speculation && trace.file.empty() && !synthetic && vm.count("accept-seed") &&
       !vm["accept-seed"].defaulted())
     throw InputError(
@@ -559,6 +609,7 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("rate")) workload["rate"] = trace.synthetic.rate;
     if (speculation) workload["speculate"] = speculation_json(*speculation);
     if (on_system) {
+      system_serving.system = parallel.system_file;
       const int rc = serve_on_system(vm, system_serving, *backend, model, quant, requests, serving,
                                      tp, workload, memoize, out_dir);
       if (tl) write_timeline(*tl, timeline.file);
@@ -571,6 +622,7 @@ int cmd_run(const std::vector<std::string>& args) {
     progress.finish();
     RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
     s.tensor_parallel = model.tensor_parallel;
+    s.system = system_json(run_system, degrees, s.op_phases);
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!out_dir.empty()) write_serving_outputs(s, r, out_dir);
     print_serving_report(r, s, serving_summary_json(s, r));
@@ -580,10 +632,23 @@ int cmd_run(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
+  // Expert parallelism runs attention data-parallel: each ep group takes batch / ep requests.
+  if (spec.batch % parallel.ep != 0)
+    throw InputError(fmt::format(
+        "--batch {}: must divide by --ep {} (attention is data-parallel over the expert-parallel "
+        "groups, each taking an equal share of the requests)",
+        spec.batch, parallel.ep));
+  const StaticBatchSpec group_spec = spec;
+  spec.batch /= parallel.ep;  // from here: one chip's requests
   // Refuse before simulating anything when the model and its KV cache do not fit.
   const std::uint64_t hbm = backend->memory_capacity_bytes();
-  const MemoryFootprint footprint =
-      check_static_batch_capacity(model, quant, spec, hbm, speculation ? &*speculation : nullptr);
+  // Per chip: with pipeline stages, the largest stage's (each holds every micro-batch's KV).
+  MemoryFootprint footprint;
+  for (std::int64_t st = 0; st < parallel.pp; ++st) {
+    const MemoryFootprint f = check_static_batch_capacity(
+        pipeline_stage(model, st), quant, spec, hbm, speculation ? &*speculation : nullptr);
+    if (st == 0 || f.total() > footprint.total()) footprint = f;
+  }
   if (!emit_ops.empty())
     write_op_trace(build_iteration_graph(model, quant, static_prefill_batch(spec)), emit_ops);
 
@@ -594,11 +659,36 @@ int cmd_run(const std::vector<std::string>& args) {
       backend->weights_fit_on_chip(footprint.weight_bytes) && vm.count("stream-weights") == 0;
   backend->set_weights_resident(resident);
   const auto t0 = std::chrono::steady_clock::now();
-  const StaticBatchResult r =
-      run_static_batch(*backend, model, quant, spec, speculation ? &*speculation : nullptr);
+  StaticBatchResult r;
+  PipelineRun pipeline;
+  if (parallel.pp > 1) {
+    const std::int64_t micro =
+        vm.count("micro-batches") ? parallel.micro_batches : std::min(parallel.pp, spec.batch);
+    // Each stage's tp chips send the activations to the next stage's: a send/recv along the
+    // chain of tp x pp chips, timed by the system's model.
+    const auto link = [&](std::int64_t tokens) {
+      const double bytes = static_cast<double>(
+          dtype_bytes(quant.activations, static_cast<std::uint64_t>(tokens * model.hidden_size)));
+      return run_system.timer
+          ->time(CollectiveOp::kSendRecv, tp * parallel.pp, bytes, quant.activations)
+          .time_ns;
+    };
+    r = run_pipelined_static_batch(*backend, model, quant, spec, micro, link, pipeline);
+  } else {
+    r = run_static_batch(*backend, model, quant, spec, speculation ? &*speculation : nullptr);
+  }
+  r.replicas = parallel.ep * parallel.dp;
   RunSummary s = static_batch_summary(r, backend->chip_name(), memoize);
   if (speculation) s.workload["speculate"] = speculation_json(*speculation);
+  if (r.replicas > 1) {
+    s.workload["batch"] = group_spec.batch;
+    s.workload["batch_per_chip"] = spec.batch;
+  }
   s.tensor_parallel = model.tensor_parallel;
+  s.expert_parallel = parallel.ep;
+  s.data_parallel = parallel.dp;
+  s.pipeline_parallel = parallel.pp;
+  s.system = system_json(run_system, degrees, s.op_phases, parallel.pp > 1 ? &pipeline : nullptr);
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s.memory = footprint;
   s.hbm_capacity_bytes = hbm;

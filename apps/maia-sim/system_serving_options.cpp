@@ -93,15 +93,12 @@ void add_system_serving_options(po::options_description& desc, SystemServingArgs
       "decode replica over the --system network")(
       "router", po::value(&a.router)->default_value(a.router),
       "trace: the router with --replicas or --disaggregate: round-robin, least-outstanding, "
-      "prefix-affinity")(
-      "system", po::value(&a.system),
-      "trace: the system the replicas are on (default: configs/systems/maia200-tray.json for "
-      "<= 4 chips, maia200-cluster-6144.json beyond)");
+      "prefix-affinity");
 }
 
 bool system_serving_requested(const po::variables_map& vm, bool serving) {
   bool any = false;
-  for (const char* n : {"replicas", "disaggregate", "router", "system"})
+  for (const char* n : {"replicas", "disaggregate", "router"})
     if (vm.count(n) && !vm[n].defaulted()) {
       if (!serving)
         throw InputError(fmt::format(

@@ -1,6 +1,7 @@
 #pragma once
-// maia-sim run's options of serving on a system: --replicas, --disaggregate, --router, --system
-// (docs/serving.md, "Serving on a system"), and the run, report and outputs they lead to.
+// maia-sim run's options of serving on a system: --replicas, --disaggregate, --router (with
+// run's --system: the system the replicas are on; docs/serving.md, "Serving on a system"), and
+// the run, report and outputs they lead to.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +17,8 @@ namespace maia::cli {
 
 struct SystemServingArgs {
   std::int64_t replicas = 1;
-  std::string disaggregate, router = "round-robin", system;
+  std::string disaggregate, router = "round-robin";
+  std::string system;  // run's --system (empty: the tray up to 4 chips, the cluster beyond)
 };
 
 void add_system_serving_options(boost::program_options::options_description& desc,

@@ -36,6 +36,7 @@ OpExecutor& MaiaBackend::executor() {
     own_exec_ = std::make_unique<OpExecutor>(session(), cfg_, options_.memoize, options_.prefetch);
     own_exec_->set_overlap(options_.overlap);
     own_exec_->set_weights_resident(weights_resident_);
+    own_exec_->set_collective_timer(timer_);
     exec_ = own_exec_.get();
   }
   return *exec_;
@@ -54,6 +55,11 @@ double MaiaBackend::host_transfer_ns(std::uint64_t bytes, bool to_device) {
 void MaiaBackend::set_weights_resident(bool on) {
   weights_resident_ = on;
   if (exec_) exec_->set_weights_resident(on);
+}
+
+void MaiaBackend::set_collective_timer(const CollectiveTimer* timer) {
+  timer_ = timer;
+  if (exec_) exec_->set_collective_timer(timer);
 }
 
 void MaiaBackend::set_timeline(Timeline* timeline) {

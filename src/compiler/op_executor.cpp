@@ -13,6 +13,7 @@
 #include "maia/kernels/attention_kernel.hpp"
 #include "maia/kernels/collective_kernel.hpp"
 #include "maia/kernels/gemm_kernel.hpp"
+#include "maia/kernels/system_collective.hpp"
 #include "maia/kernels/vector_kernel.hpp"
 #include "maia/program/vector_functions.hpp"
 #include "maia/sim/timeline_recording.hpp"
@@ -182,6 +183,26 @@ OpMeasurement OpExecutor::run(const Operator& op) {
 
 OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, bool prefetched_in,
                                      int parity) {
+  if (const auto* c = std::get_if<CollectiveShape>(&op.shape);
+      c && timer_ != nullptr && !tray_collective_program_runs(chip_, *c)) {
+    // Beyond the tray's links: the system's collective timer prices it (memoised alike).
+    const std::string key = "system|" + op.signature;
+    const auto it = memoize_ ? memo_.find(key) : memo_.end();
+    if (it != memo_.end()) {
+      ++reused_;
+      OpMeasurement m = it->second;
+      m.name = op.name;
+      m.layer = op.layer;
+      m.reused = true;
+      return m;
+    }
+    OpMeasurement m = time_system_collective(*timer_, op);
+    ++simulated_;
+    logger().debug("op executor: {} (layer {}): {} collective, {:.3f} us", op.name, op.layer,
+                   m.fidelity, m.time_ns / 1e3);
+    if (memoize_) memo_[key] = m;
+    return m;
+  }
   const bool prefetch_out = next != nullptr;
   // Weights stay in SRAM when the caller says the model fits and this GEMM's share does.
   bool resident = false;
@@ -271,6 +292,7 @@ void OpExecutor::add_roofline(const Operator& op, OpMeasurement& m) const {
   m.memory_ns = must_move / hbm_peak_gbps(chip_.hbm);
   m.roofline_ns = std::max(m.compute_ns, m.memory_ns);
   if (const auto* col = std::get_if<CollectiveShape>(&op.shape)) {
+    m.collective = std::string(collective_kind_name(col->kind));
     // Each peer gets an equal share over its own port group, so the slowest group bounds it.
     const std::int64_t peers = col->ranks - 1;
     for (std::int64_t p = 0; p < peers; ++p)

@@ -65,6 +65,10 @@ double tray_group_gbytes_per_s(const ChipConfig& chip, std::int64_t peers) {
   return std::isinf(slowest) ? 0.0 : slowest;
 }
 
+bool tray_collective_program_runs(const ChipConfig& chip, const CollectiveShape& c) {
+  return c.kind != CollectiveKind::kAllToAll && c.ranks <= tensor_parallel_limit(chip);
+}
+
 Program build_collective_kernel(const ChipConfig& chip, const CollectiveSpec& spec) {
   const CollectiveShape& s = spec.shape;
   const std::string what = fmt::format("collective {}", collective_kind_name(s.kind));
@@ -76,6 +80,11 @@ Program build_collective_kernel(const ChipConfig& chip, const CollectiveSpec& sp
   if (s.elements <= 0 || s.elements % s.ranks != 0)
     throw InputError(fmt::format("{}: elements ({}) must be a positive multiple of ranks ({})",
                                  what, s.elements, s.ranks));
+  if (s.kind == CollectiveKind::kAllToAll)
+    throw InputError(fmt::format(
+        "{}: no NIC program for an all-to-all; it is timed by a system's collective model "
+        "(maia-sim run --ep with a --system)",
+        what));
   const std::int64_t peers = s.ranks - 1;
   const std::int64_t shard_elements = s.elements / s.ranks;
   const std::uint64_t shard = dtype_bytes(s.dtype, static_cast<std::uint64_t>(shard_elements));

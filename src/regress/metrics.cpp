@@ -40,6 +40,8 @@ const std::vector<MetricRule>& metric_rules() {
       {"phases.*", kNone, false, "iterations and tokens per phase"},
       {"memory.*", kNone, false, "HBM footprint and capacity"},
       {"parallelism.*", kNone, false, "tensor-parallel group and its NIC bytes per iteration"},
+      {"system.collectives.*.time_ms", kLow, false, "collective time per iteration, by kind"},
+      {"system.*", kNone, false, "the system, its degrees, collective bytes and tier shares"},
       {"serving.queueing_delay_ms.*", kLow, false, "arrival to first scheduled"},
       {"serving.inter_token_ms.*", kLow, false, "gaps between tokens"},
       {"serving.preempt*", kLow, false, "preemptions"},

@@ -55,7 +55,7 @@ Json summary_json(const RunSummary& s) {
   }
   const double sim_s = s.simulated_ns / 1e9;
   const auto per_s = [&](double tokens) { return sim_s > 0 ? tokens / sim_s : 0.0; };
-  const auto chips = static_cast<double>(std::max<std::int64_t>(s.tensor_parallel, 1));
+  const auto chips = static_cast<double>(s.chips());
 
   Json j;
   j["model"] = s.model;
@@ -86,8 +86,14 @@ Json summary_json(const RunSummary& s) {
     network[p.phase] = bytes;
   }
   j["parallelism"] = {{"tensor_parallel", s.tensor_parallel},
-                      {"chips", s.tensor_parallel},
+                      {"chips", s.chips()},
                       {"nic_tx_bytes_per_iteration", network}};
+  if (s.expert_parallel > 1 || s.pipeline_parallel > 1 || s.data_parallel > 1) {
+    j["parallelism"]["expert_parallel"] = s.expert_parallel;
+    j["parallelism"]["pipeline_parallel"] = s.pipeline_parallel;
+    j["parallelism"]["data_parallel"] = s.data_parallel;
+  }
+  if (!s.system.is_null()) j["system"] = s.system;
   Json phases = Json::object();
   for (const auto& p : s.phases)
     phases[p.name] = {

@@ -36,7 +36,7 @@ std::vector<RequestMetrics> StaticBatchResult::requests() const {
   r.output_tokens = spec.gen;
   r.ttft_ns = ttft_ns();
   r.e2e_ns = e2e_ns();
-  return std::vector<RequestMetrics>(static_cast<std::size_t>(spec.batch), r);
+  return std::vector<RequestMetrics>(static_cast<std::size_t>(spec.batch * replicas), r);
 }
 
 void validate_static_batch(const StaticBatchSpec& spec) {
@@ -216,14 +216,15 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
         {"verify_ms", (total - draft) / 1e6},
         {"draft_prefill_ms", r.speculation.draft_prefill_ns / 1e6}};
   }
-  s.submitted = r.spec.batch;
+  s.submitted = r.spec.batch * r.replicas;
   s.requests = r.requests();
   s.simulated_ns = r.e2e_ns();
   std::int64_t simulated_steps = 0;
   for (const auto& d : r.decode) simulated_steps += d.simulated ? 1 : 0;
-  s.phases = {{"prefill", 1, 1, r.spec.batch * r.spec.prompt, r.ttft_ns()},
+  const std::int64_t sequences = r.spec.batch * r.replicas;
+  s.phases = {{"prefill", 1, 1, sequences * r.spec.prompt, r.ttft_ns()},
               {"decode", static_cast<std::int64_t>(r.decode.size()), simulated_steps,
-               r.spec.batch * (r.spec.gen - 1), r.decode_total_ns()}};
+               sequences * (r.spec.gen - 1), r.decode_total_ns()}};
   s.ops_simulated = r.ops_simulated;
   s.ops_reused = r.ops_reused;
   s.memoize = memoize;

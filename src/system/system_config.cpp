@@ -182,4 +182,35 @@ SystemConfig load_system_config(const std::string& file) {
   return s;
 }
 
+SystemConfig with_chip(const SystemConfig& system, const AnyChipConfig& chip) {
+  SystemConfig s = system;
+  s.chip = chip;
+  const TopologyKind& kind = find_topology_kind(s.topology_name, s.file);
+  s.topology = kind.make(TopologyBuild{s.chip, s.chips, s.topology_params, s.file});
+  return s;
+}
+
+SystemConfig nvlink_domain_system(const AnyChipConfig& chip, const std::string& chip_file) {
+  SystemConfig s;
+  s.name = chip_name(chip) + "-nvlink-domain";
+  s.file = "built-in";
+  s.chip_file = chip_file;
+  s.chip = chip;
+  s.topology_name = "switched";
+  const TopologyKind& kind = find_topology_kind(s.topology_name, s.file);
+  std::map<std::string, Json> values;
+  for (const auto& k : kind.knobs) {
+    const Json v = k.chip_value ? k.chip_value(chip) : Json();
+    if (v.is_null())
+      throw InputError(fmt::format(
+          "{}: topology.{}: chip {} (kind {}) has no {} to build an NVLink switch domain from",
+          s.file, k.path, chip_name(chip), chip_kind_name(chip_kind(chip)), k.from_chip));
+    values[k.path] = v;
+  }
+  s.topology_params = TopologyParams(std::move(values));
+  s.chips = s.topology_params.integer("max_chips");
+  s.topology = kind.make(TopologyBuild{s.chip, s.chips, s.topology_params, s.file});
+  return s;
+}
+
 }  // namespace maia

@@ -34,10 +34,10 @@ std::uint64_t kv_cache_bytes(const ModelConfig& m, DType kv, const std::vector<S
     for (const auto& s : batch)
       per_layer = checked_add(
           per_layer, layer_bytes(checked_add(u(s.cached_tokens), u(s.new_tokens), what)), what);
-    return checked_mul(per_layer, u(m.num_layers), what);
+    return checked_mul(per_layer, u(m.end_layer() - m.first_layer()), what);
   }
   // Per-layer attention (layer_types): a sliding layer keeps only its last `window` tokens.
-  for (std::int64_t layer = 0; layer < m.num_layers; ++layer) {
+  for (std::int64_t layer = m.first_layer(); layer < m.end_layer(); ++layer) {
     const std::uint64_t window = u(m.layer_window(layer));
     for (const auto& s : batch) {
       const std::uint64_t tokens = checked_add(u(s.cached_tokens), u(s.new_tokens), what);
@@ -91,12 +91,11 @@ MemoryFootprint memory_footprint(const ModelConfig& m, const Quantization& q,
 
 namespace {
 
-// The smallest tensor-parallel degree (powers of two up to 64) at which each chip's share fits
-// hbm_bytes; 0 when none does or the model already is sharded.
+// The smallest tensor-parallel degree above the model's (powers of two up to 64) at which each
+// chip's share fits hbm_bytes (other degrees kept); 0 when none does.
 std::int64_t fitting_degree(const ModelConfig& m, const Quantization& q,
                             const std::vector<Sequence>& batch, std::uint64_t hbm_bytes) {
-  if (m.tensor_parallel != 1) return 0;
-  for (std::int64_t tp = 2; tp <= 64; tp *= 2) {
+  for (std::int64_t tp = 2 * m.tensor_parallel; tp <= 64; tp *= 2) {
     ModelConfig shard = m;
     try {
       apply_tensor_parallel(shard, tp, tp);
@@ -122,7 +121,10 @@ MemoryFootprint check_capacity(const ModelConfig& m, const Quantization& q,
         "> HBM {:.2f} GB ({} > {} bytes){}",
         m.name, quantization_text(q), gb(f.weight_bytes), gb(f.kv_cache_bytes),
         gb(f.workspace_bytes), gb(hbm_bytes), f.total(), hbm_bytes,
-        tp > 0 ? fmt::format("; sharded over {} chips (--tp {}) each chip's share fits", tp, tp)
+        tp > 0 ? fmt::format("; sharded over {} chips (--tp {}{}) each chip's share fits",
+                             tp * m.expert_parallel, tp,
+                             m.expert_parallel > 1 ? fmt::format(" --ep {}", m.expert_parallel)
+                                                   : std::string())
                : ""));
   }
   return f;

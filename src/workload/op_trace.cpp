@@ -116,12 +116,13 @@ OpShape read_vector(JsonReader r) {
 
 OpShape read_collective(JsonReader r) {
   CollectiveShape c;
-  c.kind = r.choice("kind", {"all_reduce", "all_gather"}) == "all_reduce"
-               ? CollectiveKind::kAllReduce
-               : CollectiveKind::kAllGather;
+  const std::string kind = r.choice("kind", {"all_reduce", "all_gather", "all_to_all"});
+  c.kind = kind == "all_reduce"   ? CollectiveKind::kAllReduce
+           : kind == "all_gather" ? CollectiveKind::kAllGather
+                                  : CollectiveKind::kAllToAll;
   c.elements = r.integer("elements", 1, kMaxDim);
   c.ranks = r.integer("ranks", 2, 64);
-  if (c.elements % c.ranks != 0)
+  if (c.kind != CollectiveKind::kAllToAll && c.elements % c.ranks != 0)
     r.fail("elements", fmt::format("must divide by ranks ({}), got {}", c.ranks, c.elements));
   c.dtype = read_dtype(r, "dtype");
   r.reject_unknown_keys();

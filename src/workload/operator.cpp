@@ -55,7 +55,15 @@ std::string_view engine_class_name(EngineClass e) {
 }
 
 std::string_view collective_kind_name(CollectiveKind k) {
-  return k == CollectiveKind::kAllReduce ? "all_reduce" : "all_gather";
+  switch (k) {
+    case CollectiveKind::kAllReduce:
+      return "all_reduce";
+    case CollectiveKind::kAllGather:
+      return "all_gather";
+    case CollectiveKind::kAllToAll:
+      return "all_to_all";
+  }
+  return "?";
 }
 
 std::string_view Operator::kind() const {
@@ -219,6 +227,15 @@ OpCost collective_cost(const CollectiveShape& c) {
   const std::uint64_t n = u(c.ranks);
   const std::uint64_t shard = dtype_bytes(c.dtype, u(c.elements) / n);
   const std::uint64_t peers = (n - 1) * shard;  // to (or from) the other ranks, one shard each
+  if (c.kind == CollectiveKind::kAllToAll) {
+    // Every rank's share of the buffer but its own leaves; as much arrives. Exact in bytes even
+    // when the elements do not divide by the ranks.
+    const std::uint64_t out = dtype_bytes(c.dtype, u(c.elements)) * (n - 1) / n;
+    cost.activation_read_bytes = out;
+    cost.activation_write_bytes = out;
+    cost.network_bytes = out;
+    return cost;
+  }
   if (c.kind == CollectiveKind::kAllGather) {
     cost.activation_read_bytes = peers;
     cost.activation_write_bytes = peers;

@@ -1,5 +1,6 @@
 #include "maia/workload/operator_graph.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -25,20 +26,27 @@ class GraphBuilder {
                           quantization_text(q_), batch_.size(), tokens_, emitting);
     const std::int64_t h = m_.hidden_size;
 
-    Operator& emb = add_op("embedding", -1, VectorShape{"copy", tokens_ * h, tokens_, act()}, {});
-    // A gather of one embedding row per token: table rows are read, nothing else.
-    emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
-    emb.cost.activation_read_bytes = 0;
-    int x = last();
-    if (m_.positions == PositionKind::kLearned) {
-      // Each token's row of the learned position table (gathered) added to its embedding.
-      Operator& pos =
-          add_op("position_embedding", -1, VectorShape{"add", tokens_ * h, tokens_, act()}, {x});
-      pos.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
-      pos.cost.activation_read_bytes = dtype_bytes(act(), u(tokens_ * h));
+    // A pipeline stage after the first starts from the activations the previous stage sent
+    // (already in its HBM: no operator, x = -1 adds no dependency).
+    int x = -1;
+    if (m_.has_embedding()) {
+      Operator& emb = add_op("embedding", -1, VectorShape{"copy", tokens_ * h, tokens_, act()}, {});
+      // A gather of one embedding row per token: table rows are read, nothing else.
+      emb.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+      emb.cost.activation_read_bytes = 0;
       x = last();
+      if (m_.positions == PositionKind::kLearned) {
+        // Each token's row of the learned position table (gathered) added to its embedding.
+        Operator& pos =
+            add_op("position_embedding", -1, VectorShape{"add", tokens_ * h, tokens_, act()}, {x});
+        pos.cost.weight_bytes = u(tokens_) * dtype_bytes(q_.weights, u(h));
+        pos.cost.activation_read_bytes = dtype_bytes(act(), u(tokens_ * h));
+        x = last();
+      }
     }
-    for (int layer = 0; layer < m_.num_layers; ++layer) x = add_layer(layer, x);
+    for (auto layer = static_cast<int>(m_.first_layer()); layer < m_.end_layer(); ++layer)
+      x = add_layer(layer, x);
+    if (!m_.has_head()) return std::move(g_);  // the stage's output goes to the next stage
 
     const int norm = add_norm("final_norm", -1, x);
     if (emitting > 0) {
@@ -67,6 +75,8 @@ class GraphBuilder {
     op.name = std::move(name);
     op.layer = layer;
     op.shape = std::move(shape);
+    // -1: the stage's input (a pipeline stage's received activations), no operator.
+    std::erase_if(deps, [](int d) { return d < 0; });
     op.deps = std::move(deps);
     op.cost = generic_cost(op.shape);
     op.signature = op_signature(op.name, op.shape);
@@ -104,7 +114,11 @@ class GraphBuilder {
   // A collective over the tensor-parallel group, in the activation datatype.
   int add_collective(std::string name, int layer, CollectiveKind kind, std::int64_t elements,
                      int input) {
-    add_op(std::move(name), layer, CollectiveShape{kind, elements, tp(), act()}, {input});
+    return add_collective(std::move(name), layer, kind, elements, tp(), {input});
+  }
+  int add_collective(std::string name, int layer, CollectiveKind kind, std::int64_t elements,
+                     std::int64_t ranks, std::vector<int> deps) {
+    add_op(std::move(name), layer, CollectiveShape{kind, elements, ranks, act()}, std::move(deps));
     return last();
   }
 
@@ -286,14 +300,37 @@ class GraphBuilder {
     topk.cost.activation_write_bytes = dtype_bytes(act(), u(t * k)) + 4 * u(t * k);
     const int topk_i = last();
 
-    std::vector<int> downs;
+    // The routed experts this chip holds and their token loads. With expert parallelism the
+    // router's choices are drawn for the whole group's tokens (t on each of the ep chips) and
+    // the chip simulated is the busiest one (the most routed tokens; the first of equals): it
+    // sets the group's pace. Its tokens arrive by an all-to-all over the ep group (dispatch)
+    // and go back by another (combine), each moving max(t k, its load) hidden vectors.
+    const std::int64_t ep = m_.expert_parallel, per_chip = m_.experts_per_chip();
     const std::vector<std::int64_t> loads =
-        expert_loads(routing_, t, e, k, layer, m_.expert_groups, m_.groups_per_token);
+        expert_loads(routing_, t * ep, e, k, layer, m_.expert_groups, m_.groups_per_token);
+    std::int64_t first = 0, busiest = -1;
+    for (std::int64_t c = 0; c < ep; ++c) {
+      std::int64_t load = 0;
+      for (std::int64_t x = c * per_chip; x < (c + 1) * per_chip; ++x) load += loads[x];
+      if (load > busiest) {
+        busiest = load;
+        first = c * per_chip;
+      }
+    }
+    std::vector<int> expert_deps = {norm, topk_i};
+    const std::int64_t exchanged = std::max(t * k, busiest) * m_.hidden_size;
+    if (ep > 1)
+      expert_deps = {add_collective("expert_dispatch", layer, CollectiveKind::kAllToAll, exchanged,
+                                    ep, {norm, topk_i})};
+    std::vector<int> downs;
     const std::int64_t width = m_.expert_intermediate_per_chip();
-    for (std::int64_t x = 0; x < e; ++x)
+    for (std::int64_t x = first; x < first + per_chip; ++x)
       if (loads[x] > 0)
-        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, {norm, topk_i},
+        downs.push_back(add_mlp(fmt::format("expert{}.", x), layer, loads[x], width, expert_deps,
                                 q_.expert_weights()));
+    if (ep > 1)
+      downs = {add_collective("expert_combine", layer, CollectiveKind::kAllToAll, exchanged, ep,
+                              downs.empty() ? expert_deps : downs)};
     // Shared experts: every token, one MLP as wide as all of them together.
     if (m_.shared_experts > 0)
       downs.push_back(add_mlp("shared_expert.", layer, t, m_.shared_experts * width, {norm},

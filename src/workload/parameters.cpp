@@ -59,7 +59,8 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights) {
 std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType experts) {
   // One chip's share under tensor parallelism (the whole model with one chip): column- and
   // row-parallel matrices are split, embeddings, norms, router and row-parallel biases
-  // replicated; MLA's down projections (to the Q and KV latents) are replicated too.
+  // replicated; MLA's down projections (to the Q and KV latents) are replicated too. Under
+  // expert parallelism a chip holds num_experts / expert_parallel routed experts.
   const std::uint64_t h = u(m.hidden_size), v = u(m.vocab_size);
   const auto w = [weights](std::uint64_t n) { return dtype_bytes(weights, n); };
   const auto bf16 = [](std::uint64_t n) { return dtype_bytes(DType::kBf16, n); };
@@ -91,18 +92,29 @@ std::uint64_t model_weight_bytes(const ModelConfig& m, DType weights, DType expe
   if (m.attention_sinks) attention += bf16(u(m.heads_per_chip()));
   const std::uint64_t layer = attention + 2 * norm * bf16(h);
   const std::uint64_t dense = mlp(u(m.intermediate_per_chip()), weights);
-  std::uint64_t total = w(v * h) + w(u(m.position_rows()) * h) + norm * bf16(h);
+  // A pipeline stage holds its own layers; the first the embedding (and positions), the last
+  // the final norm and the LM head (a tied LM head: its own copy of the table).
+  std::uint64_t total = 0;
+  if (m.has_embedding()) total += w(v * h) + w(u(m.position_rows()) * h);
+  if (m.has_head()) {
+    total += norm * bf16(h);
+    if (!m.tie_word_embeddings)
+      total += w(h * u(m.vocab_per_chip()));
+    else if (!m.has_embedding())
+      total += w(v * h);
+  }
+  std::uint64_t moe_layers = 0, dense_layers = 0;
+  for (std::int64_t l = m.first_layer(); l < m.end_layer(); ++l)
+    ++(m.is_moe_layer(l) ? moe_layers : dense_layers);
   if (m.is_moe()) {
-    const std::uint64_t routed_and_shared =
-        u(m.num_experts + m.shared_experts) * mlp(u(m.expert_intermediate_per_chip()), experts);
+    const std::uint64_t routed_and_shared = u(m.experts_per_chip() + m.shared_experts) *
+                                            mlp(u(m.expert_intermediate_per_chip()), experts);
     std::uint64_t router = w(h * u(m.num_experts));
     if (m.router_bias) router += bf16(u(m.num_experts));
-    total += u(m.dense_layers()) * (layer + dense) +
-             u(m.moe_layers()) * (layer + routed_and_shared + router);
+    total += dense_layers * (layer + dense) + moe_layers * (layer + routed_and_shared + router);
   } else {
-    total += u(m.num_layers) * (layer + dense);
+    total += dense_layers * (layer + dense);
   }
-  if (!m.tie_word_embeddings) total += w(h * u(m.vocab_per_chip()));
   return total;
 }
 

@@ -39,10 +39,12 @@ expect 2 "does not fit" "$sim" run --model llama-3.1-405b --weights bf16
 expect 2 "--weights" "$sim" run --model llama-3.1-8b --weights int3
 # Tensor parallelism: bad degrees exit 2 with the rule; tp 2 reports the group and NIC traffic.
 expect 2 "--tp: must be >= 1, got 0" "$sim" run --model llama-3.1-8b --tp 0
-expect 2 "--tp: must be at most 4 .*got 8" "$sim" run --model llama-3.1-8b --tp 8
+expect 2 "--tp 8 x --ep 1 x --pp 1 x --dp 1 = 8 chips: the system maia200-tray .* has 4 chips" \
+  "$sim" run --model llama-3.1-8b --tp 8 --system configs/systems/maia200-tray.json
 expect 2 "--tp 3: llama-3.1-8b's num_attention_heads \(32\) must divide" "$sim" run --model llama-3.1-8b --tp 3
-expect 2 "--tp: must be at most 2" "$sim" run --model llama-3.1-8b --tp 4 --set nic.tray_links=[6,0,7]
-expect_all 0 "tensor parallel: 2 directly linked chips" "per chip" -- \
+expect 2 "nic.tray_links\[1\]: every tray peer needs at least one port, got 0" \
+  "$sim" run --model llama-3.1-8b --tp 4 --set nic.tray_links=[6,0,7]
+expect_all 0 "system: 2 chips \(tp 2 x ep 1 x pp 1 x dp 1\) of maia200-tray" "per chip" -- \
   "$sim" run --model llama-3.1-8b --batch 1 --prompt 16 --gen 2 --tp 2 --out "$tmp/tp2"
 python3 - "$tmp/tp2/summary.json" <<'PY' && ok || bad "tp 2 summary.json: parallelism or NIC bytes"
 import json, sys
@@ -53,7 +55,7 @@ assert p["nic_tx_bytes_per_iteration"]["decode"] > 0, p
 assert abs(t["output_tokens_per_s_per_chip"] * 2 - t["output_tokens_per_s"]) < 1e-6 * t["output_tokens_per_s"], t
 PY
 grep -q "^decode,attn_all_reduce,0,collective," "$tmp/tp2/ops.csv" && ok || bad "tp 2 ops.csv lacks the all-reduce"
-expect_all 0 "tensor parallel: 4 directly linked chips" "5 submitted, 5 completed" "per chip" -- \
+expect_all 0 "system: 4 chips \(tp 4 x ep 1 x pp 1 x dp 1\) of maia200-tray" "5 submitted, 5 completed" "per chip" -- \
   "$sim" run --model llama-3.1-8b --rate 50 --max-requests 5 --input-tokens 64 --output-tokens 4 --tp 4
 expect 0 "total" "$sim" ops "$tmp/ops.json" --out "$tmp/opsout"
 grep -q "^trace," "$tmp/opsout/ops.csv" 2>/dev/null && ok || bad "ops --out lacks trace rows"

@@ -13,6 +13,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/report/op_measurement.hpp"
+#include "maia/system/collective_timer.hpp"
 #include "maia/workload/operator_graph.hpp"
 
 namespace maia {
@@ -63,6 +64,12 @@ class Backend {
   // Keep weights on chip from now on (see weights_fit_on_chip); a kind without such a mode
   // ignores it.
   virtual void set_weights_resident(bool on) = 0;
+
+  // Collectives the kind's own links cannot run (a group beyond the tensor_parallel_limit, an
+  // all-to-all) are timed by `timer` from now on: the symmetric fidelity, one chip simulated and
+  // the system's network priced by the timer (nullptr, the default: such collectives are refused).
+  // The caller keeps the timer alive.
+  virtual void set_collective_timer(const CollectiveTimer* timer) = 0;
 
   // Draw every simulated operator and program from now on on `timeline` (nullptr: nothing).
   virtual void set_timeline(Timeline* timeline) = 0;

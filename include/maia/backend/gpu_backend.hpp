@@ -37,6 +37,7 @@ class GpuBackend final : public Backend {
   IterationResult run_graph(const OperatorGraph& graph) override;
   double host_transfer_ns(std::uint64_t bytes, bool to_device) override;
   void set_weights_resident(bool) override {}
+  void set_collective_timer(const CollectiveTimer* timer) override { timer_ = timer; }
   void set_timeline(Timeline* timeline) override { timeline_ = timeline; }
   Timeline* timeline() const override { return timeline_; }
   std::uint64_t operators_simulated() const override { return simulated_; }
@@ -65,6 +66,7 @@ class GpuBackend final : public Backend {
   GpuConfig cfg_;
   BackendOptions options_;
   Timeline* timeline_ = nullptr;
+  const CollectiveTimer* timer_ = nullptr;
   std::unique_ptr<GpuChip> chip_;
   std::map<std::string, Measured> memo_;
   Measured last_;  // the latest simulation when memoisation is off

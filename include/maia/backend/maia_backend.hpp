@@ -32,6 +32,7 @@ class MaiaBackend final : public Backend {
   IterationResult run_graph(const OperatorGraph& graph) override;
   double host_transfer_ns(std::uint64_t bytes, bool to_device) override;
   void set_weights_resident(bool on) override;
+  void set_collective_timer(const CollectiveTimer* timer) override;
   void set_timeline(Timeline* timeline) override;
   Timeline* timeline() const override;
   std::uint64_t operators_simulated() const override;
@@ -44,6 +45,7 @@ class MaiaBackend final : public Backend {
   ChipConfig cfg_;
   BackendOptions options_;
   bool weights_resident_ = false;
+  const CollectiveTimer* timer_ = nullptr;
   Timeline* timeline_ = nullptr;
   std::unique_ptr<ChipSession> own_session_;
   std::unique_ptr<OpExecutor> own_exec_;

@@ -16,6 +16,7 @@
 #include "maia/program/program.hpp"
 #include "maia/report/op_measurement.hpp"
 #include "maia/sim/program_run.hpp"
+#include "maia/system/collective_timer.hpp"
 #include "maia/workload/operator.hpp"
 #include "maia/workload/operator_graph.hpp"
 
@@ -61,6 +62,9 @@ class OpExecutor {
   // Keep GEMM weights in CSRAM instead of streaming them from HBM (when the model fits: see
   // weights_fit_sram); a GEMM whose share does not fit its cluster's CSRAM still streams.
   void set_weights_resident(bool on) { weights_resident_ = on; }
+  // Collectives the chip has no program for (a group beyond its tray peers, an all-to-all) are
+  // timed by `timer` from now on (nullptr: they are refused, as without a system).
+  void set_collective_timer(const CollectiveTimer* timer) { timer_ = timer; }
   // Run consecutive operators overlapped (on by default); off: one phase per operator.
   void set_overlap(bool on) { overlap_ = on; }
   bool overlap() const { return overlap_; }
@@ -95,6 +99,7 @@ class OpExecutor {
   bool prefetch_;
   bool weights_resident_ = false;
   bool overlap_ = true;
+  const CollectiveTimer* timer_ = nullptr;
   std::map<std::string, bool> window_fits_;
   std::map<std::string, std::vector<OpMeasurement>> window_memo_;
   std::map<std::string, std::vector<OpMeasurement>> schedule_memo_;

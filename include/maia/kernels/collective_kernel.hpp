@@ -30,6 +30,11 @@ struct CollectiveSpec {
 // divide by the ranks.
 Program build_collective_kernel(const ChipConfig& chip, const CollectiveSpec& spec);
 
+// Whether build_collective_kernel runs `c`: an all-reduce or all-gather over at most
+// tensor_parallel_limit(chip) ranks (an all-to-all, or a larger group, needs a system's
+// collective timer: maia/kernels/system_collective.hpp).
+bool tray_collective_program_runs(const ChipConfig& chip, const CollectiveShape& c);
+
 // The largest tensor-parallel group of one chip and its directly linked tray peers: 1 + the
 // leading nic.tray_links groups that have ports.
 std::int64_t tensor_parallel_limit(const ChipConfig& chip);

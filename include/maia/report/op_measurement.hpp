@@ -36,6 +36,11 @@ struct OpMeasurement {
   double start_ns = 0, finish_ns = 0;
   double overlap_ns = 0;  // how long it ran while earlier operators of its phase still ran
   int window = 1;         // operators in its phase (1: it ran alone)
+  // Collectives timed by a system's collective timer (maia/system/collective_timer.hpp) instead
+  // of a program on the chip: the timer's fidelity ("analytical"), the algorithm it used and the
+  // outermost tier the group crosses; empty for a collective the chip ran as its own program.
+  std::string fidelity, algorithm, tier;
+  std::string collective;  // collectives: "all_reduce", "all_gather" or "all_to_all"
 };
 
 struct IterationResult {

@@ -3,6 +3,7 @@
 // distributions over requests, throughput, per-phase breakdown, simulation cost) and DIR/ops.csv
 // (one row per operator of the representative iterations). Built from per-request metrics, so a
 // static batch and a serving run report the same way.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,6 +68,17 @@ struct RunSummary {
   // Chips of the tensor-parallel group serving the run: latency and throughput are the group's
   // (every chip runs the same per-chip graph), memory and op figures one chip's.
   std::int64_t tensor_parallel = 1;
+  // Expert-parallel groups (each tensor_parallel chips), pipeline stages and data-parallel
+  // replicas of the whole group: the run uses chips = the product of the four, and
+  // throughput per chip divides by that.
+  std::int64_t expert_parallel = 1, data_parallel = 1, pipeline_parallel = 1;
+  // summary.json's "system" block (the system, its topology, the fidelity, the collectives per
+  // kind); null: left out (a run without a system).
+  Json system;
+  std::int64_t chips() const {
+    return std::max<std::int64_t>(tensor_parallel, 1) * std::max<std::int64_t>(expert_parallel, 1) *
+           std::max<std::int64_t>(pipeline_parallel, 1) * std::max<std::int64_t>(data_parallel, 1);
+  }
 };
 
 // summary.json as an ordered object (keys in a fixed order; only simulation.wall_s varies

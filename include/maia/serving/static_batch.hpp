@@ -58,6 +58,9 @@ struct StaticBatchResult {
   std::int64_t decode_sample_context = 0;
   std::uint64_t ops_simulated = 0, ops_reused = 0;  // over this run
   StaticSpeculation speculation;
+  // Groups running the same per-chip batch side by side (expert-parallel attention groups x
+  // data-parallel replicas): the run's requests are spec.batch x replicas, at the same latency.
+  std::int64_t replicas = 1;
 
   double ttft_ns() const { return prefill.time_ns; }
   double decode_total_ns() const;
@@ -67,7 +70,7 @@ struct StaticBatchResult {
   double tpot_ns() const;
   // Of decode_total_ns, the draft iterations and the verifications (speculation only).
   double draft_total_ns() const;
-  // One entry per request (all equal in a static batch).
+  // One entry per request of every replica (all equal in a static batch).
   std::vector<RequestMetrics> requests() const;
 };
 

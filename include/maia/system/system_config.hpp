@@ -32,4 +32,13 @@ inline constexpr std::int64_t kMaxSystemChips = 65536;
 
 SystemConfig load_system_config(const std::string& file);
 
+// The same system with `chip` in place of its chip (a run's --chip / --set): its topology rebuilt
+// for that chip, InputError as load_system_config's when the chip cannot form it.
+SystemConfig with_chip(const SystemConfig& system, const AnyChipConfig& chip);
+
+// One switch domain of `chip`'s NVLink (topology "switched" with every knob "chip": the GPU's
+// nvlink links x gbps_per_link, latency_ns and domain_gpus chips), named "<chip>-nvlink-domain";
+// InputError for a chip without NVLink. `chip_file` is recorded as the system's chip file.
+SystemConfig nvlink_domain_system(const AnyChipConfig& chip, const std::string& chip_file);
+
 }  // namespace maia

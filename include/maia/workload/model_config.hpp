@@ -101,6 +101,23 @@ struct ModelConfig {
   // maia/workload/tensor_parallel.hpp, which sets it after checking it). Every per-chip figure
   // (the iteration graph, weight and KV-cache bytes, capacity) follows it; 1: one chip.
   std::int64_t tensor_parallel = 1;
+  // Expert parallelism: the routed experts are split over this many chips (groups of
+  // tensor_parallel chips each), num_experts / expert_parallel per chip; attention, dense
+  // layers and shared experts are data-parallel over them (maia/workload/expert_parallel.hpp).
+  std::int64_t expert_parallel = 1;
+  // Pipeline parallelism: the layers are split into pipeline_parallel stages of consecutive
+  // layers on their own chips; this config is stage pipeline_stage's (its layers, the embedding
+  // on the first stage, the final norm and LM head on the last: see
+  // maia/workload/pipeline_parallel.hpp). 1: every layer on one chip.
+  std::int64_t pipeline_parallel = 1;
+  std::int64_t pipeline_stage = 0;
+
+  // The stage's layers [first_layer(), end_layer()): stage s of P holds layers s L / P ..
+  // (s + 1) L / P - 1 (rounded down), so stage sizes differ by at most one.
+  std::int64_t first_layer() const { return pipeline_stage * num_layers / pipeline_parallel; }
+  std::int64_t end_layer() const { return (pipeline_stage + 1) * num_layers / pipeline_parallel; }
+  bool has_embedding() const { return pipeline_stage == 0; }
+  bool has_head() const { return pipeline_stage == pipeline_parallel - 1; }
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return mla.kv_lora_rank > 0; }
@@ -137,6 +154,8 @@ struct ModelConfig {
   std::int64_t expert_intermediate_per_chip() const {
     return expert_intermediate() / tensor_parallel;
   }
+  // Routed experts held by one chip under expert parallelism.
+  std::int64_t experts_per_chip() const { return num_experts / expert_parallel; }
   std::int64_t vocab_per_chip() const {
     return (vocab_size + tensor_parallel - 1) / tensor_parallel;
   }

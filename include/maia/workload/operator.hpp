@@ -60,12 +60,15 @@ struct VectorShape {
   bool operator==(const VectorShape&) const = default;
 };
 
-// A collective over `ranks` chips of a tray (tensor parallelism), each holding `elements` values
-// of `dtype`. all_reduce: every chip ends with the elementwise sum of all chips' buffers
+// A collective over `ranks` chips (a tensor- or expert-parallel group), each holding `elements`
+// values of `dtype`. all_reduce: every chip ends with the elementwise sum of all chips' buffers
 // (reduce-scatter, then all-gather); all_gather: every chip holds elements / ranks of the result
-// and ends with all of it. `elements` must divide by `ranks`.
-enum class CollectiveKind { kAllReduce, kAllGather };
-std::string_view collective_kind_name(CollectiveKind k);  // "all_reduce", "all_gather"
+// and ends with all of it (`elements` must divide by `ranks` for both); all_to_all: every chip
+// sends an equal share of its `elements` to each rank (itself included: (ranks - 1) / ranks of
+// the buffer leaves the chip), as MoE expert parallelism's dispatch and combine do.
+enum class CollectiveKind { kAllReduce, kAllGather, kAllToAll };
+// "all_reduce", "all_gather", "all_to_all"
+std::string_view collective_kind_name(CollectiveKind k);
 
 struct CollectiveShape {
   CollectiveKind kind = CollectiveKind::kAllReduce;
@@ -119,9 +122,9 @@ OpCost generic_cost(const OpShape& shape);
 // The signature: the role with any expert index removed, then shape and datatypes.
 std::string op_signature(const std::string& name, const OpShape& shape);
 
-// A collective's cost on one chip of N fully connected tray peers (B = the buffer's bytes):
-// all_reduce sends and receives 2 (N - 1) / N B (reduce-scatter then all-gather), and the TVP
-// adds the N shards of B / N it owns; all_gather sends and receives (N - 1) / N B. HBM bytes are
+// A collective's cost on one chip of a group of N (B = the buffer's bytes): all_reduce sends and
+// receives 2 (N - 1) / N B (reduce-scatter then all-gather), and the TVP adds the N shards of
+// B / N it owns; all_gather and all_to_all send and receive (N - 1) / N B. HBM bytes are
 // what the NIC DMA reads and writes plus the TVP's reads and writes.
 OpCost collective_cost(const CollectiveShape& c);
 
