@@ -27,8 +27,8 @@
 #include "maia/workload/tensor_parallel.hpp"
 #include "output_paths.hpp"
 #include "progress.hpp"
-#include "system_serving_options.hpp"
 #include "run_system.hpp"
+#include "system_serving_options.hpp"
 #include "timeline_options.hpp"
 
 namespace maia::cli {

@@ -49,6 +49,7 @@ class ConstantBackend : public Backend {
   Timeline* timeline() const override { return nullptr; }
   std::uint64_t operators_simulated() const override { return 0; }
   std::uint64_t operators_reused() const override { return 0; }
+  void set_collective_timer(const CollectiveTimer*) override {}
 
  private:
   std::string name_ = "constant";
