@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "maia/config/any_chip_config.hpp"
 #include "maia/core/exit_codes.hpp"
@@ -40,6 +41,10 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
 std::uint64_t parse_byte_count(const std::string& text, const std::string& option);
 // The default chip config shipped with the tool (configs/maia200.json beside the sources).
 std::string default_chip_file();
+
+// The serving report's latency table from a summary.json with a serving block: TTFT, TPOT, e2e,
+// inter-token (when the block has it) and queueing delay, mean / p50 / p99 in ms.
+void print_latency_table(const nlohmann::ordered_json& summary);
 // The models directory (configs/models): the working directory's if present, else the source
 // tree's this binary was built from.
 std::string default_models_dir();

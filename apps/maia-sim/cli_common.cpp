@@ -111,4 +111,19 @@ po::variables_map parse(const std::string& command, const std::vector<std::strin
   return vm;
 }
 
+void print_latency_table(const nlohmann::ordered_json& j) {
+  const auto row = [](const char* name, const nlohmann::ordered_json& d) {
+    fmt::print("{:<24} {:>12.3f} {:>12.3f} {:>12.3f} ms\n", name, d["mean"].get<double>(),
+               d["p50"].get<double>(), d["p99"].get<double>());
+  };
+  const auto& lat = j["latency"];
+  const auto& serving = j["serving"];
+  fmt::print("{:<24} {:>12} {:>12} {:>12}\n", "latency", "mean", "p50", "p99");
+  row("TTFT", lat["ttft_ms"]);
+  row("TPOT", lat["tpot_ms"]);
+  row("e2e", lat["e2e_ms"]);
+  if (serving.contains("inter_token_ms")) row("inter-token", serving["inter_token_ms"]);
+  row("queueing delay", serving["queueing_delay_ms"]);
+}
+
 }  // namespace maia::cli

@@ -159,17 +159,7 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
   fmt::print("HBM: weights {:.2f} GB + KV {:.2f} GB + workspace {:.2f} GB of {:.2f} GB\n\n",
              s.memory.weight_bytes / gb, s.memory.kv_cache_bytes / gb,
              s.memory.workspace_bytes / gb, s.hbm_capacity_bytes / gb);
-  const auto& lat = j["latency"];
-  const auto row = [](const char* name, const Json& d) {
-    fmt::print("{:<24} {:>12.3f} {:>12.3f} {:>12.3f} ms\n", name, d["mean"].get<double>(),
-               d["p50"].get<double>(), d["p99"].get<double>());
-  };
-  fmt::print("{:<24} {:>12} {:>12} {:>12}\n", "latency", "mean", "p50", "p99");
-  row("TTFT", lat["ttft_ms"]);
-  row("TPOT", lat["tpot_ms"]);
-  row("e2e", lat["e2e_ms"]);
-  row("inter-token", j["serving"]["inter_token_ms"]);
-  row("queueing delay", j["serving"]["queueing_delay_ms"]);
+  print_latency_table(j);
   fmt::print("\n{:<28} {:>14.1f} tokens/s\n", "output throughput",
              j["throughput"]["output_tokens_per_s"].get<double>());
   fmt::print("{:<28} {:>14.1f} tokens/s\n", "total throughput",

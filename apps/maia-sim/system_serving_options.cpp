@@ -36,16 +36,7 @@ void print_report(const SystemServingResult& r, const RunSummary& s, const Json&
           : std::string(),
       r.options.router, r.total.config.kv_blocks / static_cast<std::int64_t>(r.replicas.size()),
       r.total.config.block_tokens);
-  const auto& lat = j["latency"];
-  const auto row = [](const char* name, const Json& d) {
-    fmt::print("{:<24} {:>12.3f} {:>12.3f} {:>12.3f} ms\n", name, d["mean"].get<double>(),
-               d["p50"].get<double>(), d["p99"].get<double>());
-  };
-  fmt::print("{:<24} {:>12} {:>12} {:>12}\n", "latency", "mean", "p50", "p99");
-  row("TTFT", lat["ttft_ms"]);
-  row("TPOT", lat["tpot_ms"]);
-  row("e2e", lat["e2e_ms"]);
-  row("queueing delay", j["serving"]["queueing_delay_ms"]);
+  print_latency_table(j);
   fmt::print("\n{:<28} {:>14.1f} tokens/s\n", "output throughput",
              j["throughput"]["output_tokens_per_s"].get<double>());
   fmt::print("{:<28} {:>14.1f} tokens/s  (output, {} chips)\n", "per chip",

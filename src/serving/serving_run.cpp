@@ -83,22 +83,28 @@ SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const Model
   return c;
 }
 
-ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quantization& quant,
-                          const std::vector<Request>& requests, const ServingOptions& options) {
+ServingResult serving_result_frame(const Backend& backend, const ModelConfig& model,
+                                   const Quantization& quant, const ServingOptions& options) {
   ServingResult r;
   r.hbm_capacity_bytes = backend.memory_capacity_bytes();
   r.config = serving_scheduler_config(r.hbm_capacity_bytes, model, quant, options);
   const KvPools pools =
       kv_pools(model, quant.kv_cache, r.config.block_tokens, r.config.max_num_seqs);
   r.kv_block_bytes = pools.block_bytes;
-  {
-    std::vector<Sequence> worst(static_cast<std::size_t>(r.config.max_num_seqs),
-                                Sequence{0, 1, true});
-    worst.front().new_tokens = r.config.max_batched_tokens - (r.config.max_num_seqs - 1);
-    r.memory = memory_footprint(model, quant, worst);
-    r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes +
-                              pools.window_reserve_bytes;
-  }
+  std::vector<Sequence> worst(static_cast<std::size_t>(r.config.max_num_seqs),
+                              Sequence{0, 1, true});
+  worst.front().new_tokens = r.config.max_batched_tokens - (r.config.max_num_seqs - 1);
+  r.memory = memory_footprint(model, quant, worst);
+  r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes +
+                            pools.window_reserve_bytes;
+  r.slo_ttft_ms = options.slo_ttft_ms;
+  r.slo_tpot_ms = options.slo_tpot_ms;
+  return r;
+}
+
+ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quantization& quant,
+                          const std::vector<Request>& requests, const ServingOptions& options) {
+  ServingResult r = serving_result_frame(backend, model, quant, options);
   const SpeculativeDecoding* spec = options.speculative ? &*options.speculative : nullptr;
   if (spec) {
     // The draft's weights and its share of every KV block occupy HBM beside the target's.
@@ -112,8 +118,6 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
   }
   const std::uint64_t sim0 = backend.operators_simulated(), reused0 = backend.operators_reused();
 
-  r.slo_ttft_ms = options.slo_ttft_ms;
-  r.slo_tpot_ms = options.slo_tpot_ms;
   if (options.cost_points_per_octave < 1 || options.cost_points_per_octave > 64)
     throw InputError(fmt::format(
         "serving: cost_points_per_octave (--cost-points-per-octave) must be in [1, 64], got {}",

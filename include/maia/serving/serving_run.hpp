@@ -113,6 +113,12 @@ struct ServingResult {
 SchedulerConfig serving_scheduler_config(std::uint64_t memory_bytes, const ModelConfig& model,
                                          const Quantization& quant, const ServingOptions& options);
 
+// The frame of a result before any request runs: the scheduler config, KV block size, memory
+// footprint (weights, workspace, the KV cache's capacity) and SLOs of `options` on `backend`
+// (without a speculative draft's share).
+ServingResult serving_result_frame(const Backend& backend, const ModelConfig& model,
+                                   const Quantization& quant, const ServingOptions& options);
+
 // Runs `requests` (arrival order) to completion on `backend`.
 ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quantization& quant,
                           const std::vector<Request>& requests, const ServingOptions& options);

@@ -10,7 +10,6 @@
 
 #include "iteration_timer.hpp"
 #include "maia/core/error.hpp"
-#include "maia/serving/kv_pools.hpp"
 #include "maia/serving/system/kv_transfer.hpp"
 #include "maia/serving/system/router.hpp"
 #include "maia/workload/capacity.hpp"
@@ -22,26 +21,6 @@ namespace {
 
 // The largest replica count accepted (a guard against typos, far above any system here).
 constexpr std::int64_t kMaxReplicas = 4096;
-
-// The per-replica frame of a result: scheduler config, KV block size, memory (per chip).
-ServingResult replica_frame(Backend& backend, const ModelConfig& model, const Quantization& quant,
-                            const ServingOptions& options) {
-  ServingResult r;
-  r.hbm_capacity_bytes = backend.memory_capacity_bytes();
-  r.config = serving_scheduler_config(r.hbm_capacity_bytes, model, quant, options);
-  const KvPools pools =
-      kv_pools(model, quant.kv_cache, r.config.block_tokens, r.config.max_num_seqs);
-  r.kv_block_bytes = pools.block_bytes;
-  std::vector<Sequence> worst(static_cast<std::size_t>(r.config.max_num_seqs),
-                              Sequence{0, 1, true});
-  worst.front().new_tokens = r.config.max_batched_tokens - (r.config.max_num_seqs - 1);
-  r.memory = memory_footprint(model, quant, worst);
-  r.memory.kv_cache_bytes = static_cast<std::uint64_t>(r.config.kv_blocks) * r.kv_block_bytes +
-                            pools.window_reserve_bytes;
-  r.slo_ttft_ms = options.slo_ttft_ms;
-  r.slo_tpot_ms = options.slo_tpot_ms;
-  return r;
-}
 
 std::int64_t parse_count(const std::string& text, const std::string& what) {
   std::size_t used = 0;
@@ -156,7 +135,8 @@ SystemServingResult run_system_serving(Backend& backend, const ModelConfig& mode
   out.options = options;
   out.system = system.name;
   out.chips_per_replica = chips_per_replica;
-  const ServingResult frame = replica_frame(backend, model, quant, serving);
+  // The per-replica frame: scheduler config, KV block size, memory (per chip).
+  const ServingResult frame = serving_result_frame(backend, model, quant, serving);
   std::vector<std::unique_ptr<Replica>> reps;
   std::vector<const RoutableReplica*> front_pool, decode_pool;
   std::vector<Replica*> front, decode;
