@@ -599,9 +599,8 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("rate")) workload["rate"] = trace.synthetic.rate;
     if (speculation) workload["speculate"] = speculation_json(*speculation);
     if (on_system) {
-      system_serving.system = parallel.system_file;
-      const int rc = serve_on_system(vm, system_serving, *backend, model, quant, requests, serving,
-                                     tp, workload, memoize, out_dir);
+      const int rc = serve_on_system(vm, system_serving, parallel.system_file, *backend, model,
+                                     quant, requests, serving, tp, workload, memoize, out_dir);
       if (tl) write_timeline(*tl, timeline.file);
       return rc;
     }

@@ -102,18 +102,18 @@ bool system_serving_requested(const po::variables_map& vm, bool serving) {
   return any;
 }
 
-int serve_on_system(const po::variables_map& vm, const SystemServingArgs& a, Backend& backend,
-                    const ModelConfig& model, const Quantization& quant,
-                    const std::vector<Request>& requests, const ServingOptions& serving,
-                    std::int64_t tp, const Json& workload, bool memoize,
-                    const std::string& out_dir) {
+int serve_on_system(const po::variables_map& vm, const SystemServingArgs& a,
+                    const std::string& system_file, Backend& backend, const ModelConfig& model,
+                    const Quantization& quant, const std::vector<Request>& requests,
+                    const ServingOptions& serving, std::int64_t tp, const Json& workload,
+                    bool memoize, const std::string& out_dir) {
   SystemServingOptions o;
   o.replicas = a.replicas;
   o.router = a.router;
   if (vm.count("disaggregate")) parse_disaggregation(a.disaggregate, "--disaggregate", o);
   validate_system_serving_options(o);
   const std::string file =
-      a.system.empty() ? default_serving_system(o.replica_count() * tp) : a.system;
+      system_file.empty() ? default_serving_system(o.replica_count() * tp) : system_file;
   const SystemConfig system = load_system_config(file);
   const auto t0 = std::chrono::steady_clock::now();
   ProgressPrinter progress;

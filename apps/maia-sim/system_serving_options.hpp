@@ -18,7 +18,6 @@ namespace maia::cli {
 struct SystemServingArgs {
   std::int64_t replicas = 1;
   std::string disaggregate, router = "round-robin";
-  std::string system;  // run's --system (empty: the tray up to 4 chips, the cluster beyond)
 };
 
 void add_system_serving_options(boost::program_options::options_description& desc,
@@ -26,11 +25,12 @@ void add_system_serving_options(boost::program_options::options_description& des
 // Whether any of them was given; InputError when one is given without serving a trace.
 bool system_serving_requested(const boost::program_options::variables_map& vm, bool serving);
 
-// Serves `requests` on the system the options describe, prints the report, writes --out.
+// Serves `requests` on the system the options describe, on `system_file` (run's --system; empty:
+// the tray up to 4 chips, the cluster beyond), prints the report, writes --out.
 int serve_on_system(const boost::program_options::variables_map& vm, const SystemServingArgs& a,
-                    Backend& backend, const ModelConfig& model, const Quantization& quant,
-                    const std::vector<Request>& requests, const ServingOptions& serving,
-                    std::int64_t tp, const Json& workload, bool memoize,
-                    const std::string& out_dir);
+                    const std::string& system_file, Backend& backend, const ModelConfig& model,
+                    const Quantization& quant, const std::vector<Request>& requests,
+                    const ServingOptions& serving, std::int64_t tp, const Json& workload,
+                    bool memoize, const std::string& out_dir);
 
 }  // namespace maia::cli
