@@ -66,6 +66,24 @@ std::vector<KnobOf<H>> build_hbm() {
   k.push_back(real_knob<H>("controller_latency_ns", "ns", 0, 1e5, P::kAssumption,
                            "controller + PHY pipeline latency added to every access", "typical",
                            [](H& h) -> double& { return h.controller_latency_ns; }));
+  k.push_back(string_knob<H>(
+      "scheduler", {"fcfs", "fr-fcfs", "fr-fcfs-cap"}, P::kAssumption,
+      "scheduling policy of each pseudo-channel controller (maia/hw/hbm/hbm_scheduler.hpp): "
+      "fcfs in order; fr-fcfs row hits first; fr-fcfs-cap row hits first, at most row_hit_cap "
+      "in a row ahead of an older request",
+      "the controller's policy is not public; fcfs is the simulator's original in-order "
+      "controller, FR-FCFS (Rixner et al., ISCA 2000) the common baseline of real controllers",
+      [](H& h) -> std::string& { return h.scheduler; }));
+  k.push_back(int_knob<H>(
+      "queue_depth", "entries", 1, 512, P::kAssumption,
+      "request-queue entries (interleave units) a pseudo-channel's scheduler chooses from",
+      "controller IP lists 32-64 entries per channel; the value is not public",
+      [](H& h) -> std::int64_t& { return h.queue_depth; }));
+  k.push_back(int_knob<H>(
+      "row_hit_cap", "count", 1, 1 << 20, P::kAssumption,
+      "fr-fcfs-cap: row hits issued in a row ahead of an older request before the oldest goes",
+      "a cap of 4 is the usual choice in the literature (Mutlu and Moscibroda, MICRO 2007)",
+      [](H& h) -> std::int64_t& { return h.row_hit_cap; }));
   // ---- timings, all in ns
   struct TimingKnob {
     const char* name;

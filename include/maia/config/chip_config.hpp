@@ -77,6 +77,11 @@ struct HbmConfig {
   std::string address_hash = "xor";  // "none" or "xor" (maia/hw/hbm/hbm_address_map.hpp)
   std::string refresh_mode = "per_bank";
   double controller_latency_ns = 20;
+  // Per pseudo-channel controller (maia/hw/hbm/hbm_scheduler.hpp): the scheduling policy by
+  // name, how many pending interleave units it chooses from, and fr-fcfs-cap's streak limit.
+  std::string scheduler = "fcfs";
+  std::int64_t queue_depth = 32;
+  std::int64_t row_hit_cap = 4;
   HbmTimingConfig timing;
 };
 

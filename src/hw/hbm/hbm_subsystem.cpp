@@ -1,8 +1,11 @@
 #include "maia/hw/hbm/hbm_subsystem.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 #include <string>
+
+#include "maia/core/error.hpp"
 
 namespace maia {
 
@@ -19,6 +22,12 @@ HbmSubsystem::HbmSubsystem(sc_core::sc_module_name name, const HbmConfig& cfg)
   pcs_.reserve(stacks_ * channels_ * pseudo_channels_);
   for (std::size_t i = 0; i < stacks_ * channels_ * pseudo_channels_; ++i)
     pcs_.emplace_back(cfg, timing_);
+  queue_.policy = &find_hbm_scheduler(cfg.scheduler, "hbm.scheduler");
+  if (cfg.queue_depth < 1 || cfg.queue_depth > 512)
+    throw InputError("hbm.queue_depth must be in [1, 512], got " + std::to_string(cfg.queue_depth));
+  if (cfg.row_hit_cap < 1) throw InputError("hbm.row_hit_cap must be >= 1");
+  queue_.depth = static_cast<std::size_t>(cfg.queue_depth);
+  queue_.row_hit_cap = static_cast<std::uint32_t>(std::min<std::int64_t>(cfg.row_hit_cap, 1 << 30));
   socket.register_b_transport(this, &HbmSubsystem::b_transport);
   socket.register_transport_dbg(this, &HbmSubsystem::transport_dbg);
 }
@@ -31,6 +40,12 @@ Picos HbmSubsystem::access(std::uint64_t addr, std::uint64_t len, bool write, Pi
                             std::to_string(len) + ") beyond capacity " + std::to_string(cap));
   }
   if (len == 0) return arrival;
+  if (queue_.policy->reorders()) {
+    const HbmRequest r{addr, len, write, arrival};
+    Picos done = arrival;
+    schedule_queued({&r, 1}, {&done, 1});
+    return done + timing_.controller_latency;
+  }
   Picos done = arrival;
   PseudoChannel* pcs = pcs_.data();
   // Inlined so that the per-unit path is one loop without calls.
@@ -49,6 +64,67 @@ Picos HbmSubsystem::access(std::uint64_t addr, std::uint64_t len, bool write, Pi
     map_.for_each_unit(addr, len, logged);
   }
   return done + timing_.controller_latency;
+}
+
+std::vector<Picos> HbmSubsystem::access_batch(std::span<const HbmRequest> requests) {
+  std::vector<Picos> done(requests.size());
+  if (!queue_.policy->reorders()) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const HbmRequest& r = requests[i];
+      done[i] = access(r.addr, r.len, r.write, r.arrival);
+    }
+    return done;
+  }
+  const std::uint64_t cap = map_.capacity_bytes();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const HbmRequest& r = requests[i];
+    if (r.addr > cap || r.len > cap - r.addr)
+      throw std::out_of_range(std::string(name()) + ": access [" + std::to_string(r.addr) + ", +" +
+                              std::to_string(r.len) + ") beyond capacity " + std::to_string(cap));
+    done[i] = r.arrival;
+  }
+  schedule_queued(requests, done);
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    if (requests[i].len > 0) done[i] += timing_.controller_latency;
+  return done;
+}
+
+void HbmSubsystem::schedule_queued(std::span<const HbmRequest> requests, std::span<Picos> done) {
+  pending_.clear();
+  pending_pc_.clear();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const HbmRequest& r = requests[i];
+    map_.for_each_unit(
+        r.addr, r.len, [&](const HbmLocation& loc, std::uint32_t, std::uint32_t bursts) {
+          pending_.push_back({loc, r.write, bursts, r.arrival, static_cast<std::uint32_t>(i)});
+          pending_pc_.push_back(static_cast<std::uint32_t>(pc_index(loc)));
+        });
+  }
+  // Group per PC, oldest first; equal arrivals keep the order they were handed over in.
+  std::vector<std::uint32_t> order(pending_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return pending_pc_[a] != pending_pc_[b] ? pending_pc_[a] < pending_pc_[b]
+                                            : pending_[a].arrival < pending_[b].arrival;
+  });
+  std::vector<HbmPendingUnit> sorted(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = pending_[order[i]];
+  for (std::size_t begin = 0; begin < sorted.size();) {
+    const std::uint32_t pc = pending_pc_[order[begin]];
+    std::size_t end = begin;
+    while (end < sorted.size() && pending_pc_[order[end]] == pc) ++end;
+    const std::size_t channel = pc / pseudo_channels_;
+    std::span<HbmPendingUnit> units(sorted.data() + begin, end - begin);
+    if (logging_) {
+      reordered_ +=
+          issue_queued(pcs_[pc], queue_, units, done,
+                       [&](const HbmPendingUnit& u, Picos e) { log_unit(channel, e, u.bursts); });
+    } else {
+      reordered_ +=
+          issue_queued(pcs_[pc], queue_, units, done, [](const HbmPendingUnit&, Picos) {});
+    }
+    begin = end;
+  }
 }
 
 void HbmSubsystem::log_activity(bool on, Picos merge_gap) {

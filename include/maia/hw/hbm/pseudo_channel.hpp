@@ -91,6 +91,8 @@ class PseudoChannel {
   // Refreshes issued plus those due by `t` that no request has evaluated yet.
   std::uint64_t refreshes_through(Picos t) const;
   Picos last_activate() const { return last_act_; }
+  // Earliest time the next column command can issue on this PC's command bus.
+  Picos next_column() const { return pc_next_col_; }
   std::uint32_t banks() const { return static_cast<std::uint32_t>(banks_.size()); }
   std::uint32_t bank_index(const HbmLocation& loc) const {
     return (loc.sid * bank_groups_ + loc.bank_group) * banks_per_group_ + loc.bank;
