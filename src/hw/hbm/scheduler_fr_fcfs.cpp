@@ -1,15 +1,22 @@
 // fr-fcfs: first ready, first come, first served (Rixner et al., ISCA 2000): the oldest unit
-// that has arrived and finds its row open goes first; without one, the oldest unit.
+// that has arrived and finds its row open goes first; without one, the unit that can start
+// soonest (the oldest on a tie).
 #include "maia/hw/hbm/hbm_scheduler.hpp"
 
 namespace maia {
 
-// The oldest arrived row hit of `q`, or 0 (the oldest unit) when there is none. Shared with
-// fr-fcfs-cap.
+// First ready: the oldest arrived row hit whose column command can issue at the next bus slot
+// (not held back by tCCD_L or a turnaround); without one, the unit whose first command can
+// issue soonest (a column, or the PRE or ACT of a miss), the oldest on a tie, so that a unit
+// waiting for a busy bank (tRC, tRAS, tRP) or bank group does not hold up the others. Shared
+// with fr-fcfs-cap.
 std::size_t pick_first_ready(const HbmQueueView& q) {
   for (std::size_t i = 0; i < q.units.size(); ++i)
-    if (q.row_hit[i] != 0 && q.units[i].arrival <= q.now) return i;
-  return 0;
+    if (q.row_hit[i] != 0 && q.ready_at[i] <= q.now) return i;
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < q.units.size(); ++i)
+    if (q.ready_at[i] < q.ready_at[best]) best = i;
+  return best;
 }
 
 namespace {
@@ -18,7 +25,7 @@ class FrFcfs : public HbmScheduler {
  public:
   std::string_view name() const override { return "fr-fcfs"; }
   std::string_view description() const override {
-    return "row hits first (oldest arrived hit), then the oldest unit";
+    return "row hits first (oldest arrived hit), then the unit whose bank is ready first";
   }
   bool reorders() const override { return true; }
   std::size_t pick(const HbmQueueView& q) const override { return pick_first_ready(q); }

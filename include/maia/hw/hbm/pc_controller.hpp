@@ -30,6 +30,7 @@ std::uint64_t issue_queued(PseudoChannel& pc, const PcQueueSettings& s,
                            OnIssue&& on_issue) {
   // units[0, n) pending; the queue is its first min(depth, n) entries, kept in arrival order.
   std::uint8_t hit[512];
+  Picos ready[512];
   const std::size_t cap = std::min<std::size_t>(s.depth, sizeof hit);
   std::uint64_t bypassed = 0;
   std::uint32_t streak = 0;
@@ -41,9 +42,10 @@ std::uint64_t issue_queued(PseudoChannel& pc, const PcQueueSettings& s,
     for (std::size_t i = 0; i < m; ++i) {
       hit[i] = pc.open_row(pc.bank_index(q[i].loc)) == static_cast<std::int64_t>(q[i].loc.row);
       oldest = std::min(oldest, q[i].arrival);
+      ready[i] = pc.earliest_command(q[i].loc, q[i].write, q[i].arrival);
     }
-    const HbmQueueView view{
-        {q, m}, {hit, m}, std::max(pc.next_column(), oldest), streak, s.row_hit_cap};
+    const HbmQueueView view{{q, m}, {hit, m},     {ready, m}, std::max(pc.next_column(), oldest),
+                            streak, s.row_hit_cap};
     const std::size_t k = s.policy->pick(view);
     const HbmPendingUnit u = q[k];
     const Picos end = pc.access(u.loc, u.write, u.bursts, u.arrival);
