@@ -90,7 +90,7 @@ DType parse_dtype_option(const std::string& s) {
 void check_benchmark_options(const po::variables_map& vm, const std::string& which) {
   const std::map<std::string, std::vector<std::string>> reads = {
       {"gemm", {"dtype", "m", "n", "k"}},
-      {"hbm", {"pattern", "bytes", "write-fraction", "access-bytes"}},
+      {"hbm", {"pattern", "bytes", "write-fraction", "access-bytes", "csv"}},
       {"noc", {"test"}},
       {"pcie", {"bytes"}},
       {"all", {}}};
@@ -171,12 +171,13 @@ int cmd_microbench(const std::vector<std::string>& args) {
       "dtype", po::value(&dtype), "gemm: bf16, fp8 or fp4 (default fp8)")(
       "m", po::value(&m), "gemm: M (default 8192)")("n", po::value(&n), "gemm: N (default 8192)")(
       "k", po::value(&k), "gemm: K (default 8192)")("pattern", po::value(&pattern),
-                                                    "hbm: seq or random (default seq)")(
+                                                    "hbm: seq, random or latency (default seq)")(
       "bytes", po::value(&bytes),
       "hbm/pcie: bytes moved, e.g. 1Gi (defaults: hbm seq 1Gi, random 64Mi, pcie 256Mi)")(
       "write-fraction", po::value(&write_fraction), "hbm: fraction of bytes written (default 0)")(
       "access-bytes", po::value(&access), "hbm random: bytes per access (default 64)")(
-      "test", po::value(&test), "noc: link or bisection (default bisection)");
+      "csv", "hbm latency: print the curve as CSV")("test", po::value(&test),
+                                                    "noc: link or bisection (default bisection)");
   add_chip_options(desc, chip);
   po::positional_options_description pos;
   pos.add("benchmark", 1);
@@ -196,9 +197,19 @@ int cmd_microbench(const std::vector<std::string>& args) {
       throw InputError(fmt::format("gemm: --m, --n, --k must be >= 1, got {}x{}x{}", m, n, k));
     const DType d = parse_dtype_option(dtype);
     result = microbench_gemm(cfg, {m, n, k, d, d, DType::kBf16, {}, 0});
+  } else if (which == "hbm" && pattern == "latency") {
+    for (const char* o : {"bytes", "write-fraction", "access-bytes"})
+      if (vm.count(o)) throw InputError(fmt::format("hbm --pattern latency does not read --{}", o));
+    result = microbench_hbm_latency(cfg, HbmLatencySpec{});
+    if (!json) {
+      std::cout << hbm_latency_table(result, vm.count("csv") > 0);
+      return kExitOk;
+    }
   } else if (which == "hbm") {
     if (pattern != "seq" && pattern != "random")
-      throw InputError(fmt::format("hbm: --pattern must be seq or random, got \"{}\"", pattern));
+      throw InputError(
+          fmt::format("hbm: --pattern must be seq, random or latency, got \"{}\"", pattern));
+    if (vm.count("csv")) throw InputError("hbm: --csv is read only by --pattern latency");
     HbmStreamSpec s;
     s.random = pattern == "random";
     s.bytes =

@@ -23,6 +23,7 @@
 #include "maia/hw/hbm/hbm_timing.hpp"
 #include "maia/hw/hbm/pc_controller.hpp"
 #include "maia/hw/hbm/pseudo_channel.hpp"
+#include "maia/microbench/microbench.hpp"
 
 namespace maia {
 namespace {
@@ -423,6 +424,35 @@ TEST(HbmLadder, BandwidthAndRowHitsVersusStreams) {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tier 7: the pointer chase of `microbench hbm --pattern latency`, unloaded and loaded.
+
+TEST(HbmLadder, PointerChaseLatencyCurve) {
+  ChipConfig chip;
+  HbmLatencySpec spec;
+  spec.chase_steps = 200;
+  spec.loads = {0, 0.3, 0.6};
+  const Json j = microbench_hbm_latency(chip, spec);
+  const Json& curve = j["curve"];
+  ASSERT_EQ(curve.size(), 3u);
+  const HbmTimingConfig& c = chip.hbm.timing;
+  const double ctrl = chip.hbm.controller_latency_ns;
+  // Unloaded, random 64 B reads: the median read finds its bank closed or another row open,
+  // between tRCD + tCL + 2 BL + controller and tRP + tRCD + tCL + 2 BL + controller.
+  const double p50 = curve[0]["latency_p50_ns"].get<double>();
+  EXPECT_GE(p50, c.tRCD_rd + c.tCL + 2 * kBurstNs + ctrl - 0.01);
+  EXPECT_LE(p50, c.tRP + c.tRCD_rd + c.tCL + 2 * kBurstNs + ctrl + 0.01);
+  // Every load point delivers what it offers below saturation (within 5%), and the latency
+  // does not fall as the load rises.
+  for (std::size_t i = 1; i < curve.size(); ++i) {
+    const double offered = curve[i]["offered_load"].get<double>();
+    EXPECT_NEAR(curve[i]["fraction_of_peak"].get<double>(), offered, 0.05 * offered);
+    EXPECT_GE(curve[i]["latency_mean_ns"].get<double>(),
+              curve[i - 1]["latency_mean_ns"].get<double>() - 1.0);
+  }
+  EXPECT_FALSE(hbm_latency_table(j, true).empty());
 }
 
 }  // namespace
