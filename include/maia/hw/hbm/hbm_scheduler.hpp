@@ -38,7 +38,7 @@ struct HbmPendingUnit {
 struct HbmQueueView {
   std::span<const HbmPendingUnit> units;
   std::span<const std::uint8_t> row_hit;  // 1: the unit's row is open in its bank
-  std::span<const Picos> ready_at;  // when the unit's first command could issue if it went next
+  std::span<const Picos> ready_at;  // when the unit's first column could issue if it went next
   Picos now = 0;                    // earliest time the PC can issue its next column command
   std::uint32_t streak = 0;         // row hits issued in a row ahead of an older waiting unit
   std::uint32_t row_hit_cap = 0;    // hbm.row_hit_cap

@@ -42,7 +42,7 @@ std::uint64_t issue_queued(PseudoChannel& pc, const PcQueueSettings& s,
     for (std::size_t i = 0; i < m; ++i) {
       hit[i] = pc.open_row(pc.bank_index(q[i].loc)) == static_cast<std::int64_t>(q[i].loc.row);
       oldest = std::min(oldest, q[i].arrival);
-      ready[i] = pc.earliest_command(q[i].loc, q[i].write, q[i].arrival);
+      ready[i] = pc.earliest_column(q[i].loc, q[i].write, q[i].arrival);
     }
     const HbmQueueView view{{q, m}, {hit, m},     {ready, m}, std::max(pc.next_column(), oldest),
                             streak, s.row_hit_cap};

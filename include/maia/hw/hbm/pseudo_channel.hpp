@@ -93,9 +93,9 @@ class PseudoChannel {
   Picos last_activate() const { return last_act_; }
   // Earliest time the next column command can issue on this PC's command bus.
   Picos next_column() const { return pc_next_col_; }
-  // When the first command of a unit (PRE, ACT or column) could issue if it went next, refresh
-  // aside: what a first-ready scheduler compares.
-  MAIA_HBM_HOT Picos earliest_command(const HbmLocation& loc, bool write, Picos arrival) const;
+  // When the first column command of a unit could issue if it went next (after its PRE and ACT
+  // where it needs them), refresh aside: what a first-ready scheduler compares.
+  MAIA_HBM_HOT Picos earliest_column(const HbmLocation& loc, bool write, Picos arrival) const;
   std::uint32_t banks() const { return static_cast<std::uint32_t>(banks_.size()); }
   std::uint32_t bank_index(const HbmLocation& loc) const {
     return (loc.sid * bank_groups_ + loc.bank_group) * banks_per_group_ + loc.bank;
@@ -192,10 +192,10 @@ MAIA_HBM_HOT PseudoChannel::Plan PseudoChannel::plan(const Bank& b, std::uint32_
   return p;
 }
 
-MAIA_HBM_HOT Picos PseudoChannel::earliest_command(const HbmLocation& loc, bool write,
-                                                   Picos arrival) const {
+MAIA_HBM_HOT Picos PseudoChannel::earliest_column(const HbmLocation& loc, bool write,
+                                                  Picos arrival) const {
   const std::uint32_t gbg = loc.sid * bank_groups_ + loc.bank_group;
-  return plan(banks_[gbg * banks_per_group_ + loc.bank], gbg, loc.row, write, arrival).first;
+  return plan(banks_[gbg * banks_per_group_ + loc.bank], gbg, loc.row, write, arrival).col;
 }
 
 MAIA_HBM_HOT Picos PseudoChannel::access(const HbmLocation& loc, bool write, std::uint32_t bursts,
