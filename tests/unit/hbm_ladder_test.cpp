@@ -364,6 +364,7 @@ TEST(HbmLadder, UnknownPolicyIsANamedError) {
 struct StreamsResult {
   double gbps = 0;
   double row_hit_rate = 0;
+  std::uint64_t reordered = 0;  // units issued ahead of an older one
 };
 
 StreamsResult run_streams(const char* policy, int streams, int rounds, int in_flight,
@@ -391,7 +392,7 @@ StreamsResult run_streams(const char* policy, int streams, int rounds, int in_fl
   std::vector<StatGroup> g;
   hbm.collect_stats(g);
   const double hits = g[0].get("row_hits");
-  return {bytes / ns(end), hits / (hits + g[0].get("activates"))};
+  return {bytes / ns(end), hits / (hits + g[0].get("activates")), hbm.reordered_units()};
 }
 
 TEST(HbmLadder, BandwidthAndRowHitsVersusStreams) {
@@ -413,6 +414,8 @@ TEST(HbmLadder, BandwidthAndRowHitsVersusStreams) {
           r.row_hit_rate);
       EXPECT_LE(f.gbps, peak);
       EXPECT_LE(r.gbps, peak);
+      EXPECT_EQ(f.reordered, 0u);
+      EXPECT_GT(r.reordered, 0u);
       // Reordering never loses row hits here.
       EXPECT_GE(r.row_hit_rate, f.row_hit_rate - 0.01) << streams;
       // A row's four units in one request: half of them or more are hits.
