@@ -101,13 +101,16 @@ void HbmSubsystem::schedule_queued(std::span<const HbmRequest> requests, std::sp
         });
   }
   // Group per PC, oldest first; equal arrivals keep the order they were handed over in.
-  std::vector<std::uint32_t> order(pending_.size());
+  // Scratch kept across calls (no allocation per request once warm).
+  static thread_local std::vector<std::uint32_t> order;
+  static thread_local std::vector<HbmPendingUnit> sorted;
+  order.resize(pending_.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return pending_pc_[a] != pending_pc_[b] ? pending_pc_[a] < pending_pc_[b]
                                             : pending_[a].arrival < pending_[b].arrival;
   });
-  std::vector<HbmPendingUnit> sorted(order.size());
+  sorted.resize(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = pending_[order[i]];
   for (std::size_t begin = 0; begin < sorted.size();) {
     const std::uint32_t pc = pending_pc_[order[begin]];
