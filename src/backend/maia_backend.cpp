@@ -37,6 +37,7 @@ OpExecutor& MaiaBackend::executor() {
     own_exec_->set_overlap(options_.overlap);
     own_exec_->set_weights_resident(weights_resident_);
     own_exec_->set_collective_timer(timer_);
+    own_exec_->set_measurement_cache(options_.cache);
     exec_ = own_exec_.get();
   }
   return *exec_;
