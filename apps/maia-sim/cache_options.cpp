@@ -38,7 +38,7 @@ std::string cache_dir(const CacheOptions& o) {
 
 std::uint64_t cache_max_bytes(const CacheOptions& o) {
   std::int64_t mb = o.max_mb;
-  if (mb == 0 && !env("MAIA_SIM_CACHE_MAX_MB").empty()) {
+  if (mb == -1 && !env("MAIA_SIM_CACHE_MAX_MB").empty()) {
     try {
       mb = std::stoll(env("MAIA_SIM_CACHE_MAX_MB"));
     } catch (const std::exception&) {
@@ -46,7 +46,7 @@ std::uint64_t cache_max_bytes(const CacheOptions& o) {
           fmt::format("MAIA_SIM_CACHE_MAX_MB: not a number: \"{}\"", env("MAIA_SIM_CACHE_MAX_MB")));
     }
   }
-  if (mb == 0) mb = kDefaultCacheMaxMb;
+  if (mb == -1) mb = kDefaultCacheMaxMb;
   if (mb < 1 || mb > (std::int64_t{1} << 30))
     throw InputError(fmt::format("--cache-max-mb: {} is outside 1 .. 1073741824", mb));
   return static_cast<std::uint64_t>(mb) << 20;

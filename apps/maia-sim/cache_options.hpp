@@ -16,7 +16,7 @@ namespace maia::cli {
 struct CacheOptions {
   std::string dir;          // --cache
   bool off = false;         // --no-cache
-  std::int64_t max_mb = 0;  // --cache-max-mb (0: not given)
+  std::int64_t max_mb = -1;  // --cache-max-mb (-1: not given)
 };
 
 inline constexpr std::int64_t kDefaultCacheMaxMb = 4096;
