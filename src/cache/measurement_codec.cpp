@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -14,9 +15,10 @@ using Json = nlohmann::ordered_json;
 
 // Every field of OpMeasurement, once: encode and decode both walk this list. A field added to
 // OpMeasurement changes its size and stops the static_assert below until it is listed here (and
-// kCacheFormatVersion bumped, so entries without it are re-measured). Nested structs (say an
-// Activity of event counts) get their own visit_fields overload, called as v("activity", ...)
-// through the nested-object branch of the visitors.
+// kCacheFormatVersion bumped, so entries without it are re-measured). Strings, bools, int,
+// int64, uint64 and double fields need one line each. A nested struct (say an Activity of event
+// counts) gets its own visit_fields overload above this one, listing its fields the same way,
+// and one line here, v("activity", m.activity): the visitors write and read it as a JSON object.
 template <typename M, typename V>
 void visit_fields(M& m, V&& v) {
   v("name", m.name);
@@ -66,7 +68,16 @@ struct Encoder {
   void operator()(const char* key, const std::string& s) { out[key] = s; }
   void operator()(const char* key, int i) { out[key] = i; }
   void operator()(const char* key, bool b) { out[key] = b; }
+  void operator()(const char* key, std::int64_t i) { out[key] = i; }
+  void operator()(const char* key, std::uint64_t u) { out[key] = u; }
   void operator()(const char* key, double d) { out[key] = double_bits(d); }
+  template <typename Nested>
+  requires std::is_class_v<Nested>
+  void operator()(const char* key, const Nested& n) {
+    Json j = Json::object();
+    visit_fields(n, Encoder{j});
+    out[key] = std::move(j);
+  }
 };
 
 struct BadEntry {};
@@ -92,6 +103,23 @@ struct Decoder {
     const Json& j = at(key);
     if (!j.is_boolean()) throw BadEntry{};
     b = j.get<bool>();
+  }
+  void operator()(const char* key, std::int64_t& i) {
+    const Json& j = at(key);
+    if (!j.is_number_integer()) throw BadEntry{};
+    i = j.get<std::int64_t>();
+  }
+  void operator()(const char* key, std::uint64_t& u) {
+    const Json& j = at(key);
+    if (!j.is_number_unsigned()) throw BadEntry{};
+    u = j.get<std::uint64_t>();
+  }
+  template <typename Nested>
+  requires std::is_class_v<Nested>
+  void operator()(const char* key, Nested& n) {
+    const Json& j = at(key);
+    if (!j.is_object()) throw BadEntry{};
+    visit_fields(n, Decoder{j});
   }
   void operator()(const char* key, double& d) {
     const Json& j = at(key);
