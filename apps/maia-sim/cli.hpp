@@ -52,6 +52,7 @@ std::string default_models_dir();
 // This maia-sim binary's path (for child processes); std::runtime_error when it cannot be found.
 std::string self_exe();
 
+int cmd_cache(const std::vector<std::string>& args);
 int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_config(const std::vector<std::string>& args);

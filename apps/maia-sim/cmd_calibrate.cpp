@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "maia/config/gpu_knobs.hpp"
 #include "maia/config/knob.hpp"
@@ -82,11 +83,14 @@ int cmd_calibrate(const std::vector<std::string>& args) {
       "work", po::value(&work_dir)->default_value(work_dir), "every evaluation's runs go here");
   po::positional_options_description pos;
   pos.add("csv", 1);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   const auto vm = parse("calibrate", args, desc, &pos);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
   }
+  export_cache_choice(cache);  // every child run shares the cache
   if (csv_file.empty()) throw InputError("maia-sim calibrate: a CSV argument is required");
   if (chip_file.empty()) throw InputError("maia-sim calibrate: --chip FILE is required");
   if (out_file.empty()) throw InputError("maia-sim calibrate: --out FILE is required");

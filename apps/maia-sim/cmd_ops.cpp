@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
@@ -27,6 +28,8 @@ int cmd_ops(const std::vector<std::string>& args) {
       "prefetch",
       "load a GEMM's first weight panels during the previous operator (see docs/inference.md)");
   add_chip_options(desc, chip);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   po::positional_options_description pos;
   pos.add("trace", 1);
   const auto vm = parse("ops", args, desc, &pos);
@@ -43,6 +46,8 @@ int cmd_ops(const std::vector<std::string>& args) {
   BackendOptions options;
   options.memoize = memoize;
   options.prefetch = vm.count("prefetch") > 0;
+  const std::unique_ptr<DiskMeasurementCache> measurement_cache = open_cache(cache);
+  options.cache = measurement_cache.get();
   const std::unique_ptr<Backend> backend = make_backend(cfg, options);
   const auto t0 = std::chrono::steady_clock::now();
   const IterationResult r = backend->run_graph(graph);

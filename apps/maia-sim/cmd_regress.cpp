@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "compare_cli.hpp"
 #include "maia/core/error.hpp"
 #include "maia/regress/suite.hpp"
@@ -86,11 +87,14 @@ int cmd_regress(const std::vector<std::string>& args) {
   add_compare_options(desc, o);
   po::positional_options_description pos;
   pos.add("suite", 1);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   const auto vm = parse("regress", args, desc, &pos);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
   }
+  export_cache_choice(cache);  // every child run shares the cache
   if (suite_file.empty()) throw InputError("maia-sim regress: a SUITE.json argument is required");
   if (jobs < 1) throw InputError(fmt::format("--jobs: must be >= 1, got {}", jobs));
   if (vm.count("json") && vm.count("markdown"))

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/error.hpp"
@@ -308,13 +309,14 @@ struct RunArgs {
   SpeculateArgs speculate;
   ParallelArgs parallel;
   SystemServingArgs system_serving;  // --replicas, --disaggregate, --router
+  CacheOptions cache;
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, parallel, system_serving] = a;
+         serving, timeline, tp, speculate, parallel, system_serving, cache] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -411,6 +413,7 @@ po::options_description run_options(RunArgs& a) {
   add_system_serving_options(desc, system_serving);
   add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
+  add_cache_options(desc, cache);
   return desc;
 }
 
@@ -477,7 +480,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, parallel, system_serving] = a;
+         serving, timeline, tp, speculate, parallel, system_serving, cache] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -542,6 +545,8 @@ int cmd_run(const std::vector<std::string>& args) {
   options.memoize = memoize;
   options.prefetch = vm.count("prefetch") > 0;
   options.overlap = vm.count("no-overlap") == 0;
+  const std::unique_ptr<DiskMeasurementCache> measurement_cache = open_cache(cache);
+  options.cache = measurement_cache.get();
   const std::unique_ptr<Backend> backend = make_backend(cfg, options);
   const std::int64_t tp_limit =
       run_system.system ? run_system.system->chips : backend->tensor_parallel_limit();

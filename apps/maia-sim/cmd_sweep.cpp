@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "cmd_sweep.hpp"
 #include "maia/core/error.hpp"
@@ -135,11 +136,14 @@ int cmd_sweep_unchecked(const std::vector<std::string>& args) {
       "dry-run", "list the points (and the skipped ones) without running anything");
   po::positional_options_description pos;
   pos.add("spec", 1);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   const auto vm = parse("sweep", args, desc, &pos);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
   }
+  export_cache_choice(cache);  // every child run shares the cache
   if (spec_file.empty()) throw InputError("maia-sim sweep: a spec file is required");
   const bool dry = vm.count("dry-run") > 0, mpi = vm.count("mpi") > 0;
   if (out_dir.empty() && !dry) throw InputError("maia-sim sweep: --out DIR is required");

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/log.hpp"
@@ -68,11 +69,14 @@ int cmd_validate(const std::vector<std::string>& args) {
       "markdown", "also print the summary as Markdown tables (docs/validation.md)");
   po::positional_options_description pos;
   pos.add("csv", 1);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   const auto vm = parse("validate", args, desc, &pos);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
   }
+  export_cache_choice(cache);  // every child run shares the cache
   if (csv_file.empty()) throw InputError("maia-sim validate: a CSV argument is required");
   if (half != "all" && half != "fit" && half != "held")
     throw InputError(fmt::format("--half: must be all, fit or held, got \"{}\"", half));

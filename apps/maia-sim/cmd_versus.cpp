@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_options.hpp"
 #include "cli.hpp"
 #include "maia/backend/make_backend.hpp"
 #include "maia/core/decimal.hpp"
@@ -91,11 +92,14 @@ int cmd_versus(const std::vector<std::string>& args) {
   for (const auto& name : forwarded)
     run_opts.add_options()(name.c_str(), po::value<std::string>(), "see maia-sim run --help");
   desc.add(run_opts);
+  CacheOptions cache;
+  add_cache_options(desc, cache);
   const auto vm = parse("versus", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
     return kExitOk;
   }
+  export_cache_choice(cache);  // every child run shares the cache
   if (chips_text.empty()) throw InputError("maia-sim versus: --chips is required");
   if (!vm.count("model")) throw InputError("maia-sim versus: --model is required");
   if (jobs < 1 || jobs > 64)

@@ -38,6 +38,8 @@ commands:
                (docs/validation.md)
   versus       one workload on several chips side by side: throughput, latency, tokens/s per
                chip, per watt and per dollar (docs/versus.md)
+  cache        stats | clear | verify the measurement cache that run, ops, sweep, regress,
+               versus, validate and calibrate share (--cache DIR, --no-cache; docs/cache.md)
 
 options of every command:
   --log-level LEVEL   diagnostics on stderr: trace, debug, info, warn (default), error, off
@@ -75,6 +77,7 @@ int sc_main(int argc, char** argv) {
     if (cmd == "validate") return maia::cli::cmd_validate(args);
     if (cmd == "calibrate") return maia::cli::cmd_calibrate(args);
     if (cmd == "versus") return maia::cli::cmd_versus(args);
+    if (cmd == "cache") return maia::cli::cmd_cache(args);
     std::cerr << "maia-sim: unknown command '" << cmd << "'\n" << kUsage;
     return maia::cli::kExitBadInput;
   } catch (const maia::InputError& e) {

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "maia/cache/measurement_cache.hpp"
 #include "maia/compiler/program_footprint.hpp"
+#include "maia/config/config_loader.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/log.hpp"
 #include "maia/hw/chip/peaks.hpp"
@@ -148,6 +150,35 @@ Program lower_operator(const ChipConfig& chip, const Operator& op) {
 OpExecutor::OpExecutor(ChipSession& session, const ChipConfig& chip, bool memoize, bool prefetch)
     : session_(session), chip_(chip), memoize_(memoize), prefetch_(prefetch) {}
 
+std::optional<std::vector<OpMeasurement>> OpExecutor::cached(const MeasurementRequest& request,
+                                                             std::string& description) {
+  // A timeline draws what is simulated, and --no-memo asks for every simulation: both bypass it.
+  if (cache_ == nullptr || !memoize_ || session_.timeline() != nullptr) return std::nullopt;
+  if (chip_json_.is_null()) chip_json_ = chip_config_to_json(chip_);
+  description = describe_measurement(chip_json_, request);
+  return cache_->find(description);
+}
+
+std::vector<OpMeasurement> OpExecutor::measure(const MeasurementRequest& request) {
+  const bool memoize = memoize_, resident = weights_resident_;
+  MeasurementCache* const cache = cache_;
+  memoize_ = false;
+  cache_ = nullptr;
+  weights_resident_ = request.weights_resident;
+  std::vector<OpMeasurement> out;
+  const OperatorGraph& g = request.ops;
+  if (request.kind == MeasurementRequest::Kind::kOperator) {
+    const Operator* next = request.prefetches_next && g.ops.size() > 1 ? &g.ops[1] : nullptr;
+    out.push_back(run_placed(g.ops.at(0), next, request.prefetched_in, request.parity));
+  } else {
+    out = run_window(g, 0, g.ops.size());
+  }
+  memoize_ = memoize;
+  cache_ = cache;
+  weights_resident_ = resident;
+  return out;
+}
+
 KernelPlacement OpExecutor::half(int parity) const {
   // Consecutive operators alternate between two halves of CSRAM and two HBM regions, so the
   // next operator's weights can be loaded into its own buffers while the current one runs.
@@ -235,6 +266,29 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
       return m;
     }
   }
+  MeasurementRequest request;
+  request.kind = MeasurementRequest::Kind::kOperator;
+  request.prefetched_in = prefetched_in;
+  request.prefetches_next = prefetch_out;
+  request.parity = parity;
+  request.weights_resident = resident;
+  request.ops.name = "measurement";
+  request.ops.ops.push_back(op);
+  if (prefetch_out) request.ops.ops.push_back(*next);
+  for (auto& o : request.ops.ops) {
+    o.layer = -1;
+    o.deps.clear();
+  }
+  std::string description;
+  if (auto hit = cached(request, description); hit && hit->size() == 1) {
+    ++simulated_;  // counted as the simulation it stands for, so reports do not change
+    OpMeasurement m = hit->at(0);
+    m.name = op.name;
+    m.layer = op.layer;
+    logger().debug("op executor: {} (layer {}): measurement from the cache", op.name, op.layer);
+    if (memoize_) memo_[key] = m;
+    return m;
+  }
   const KernelPlacement place = prefetched_in || prefetch_out ? half(parity) : KernelPlacement{};
   LoweredOp lowered = lower_operator(chip_, op, resident ? KernelPlacement{} : place,
                                      prefetched_in ? 2 : 0, resident);
@@ -271,6 +325,11 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   set_bound(chip_, m, ttu_busy, tvp_busy, m.time_ns);
   logger().debug("op executor: {} (layer {}): simulated, {:.3f} us ({})", op.name, op.layer,
                  m.time_ns / 1e3, key);
+  if (!description.empty()) {
+    OpMeasurement stored = m;  // labelled as its request (the layer is no part of it)
+    stored.layer = -1;
+    cache_->store(description, {stored});
+  }
   if (memoize_) memo_[key] = m;
   return m;
 }
@@ -446,6 +505,21 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
       return reused_measurements(it->second, graph, begin);
     }
   }
+  MeasurementRequest request;
+  request.kind = MeasurementRequest::Kind::kWindow;
+  request.ops = request_operators(graph, begin, end);
+  std::string description;
+  if (auto hit = cached(request, description); hit && hit->size() == end - begin) {
+    simulated_ += end - begin;  // counted as the simulation it stands for
+    logger().debug("op executor: merged window of operators {}..{} from the cache", begin, end - 1);
+    std::vector<OpMeasurement> out = std::move(*hit);
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      out[k].name = graph.ops[begin + k].name;
+      out[k].layer = graph.ops[begin + k].layer;
+    }
+    if (memoize_) window_memo_[key] = out;
+    return out;
+  }
   const MergedWindow w = plan_window(graph, begin, end);
   RunOptions opt;
   opt.include_module_stats = false;
@@ -509,6 +583,11 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
     add_roofline(op, m);
     set_bound(chip_, m, ttu[i], tvp[i], finish[i] - start[i]);
     out.push_back(std::move(m));
+  }
+  if (!description.empty()) {
+    std::vector<OpMeasurement> stored = out;  // labelled as its request
+    for (auto& m : stored) m.layer = -1;
+    cache_->store(description, stored);
   }
   if (memoize_) window_memo_[key] = out;
   return out;

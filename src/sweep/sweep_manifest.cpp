@@ -11,7 +11,7 @@
 
 #include "maia/core/error.hpp"
 #include "maia/core/json_reader.hpp"
-#include "maia/sweep/stable_hash.hpp"
+#include "maia/core/stable_hash.hpp"
 #include "maia/sweep/sweep_results.hpp"
 
 namespace maia {

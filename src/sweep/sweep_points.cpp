@@ -14,7 +14,7 @@
 #include "maia/core/error.hpp"
 #include "maia/sweep/bounded_text.hpp"
 #include "maia/sweep/chip_figures.hpp"
-#include "maia/sweep/stable_hash.hpp"
+#include "maia/core/stable_hash.hpp"
 #include "maia/workload/model_config.hpp"
 
 namespace maia {

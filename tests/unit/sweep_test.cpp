@@ -13,7 +13,7 @@
 
 #include "maia/core/error.hpp"
 #include "maia/sweep/constraint_expr.hpp"
-#include "maia/sweep/stable_hash.hpp"
+#include "maia/core/stable_hash.hpp"
 #include "maia/sweep/output_lock.hpp"
 #include "maia/sweep/sweep_manifest.hpp"
 #include "maia/sweep/sweep_points.hpp"

@@ -18,6 +18,7 @@
 
 namespace maia {
 
+class MeasurementCache;
 class Timeline;
 
 // How a backend runs operator graphs; each kind reads what applies to it.
@@ -25,6 +26,9 @@ struct BackendOptions {
   bool memoize = true;    // operators with equal signatures reuse the first measurement
   bool prefetch = false;  // load the next operator's first weights during the current one
   bool overlap = true;    // run consecutive operators of a layer side by side where they fit
+  // Measurements kept across processes (maia/cache/measurement_cache.hpp); nullptr: none. The
+  // caller keeps it alive. Results are the same with or without it.
+  MeasurementCache* cache = nullptr;
 };
 
 // A figure derived from the config alone, by name (sweep constraints refer to it as chip.<name>).

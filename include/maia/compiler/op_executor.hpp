@@ -6,9 +6,13 @@
 // the resource state (open HBM rows, refresh phase) that one phase leaves for the next.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "maia/compiler/measurement_request.hpp"
 #include "maia/compiler/operator_window.hpp"
 #include "maia/config/chip_config.hpp"
 #include "maia/kernels/gemm_kernel.hpp"
@@ -21,6 +25,8 @@
 #include "maia/workload/operator_graph.hpp"
 
 namespace maia {
+
+class MeasurementCache;
 
 struct LoweredOp {
   Program program;
@@ -68,6 +74,13 @@ class OpExecutor {
   // Run consecutive operators overlapped (on by default); off: one phase per operator.
   void set_overlap(bool on) { overlap_ = on; }
   bool overlap() const { return overlap_; }
+  // Keep simulated operators and windows in `cache` across processes, and look there before
+  // simulating (nullptr: none; not used with memoisation off or while drawing a timeline).
+  // Results are the same either way: a cached measurement is the simulation's (the key is
+  // describe_measurement's description, everything that can change it).
+  void set_measurement_cache(MeasurementCache* cache) { cache_ = cache; }
+  // Simulates `request` now, without memoisation or cache (maia-sim cache verify).
+  std::vector<OpMeasurement> measure(const MeasurementRequest& request);
   std::uint64_t simulated() const { return simulated_; }
   // The end of the window that starts at `begin`: the most following operators of the same
   // layer that fit with it (begin + 1 when none does; a vector operator starts no window).
@@ -92,6 +105,9 @@ class OpExecutor {
   static std::size_t gated_split_end(const OperatorGraph& graph, std::size_t begin,
                                      std::size_t end);
   void add_roofline(const Operator& op, OpMeasurement& m) const;
+  // The cache's measurements for `request` (nothing when it has none or is not in use).
+  std::optional<std::vector<OpMeasurement>> cached(const MeasurementRequest& request,
+                                                   std::string& description);
 
   ChipSession& session_;
   ChipConfig chip_;
@@ -100,6 +116,8 @@ class OpExecutor {
   bool weights_resident_ = false;
   bool overlap_ = true;
   const CollectiveTimer* timer_ = nullptr;
+  MeasurementCache* cache_ = nullptr;
+  nlohmann::ordered_json chip_json_;  // the cache key's config part, computed once
   std::map<std::string, bool> window_fits_;
   std::map<std::string, std::vector<OpMeasurement>> window_memo_;
   std::map<std::string, std::vector<OpMeasurement>> schedule_memo_;

@@ -41,11 +41,15 @@ struct OpMeasurement {
   // outermost tier the group crosses; empty for a collective the chip ran as its own program.
   std::string fidelity, algorithm, tier;
   std::string collective;  // collectives: "all_reduce", "all_gather" or "all_to_all"
+  // A new field must also be added to the measurement cache's codec (src/cache/
+  // measurement_codec.cpp), which refuses to compile until it is.
+  bool operator==(const OpMeasurement&) const = default;
 };
 
 struct IterationResult {
   double time_ns = 0;
   std::vector<OpMeasurement> ops;
+  bool operator==(const IterationResult&) const = default;
 };
 
 }  // namespace maia

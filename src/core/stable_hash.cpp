@@ -1,4 +1,4 @@
-#include "maia/sweep/stable_hash.hpp"
+#include "maia/core/stable_hash.hpp"
 
 #include <xxhash.h>
 

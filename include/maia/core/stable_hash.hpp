@@ -1,7 +1,7 @@
 #pragma once
-// A stable 128-bit content hash (XXH3-128, libxxhash) for sweep point identities and input
-// fingerprints: the same bytes give the same hex on every machine and build, with no dependence
-// on addresses or container order.
+// A stable 128-bit content hash (XXH3-128, libxxhash) for sweep point identities, input
+// fingerprints and measurement cache keys: the same bytes give the same hex on every machine and
+// build, with no dependence on addresses or container order.
 #include <memory>
 #include <string>
 #include <string_view>
