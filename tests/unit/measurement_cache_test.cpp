@@ -19,10 +19,12 @@
 #include "log_capture.hpp"
 #include "maia/cache/disk_measurement_cache.hpp"
 #include "maia/cache/measurement_codec.hpp"
+#include "maia/compiler/cache_verification.hpp"
 #include "maia/compiler/measurement_request.hpp"
 #include "maia/compiler/op_executor.hpp"
 #include "maia/config/config_loader.hpp"
 #include "maia/config/knob.hpp"
+#include "maia/core/model_version.hpp"
 #include "maia/sim/program_run.hpp"
 #include "maia/workload/model_config.hpp"
 #include "maia/workload/operator_graph.hpp"
@@ -194,9 +196,11 @@ TEST(DiskMeasurementCache, EvictsLeastRecentlyUsedBeyondItsLimit) {
   {
     DiskMeasurementCache c(dir, limit);
     for (int k = 0; k < 10; ++k) {
-      c.store("k" + std::to_string(k), {distinct_measurement(0)});
+      std::string key = "k";
+      key += std::to_string(k);
+      c.store(key, {distinct_measurement(0)});
       // Distinct last-use times, k0 used most recently of all.
-      fs::last_write_time(cache_entry_path(dir, "k" + std::to_string(k)),
+      fs::last_write_time(cache_entry_path(dir, key),
                           fs::file_time_type::clock::now() - std::chrono::seconds(100 - k));
     }
     fs::last_write_time(cache_entry_path(dir, "k0"), fs::file_time_type::clock::now());
@@ -309,6 +313,34 @@ TEST(MeasurementCacheInExecutor, ColdWarmAndNoCacheGiveIdenticalResults) {
     const DescribedMeasurement d = parse_measurement_description(description, "entry");
     EXPECT_EQ(verifier.measure(d.request), value) << description.substr(description.size() - 300);
   }
+}
+
+// verify simulates an entry again from its description: an entry whose measurements are not
+// the simulation's (a stale model, a bug) is reported; one of another model version is not
+// simulated (runs never use it).
+TEST(CacheVerification, ReportsAnEntryThatDiffersFromTheSimulation) {
+  const fs::path dir = scratch("verify");
+  const OperatorGraph g = decode_graph(2, 64);
+  MeasurementRequest r;
+  r.ops = request_operators(g, 0, 1);
+  const std::string d = describe_measurement(chip_config_to_json(ChipConfig{}), r);
+  auto doc = nlohmann::ordered_json::parse(d);
+  ASSERT_EQ(doc["model_version"], kModelVersion);
+  doc["model_version"] = kModelVersion + 1000;
+  const std::string old_version = doc.dump();
+  {
+    DiskMeasurementCache c(dir, 1 << 20);
+    c.store(d, {distinct_measurement(1)});
+    c.store(old_version, {distinct_measurement(2)});
+  }
+  const CacheVerification v = verify_cache(dir, 8);
+  EXPECT_EQ(v.entries, 2u);
+  EXPECT_EQ(v.intact, 2u);
+  EXPECT_EQ(v.corrupt, 0u);
+  EXPECT_EQ(v.other_version, 1u);
+  EXPECT_EQ(v.resimulated, 1u);
+  ASSERT_EQ(v.mismatched_files.size(), 1u);
+  EXPECT_EQ(v.mismatched_files[0], cache_entry_path(dir, d).string());
 }
 
 }  // namespace
