@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "maia/report/activity.hpp"
+
 namespace maia {
 
 struct OpMeasurement {
@@ -41,11 +43,16 @@ struct OpMeasurement {
   // outermost tier the group crosses; empty for a collective the chip ran as its own program.
   std::string fidelity, algorithm, tier;
   std::string collective;  // collectives: "all_reduce", "all_gather" or "all_to_all"
+  // The events the operator caused (the energy model's input); a reused measurement carries
+  // them again, so each run of the operator counts.
+  Activity activity;
 };
 
 struct IterationResult {
   double time_ns = 0;
   std::vector<OpMeasurement> ops;
+  // The operators' activity summed.
+  Activity activity() const;
 };
 
 }  // namespace maia
