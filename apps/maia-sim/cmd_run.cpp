@@ -68,6 +68,22 @@ std::vector<OpGroup> group_ops(const std::vector<OpPhase>& phases) {
   return out;
 }
 
+// Energy and cost (docs/power.md), from summary.json's blocks; nothing when the run has none.
+void print_energy(const Json& j) {
+  if (!j.contains("energy")) return;
+  const Json& e = j["energy"];
+  fmt::print("{:<28} {:>14.3f} tokens/J  ({:.1f} J over {} chip(s))\n", "tokens per joule",
+             e["tokens_per_joule"].get<double>(), e["joules"].get<double>(),
+             e["chips"].get<double>());
+  fmt::print("{:<28} {:>14.1f} W per chip  (peak {:.1f} W over an operator phase)\n",
+             "average power", e["average_power_w"].get<double>(), e["peak_power_w"].get<double>());
+  if (j.contains("cost"))
+    fmt::print("{:<28} {:>14.1f} tokens/USD  ({})\n", "tokens per dollar",
+               j["cost"]["tokens_per_dollar"].get<double>(),
+               j["cost"]["model"].get<std::string>() == "rental" ? "rental price"
+                                                                 : "total cost of ownership");
+}
+
 // Parallelism: the system, the degrees and the collectives per iteration (nothing on one chip).
 void print_parallelism(const RunSummary& s) { fmt::print("{}", system_text(s.system)); }
 
@@ -130,6 +146,7 @@ void print_report(const StaticBatchResult& r, const RunSummary& s) {
              s.memoize ? "" : " (--no-memo)");
   fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
              s.wall_s);
+  print_energy(summary_json(s));
 
   const auto groups = group_ops(s.op_phases);
   double total = 0;
@@ -205,6 +222,7 @@ void print_serving_report(const ServingResult& r, const RunSummary& s, const Jso
   fmt::print("{:<28} {:>14} simulated, {} reused\n", "operators", s.ops_simulated, s.ops_reused);
   fmt::print("{:<28} {:>14.6f} s simulated, {:.1f} s wall\n", "simulation", s.simulated_ns / 1e9,
              s.wall_s);
+  print_energy(j);
 }
 
 // The run's speculative decoding as configured, echoed in summary.json's workload.
@@ -310,13 +328,14 @@ struct RunArgs {
   ParallelArgs parallel;
   SystemServingArgs system_serving;  // --replicas, --disaggregate, --router
   CacheOptions cache;
+  double price_per_hour = 0;         // --price-per-hour: rental pricing when given
   RunArgs() { spec.gen = 128; }
 };
 
 po::options_description run_options(RunArgs& a) {
   po::options_description desc("maia-sim run --model NAME [options]");
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, parallel, system_serving, cache] = a;
+         serving, timeline, tp, speculate, parallel, system_serving, cache, price_per_hour] = a;
   desc.add_options()("help,h", "this help")(
       "model", po::value(&model_name),
       "model: a short name from configs/models (llama-3.1-8b, ...) or a config.json path")(
@@ -409,7 +428,10 @@ po::options_description run_options(RunArgs& a) {
       "accept-table", po::value(&speculate.accept_table),
       "speculate: p1,...,pK: acceptance of draft position i given 1..i-1 were accepted")(
       "accept-seed", po::value(&speculate.seed)->default_value(speculate.seed),
-      "speculate, trace: seed of the per-request acceptance draws");
+      "speculate, trace: seed of the per-request acceptance draws")(
+      "price-per-hour", po::value(&price_per_hour),
+      "rental price of one chip, USD per hour: summary.json's cost block prices tokens with it "
+      "instead of the chip's cost.* (total cost of ownership) knobs (docs/power.md)");
   add_system_serving_options(desc, system_serving);
   add_timeline_options(desc, timeline);
   add_chip_options(desc, chip);
@@ -480,7 +502,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunArgs a;
   const po::options_description desc = run_options(a);
   auto& [chip, model_name, out_dir, emit_ops, weights, activations, kv, experts, spec, trace,
-         serving, timeline, tp, speculate, parallel, system_serving, cache] = a;
+         serving, timeline, tp, speculate, parallel, system_serving, cache, price_per_hour] = a;
   const auto vm = parse("run", args, desc);
   if (vm.count("help")) {
     std::cout << desc;
@@ -548,6 +570,16 @@ int cmd_run(const std::vector<std::string>& args) {
   const std::unique_ptr<DiskMeasurementCache> measurement_cache = open_cache(cache);
   options.cache = measurement_cache.get();
   const std::unique_ptr<Backend> backend = make_backend(cfg, options);
+  if (vm.count("price-per-hour") && price_per_hour < 0)
+    throw InputError(fmt::format(
+        "maia-sim run: --price-per-hour {:g}: must be >= 0 (USD per chip-hour)", price_per_hour));
+  // summary.json's energy and cost blocks (docs/power.md).
+  const auto price = [&](RunSummary& s) {
+    s.energy = backend->energy_coefficients();
+    const CostConfig& c = backend->cost_config();
+    s.cost = CostInputs{std::nullopt, c.capital_usd, c.lifetime_years, c.energy_usd_per_kwh, c.pue};
+    if (vm.count("price-per-hour")) s.cost->price_per_hour = price_per_hour;
+  };
   const std::int64_t tp_limit =
       run_system.system ? run_system.system->chips : backend->tensor_parallel_limit();
   if (run_system.timer) backend->set_collective_timer(run_system.timer.get());
@@ -604,6 +636,10 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("rate")) workload["rate"] = trace.synthetic.rate;
     if (speculation) workload["speculate"] = speculation_json(*speculation);
     if (on_system) {
+      if (vm.count("price-per-hour"))
+        throw InputError(
+            "maia-sim run: --price-per-hour applies only to a static batch or a one-chip serving "
+            "run (serving on a system reports no energy or cost yet)");
       const int rc = serve_on_system(vm, system_serving, parallel.system_file, *backend, model,
                                      quant, requests, serving, tp, workload, memoize, out_dir);
       if (tl) write_timeline(*tl, timeline.file);
@@ -615,6 +651,7 @@ int cmd_run(const std::vector<std::string>& args) {
     const ServingResult r = run_serving(*backend, model, quant, requests, serving);
     progress.finish();
     RunSummary s = serving_summary(r, model.name, backend->chip_name(), quant, memoize, workload);
+    price(s);
     s.tensor_parallel = model.tensor_parallel;
     s.system = system_json(run_system, degrees, s.op_phases);
     s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -673,6 +710,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   r.replicas = parallel.ep * parallel.dp;
   RunSummary s = static_batch_summary(r, backend->chip_name(), memoize);
+  // A pipelined batch does not carry its stages' activity yet: no energy block for it.
+  if (parallel.pp == 1) price(s);
   if (speculation) s.workload["speculate"] = speculation_json(*speculation);
   if (r.replicas > 1) {
     s.workload["batch"] = group_spec.batch;

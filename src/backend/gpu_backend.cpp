@@ -12,6 +12,7 @@
 #include "maia/hw/hbm/hbm_timing.hpp"
 #include "maia/kernels/gpu/gpu_lowering.hpp"
 #include "maia/kernels/system_collective.hpp"
+#include "maia/sim/program_run.hpp"
 #include "maia/sim/timeline_recording.hpp"
 
 namespace maia {
@@ -24,6 +25,33 @@ constexpr int kGpuTimelineOrder = 20;  // after serving, before host and HBM
 void advance_to(Picos t) {
   const Picos now = now_ps();
   if (t > now) sc_core::sc_start(to_sc(t - now));
+}
+
+// The GPU's event counters (cumulative), to diff around an operator: tensor-core MACs (at the
+// operator's MMA precision), FP32 and SFU operations, L2 bytes (the far SRAM), crossbar bytes (the
+// on-chip network, one hop), HBM, NVLink and PCIe.
+Activity gpu_counters(const GpuChip& gpu, const Operator& op) {
+  std::vector<StatGroup> s;
+  gpu.collect_stats(s);
+  Activity a;
+  const double macs = sum_stat(s, ".sms", "tensor_macs");
+  DType mma = DType::kBf16;
+  if (const auto* g = std::get_if<GemmShape>(&op.shape))
+    mma = gpu_mma_dtype(g->a_dtype, g->b_dtype);
+  if (const auto* at = std::get_if<AttentionShape>(&op.shape))
+    mma = gpu_mma_dtype(at->q_dtype, at->kv_dtype);
+  (mma == DType::kFp4 ? a.macs_fp4 : mma == DType::kFp8 ? a.macs_fp8 : a.macs_bf16) = macs;
+  a.vector_ops = sum_stat(s, ".sms", "vector_ops") + sum_stat(s, ".sms", "sfu_ops");
+  a.far_sram_read_bytes = sum_stat(s, ".l2", "bytes");
+  a.noc_byte_hops = sum_stat(s, ".crossbar", "bytes");
+  a.hbm_activates = sum_stat(s, ".hbm", "activates");
+  a.hbm_refreshes = sum_stat(s, ".hbm", "refreshes");
+  a.hbm_read_bytes = sum_stat(s, ".hbm", "read_bytes");
+  a.hbm_write_bytes = sum_stat(s, ".hbm", "write_bytes");
+  a.network_bytes = sum_stat(s, ".nvlink", "tx_bytes");
+  a.pcie_bytes =
+      sum_stat(s, ".host", "h2d_payload_bytes") + sum_stat(s, ".host", "d2h_payload_bytes");
+  return a;
 }
 
 // FLOP rate an operator's roofline uses: the tensor peak of its MMA type, else the FP32 peak.
@@ -73,6 +101,7 @@ GpuBackend::Measured GpuBackend::simulate(const Operator& op) {
   Measured out;
   OpMeasurement& m = out.m;
   GpuKernelRun sum;
+  const Activity before = gpu_counters(gpu, op);
   Picos t = start;
   for (const GpuKernel& k : kernels) {
     const GpuKernelRun r = gpu.run(k, t + gap);
@@ -87,6 +116,7 @@ GpuBackend::Measured GpuBackend::simulate(const Operator& op) {
   }
   advance_to(t);
   ++simulated_;
+  m.activity = gpu_counters(gpu, op) - before;
   m.name = op.name;
   m.layer = op.layer;
   m.kind = std::string(op.kind());

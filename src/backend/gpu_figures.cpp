@@ -27,6 +27,7 @@ std::vector<ChipFigure> GpuBackend::figures() const {
        gpu_tensor_peak_flops(c, DType::kBf16) / 1e12},
       {"hbm_gbps", "HBM peak bandwidth, GB/s", hbm_peak_gbps(c.hbm)},
       {"tdp_w", "board power (the tdp_w knob), W", c.tdp_w},
+      {"idle_power_w", "idle power of the board (the energy.static_w knob), W", c.energy.static_w},
       {"hbm_capacity_gib", "HBM capacity, GiB",
        static_cast<double>(hbm_capacity_bytes(c.hbm)) / (kMiB * 1024.0)},
       {"nvlink_gbps", "NVLink bandwidth per direction, all links, GB/s", gpu_nvlink_gbps(c)},

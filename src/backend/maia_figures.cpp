@@ -29,6 +29,8 @@ std::vector<ChipFigure> MaiaBackend::figures() const {
        chip_peak_flops(c, DType::kBf16) / 1e12},
       {"hbm_gbps", "HBM peak bandwidth, GB/s", hbm_peak_gbps(c.hbm)},
       {"tdp_w", "SoC thermal design power (the tdp_w knob), W", c.tdp_w},
+      {"idle_power_w", "idle power of every block (the energy.static_* knobs), W",
+       c.energy.static_w()},
       {"hbm_capacity_gib", "HBM capacity, GiB",
        static_cast<double>(hbm_capacity_bytes(c.hbm)) / (kMiB * 1024.0)},
   };

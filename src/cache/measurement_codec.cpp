@@ -1,6 +1,7 @@
 #include "maia/cache/measurement_codec.hpp"
 
 #include <cstdint>
+#include <concepts>
 #include <cstring>
 #include <type_traits>
 
@@ -19,6 +20,30 @@ using Json = nlohmann::ordered_json;
 // int64, uint64 and double fields need one line each. A nested struct (say an Activity of event
 // counts) gets its own visit_fields overload above this one, listing its fields the same way,
 // and one line here, v("activity", m.activity): the visitors write and read it as a JSON object.
+// The operator's event counts (maia/report/activity.hpp), the energy model's input.
+template <typename A, typename V>
+requires std::same_as<std::remove_const_t<A>, Activity>
+void visit_fields(A& a, V&& v) {
+  v("macs_fp4", a.macs_fp4);
+  v("macs_fp8", a.macs_fp8);
+  v("macs_bf16", a.macs_bf16);
+  v("vector_ops", a.vector_ops);
+  v("near_sram_read_bytes", a.near_sram_read_bytes);
+  v("near_sram_write_bytes", a.near_sram_write_bytes);
+  v("far_sram_read_bytes", a.far_sram_read_bytes);
+  v("far_sram_write_bytes", a.far_sram_write_bytes);
+  v("noc_byte_hops", a.noc_byte_hops);
+  v("hbm_activates", a.hbm_activates);
+  v("hbm_read_bytes", a.hbm_read_bytes);
+  v("hbm_write_bytes", a.hbm_write_bytes);
+  v("hbm_refreshes", a.hbm_refreshes);
+  v("network_bytes", a.network_bytes);
+  v("pcie_bytes", a.pcie_bytes);
+}
+static_assert(sizeof(Activity) == 15 * sizeof(double),
+              "Activity changed: list the new field in its visit_fields, bump "
+              "kCacheFormatVersion, then update this size");
+
 template <typename M, typename V>
 void visit_fields(M& m, V&& v) {
   v("name", m.name);
@@ -49,8 +74,9 @@ void visit_fields(M& m, V&& v) {
   v("algorithm", m.algorithm);
   v("tier", m.tier);
   v("collective", m.collective);
+  v("activity", m.activity);
 }
-static_assert(sizeof(OpMeasurement) == 392,
+static_assert(sizeof(OpMeasurement) == 392 + sizeof(Activity),
               "OpMeasurement changed: list the new field in visit_fields, bump "
               "kCacheFormatVersion, then update this size");
 

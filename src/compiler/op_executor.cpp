@@ -78,6 +78,35 @@ void set_bound(const ChipConfig& chip, OpMeasurement& m, double ttu_busy, double
 // Bytes an operator's program moves through HBM and through SRAM (CSRAM and TSRAM, read and
 // written) by its copies and multicasts, to share a phase's measured totals among the operators
 // that ran in it (per instruction).
+// One operator's fractions of its merged phase: of the TTU and TVP busy time, of the phase's HBM
+// and SRAM DMA bytes, and of its time.
+struct PhaseShare {
+  double ttu = 0, tvp = 0, hbm = 0, sram = 0, time = 0;
+};
+
+// The operator's part of the phase's activity: engine events by its busy share, memory and
+// on-chip traffic by its DMA bytes' share, refreshes by its time (the shares sum to 1 over the
+// phase, so the operators' activities sum to the phase's).
+Activity activity_share(const Activity& phase, const PhaseShare& f) {
+  Activity a;
+  a.macs_fp4 = phase.macs_fp4 * f.ttu;
+  a.macs_fp8 = phase.macs_fp8 * f.ttu;
+  a.macs_bf16 = phase.macs_bf16 * f.ttu;
+  a.vector_ops = phase.vector_ops * f.tvp;
+  a.near_sram_read_bytes = phase.near_sram_read_bytes * f.sram;
+  a.near_sram_write_bytes = phase.near_sram_write_bytes * f.sram;
+  a.far_sram_read_bytes = phase.far_sram_read_bytes * f.sram;
+  a.far_sram_write_bytes = phase.far_sram_write_bytes * f.sram;
+  a.noc_byte_hops = phase.noc_byte_hops * f.sram;
+  a.hbm_activates = phase.hbm_activates * f.hbm;
+  a.hbm_read_bytes = phase.hbm_read_bytes * f.hbm;
+  a.hbm_write_bytes = phase.hbm_write_bytes * f.hbm;
+  a.hbm_refreshes = phase.hbm_refreshes * f.time;
+  a.network_bytes = phase.network_bytes * f.time;
+  a.pcie_bytes = phase.pcie_bytes * f.time;
+  return a;
+}
+
 std::pair<double, double> dma_bytes(const Program& p, const Instruction& in) {
   if (in.op != OpCode::kCopy && in.op != OpCode::kMulticast) return {0, 0};
   const auto b = static_cast<double>(in.bytes);
@@ -315,6 +344,7 @@ OpMeasurement OpExecutor::run_placed(const Operator& op, const Operator* next, b
   m.sram_bytes =
       r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
   m.network_bytes = r.nic_tx_bytes;
+  m.activity = r.activity;
   m.finish_ns = m.time_ns;
   add_roofline(op, m);
   double ttu_busy = 0, tvp_busy = 0;
@@ -560,6 +590,11 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
   const double hbm_measured = r.hbm_read_bytes + r.hbm_write_bytes;
   const double sram_measured =
       r.csram_read_bytes + r.csram_write_bytes + r.tsram_read_bytes + r.tsram_write_bytes;
+  double ttu_total = 0, tvp_total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ttu_total += ttu[i];
+    tvp_total += tvp[i];
+  }
   std::vector<OpMeasurement> out;
   double prev = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -580,6 +615,11 @@ std::vector<OpMeasurement> OpExecutor::run_window(const OperatorGraph& graph, st
     prev = f;
     m.hbm_bytes = hbm_static > 0 ? hbm_measured * op_hbm[i] / hbm_static : 0;
     m.sram_bytes = sram_static > 0 ? sram_measured * op_sram[i] / sram_static : 0;
+    m.activity = activity_share(
+        r.activity, {ttu_total > 0 ? ttu[i] / ttu_total : 0, tvp_total > 0 ? tvp[i] / tvp_total : 0,
+                     hbm_static > 0 ? op_hbm[i] / hbm_static : 0,
+                     sram_static > 0 ? op_sram[i] / sram_static : 0,
+                     r.time_ns > 0 ? m.time_ns / r.time_ns : 0});
     add_roofline(op, m);
     set_bound(chip_, m, ttu[i], tvp[i], finish[i] - start[i]);
     out.push_back(std::move(m));

@@ -90,6 +90,10 @@ void validate_chip_config(const ChipConfig& c, const std::string& where) {
        fmt::format("tray links + nic.scaleout_ports ({}) must be <= nic.ports ({})",
                    c.nic.scaleout_ports, c.nic.ports),
        c.nic.tray_links);
+  rule(c.tdp_w >= c.energy.static_w(), "tdp_w",
+       fmt::format("must be >= the idle power, the sum of energy.static_* ({:g} W)",
+                   c.energy.static_w()),
+       c.tdp_w);
 }
 
 nlohmann::ordered_json chip_config_to_json(const ChipConfig& c) {

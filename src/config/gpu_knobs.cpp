@@ -74,9 +74,10 @@ std::vector<GpuKnob> build() {
                            "sustained tensor clock: SMs x MAC/cycle x 2 x clock = dense peak",
                            "published dense peak / (SMs x MAC/cycle x 2)",
                            [](G& c) -> double& { return c.clock_ghz; }));
-  k.push_back(real_knob<G>("tdp_w", "W", 1, 10000, P::kOfficial,
-                           "board power (not simulated; for per-watt figures)", "datasheet",
-                           [](G& c) -> double& { return c.tdp_w; }));
+  k.push_back(real_knob<G>(
+      "tdp_w", "W", 1, 10000, P::kOfficial,
+      "board power (the energy model's full-load check; must not be below energy.static_w)",
+      "datasheet", [](G& c) -> double& { return c.tdp_w; }));
   k.push_back(string_knob<G>("memory_type", {"HBM2e", "HBM3", "HBM3e"}, P::kOfficial,
                              "HBM generation (for summaries and reports)", "datasheet",
                              [](G& c) -> std::string& { return c.memory_type; }));
@@ -194,6 +195,47 @@ std::vector<GpuKnob> build() {
                           "largest split-K factor the GEMM heuristic may pick",
                           "typical library limit",
                           [](G& c) -> std::int64_t& { return c.kernel.max_split_k; }));
+  // ---- energy model (docs/power.md); each file gives its part's values and their sources
+  auto pj = [&](std::string name, std::string unit, double max, P src, std::string desc,
+                std::string note, double GpuEnergyConfig::*m) {
+    GpuKnob knob = real_knob<G>("energy." + name, std::move(unit), 0, max, src, std::move(desc),
+                                std::move(note), nullptr);
+    knob.get = [m](const G& c) { return Json(c.energy.*m); };
+    knob.set = [m](G& c, const Json& v) { c.energy.*m = v.get<double>(); };
+    k.push_back(std::move(knob));
+  };
+  const std::string node = "per-operation energies of the part's process node (see the file)";
+  pj("mac_fp4_pj", "pJ/MAC", 100, P::kInferred, "tensor-core energy per MAC at FP4", node,
+     &GpuEnergyConfig::mac_fp4_pj);
+  pj("mac_fp8_pj", "pJ/MAC", 100, P::kInferred, "tensor-core energy per MAC at FP8", node,
+     &GpuEnergyConfig::mac_fp8_pj);
+  pj("mac_fp16_pj", "pJ/MAC", 100, P::kInferred,
+     "tensor-core energy per MAC at FP16/BF16 (and wider)", node, &GpuEnergyConfig::mac_fp16_pj);
+  pj("vector_op_pj", "pJ/op", 100, P::kInferred,
+     "energy per FP32 lane or SFU operation, register file included", node,
+     &GpuEnergyConfig::vector_op_pj);
+  pj("l2_pj_per_byte", "pJ/B", 1000, P::kAssumption, "energy per byte through the L2 partitions",
+     "large SRAM arrays, see the file", &GpuEnergyConfig::l2_pj_per_byte);
+  pj("crossbar_pj_per_byte", "pJ/B", 1000, P::kAssumption, "energy per byte on the SM-L2 crossbar",
+     "die-crossing wires, see the file", &GpuEnergyConfig::crossbar_pj_per_byte);
+  pj("hbm_activate_pj", "pJ", 1e6, P::kSecondHand, "HBM energy of one ACT with its precharge",
+     "~0.9 nJ (O'Connor et al., MICRO 2017)", &GpuEnergyConfig::hbm_activate_pj);
+  pj("hbm_read_pj_per_bit", "pJ/bit", 100, P::kSecondHand,
+     "HBM energy per bit read, both ends' I/O included", "by generation, see the file",
+     &GpuEnergyConfig::hbm_read_pj_per_bit);
+  pj("hbm_write_pj_per_bit", "pJ/bit", 100, P::kAssumption, "HBM energy per bit written",
+     "read + ~7%", &GpuEnergyConfig::hbm_write_pj_per_bit);
+  pj("hbm_refresh_pj", "pJ", 1e9, P::kAssumption,
+     "HBM energy of one refresh command of a pseudo channel", "tRFC x refresh current",
+     &GpuEnergyConfig::hbm_refresh_pj);
+  pj("nvlink_pj_per_bit", "pJ/bit", 1000, P::kAssumption, "NVLink energy per bit sent",
+     "high-speed SerDes, see the file", &GpuEnergyConfig::nvlink_pj_per_bit);
+  pj("pcie_pj_per_bit", "pJ/bit", 1000, P::kAssumption, "PCIe energy per payload bit",
+     "SerDes of the generation", &GpuEnergyConfig::pcie_pj_per_bit);
+  pj("static_w", "W", 10000, P::kAssumption, "idle power of the whole board",
+     "published idle figures where known, see the file", &GpuEnergyConfig::static_w);
+  knob_builders::add_lifted<G, CostConfig>(k, cost_knobs(), "cost",
+                                           [](G& c) -> CostConfig& { return c.cost; });
   k.push_back(int_knob<G>("kernel.gemm_pipeline_stages", "stages", 1, 64, P::kAssumption,
                           "k-slices of A and B a GEMM main loop keeps in shared memory (fewer "
                           "when they do not fit)",

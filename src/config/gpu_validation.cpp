@@ -19,6 +19,9 @@ void validate_gpu_config(const GpuConfig& c, const std::string& where) {
                    "stack",
                    h.channels_per_stack),
        h.pseudo_channels);
+  rule(c.tdp_w >= c.energy.static_w, "tdp_w",
+       fmt::format("must be >= the idle power energy.static_w ({:g} W)", c.energy.static_w),
+       c.tdp_w);
   const auto& k = c.kernel;
   const std::pair<const char*, double> efficiencies[] = {
       {"kernel.gemm_efficiency", k.gemm_efficiency},

@@ -106,7 +106,8 @@ std::vector<Knob> build_knobs() {
                         "2.0 GHz nominal; 2.15 reproduces the headline peaks exactly (I)",
                         [](ChipConfig& c) -> double& { return c.clock_ghz; }));
   k.push_back(real_knob("tdp_w", "W", 1, 10000, P::kOfficial,
-                        "SoC thermal design power (not simulated; for per-watt figures)",
+                        "SoC thermal design power (the energy model's full-load check; must "
+                        "not be below the idle power energy.static_*)",
                         "750 W SoC TDP", [](ChipConfig& c) -> double& { return c.tdp_w; }));
   k.push_back(int_knob("clusters", "count", 1, 256, P::kSecondHand, "compute clusters per chip",
                        "4 clusters", [](ChipConfig& c) -> std::int64_t& { return c.clusters; }));
@@ -247,6 +248,11 @@ std::vector<Knob> build_knobs() {
                        "NIC DMA transfer granularity: each chunk goes out on one tray port",
                        "4 RoCE MTUs of 4 KiB",
                        [](ChipConfig& c) -> std::int64_t& { return c.nic.dma_chunk_bytes; }));
+  // ---- energy model and cost of ownership (energy_knobs.cpp)
+  knob_builders::add_lifted<ChipConfig, EnergyConfig>(
+      k, energy_knobs(), "energy", [](ChipConfig& c) -> EnergyConfig& { return c.energy; });
+  knob_builders::add_lifted<ChipConfig, CostConfig>(
+      k, cost_knobs(), "cost", [](ChipConfig& c) -> CostConfig& { return c.cost; });
   // ---- kernel library choices
   k.push_back(string_knob(
       "kernels.attention_scores", {"bf16", "fp32"}, P::kAssumption,

@@ -11,5 +11,8 @@ namespace maia {
 
 const std::vector<KnobOf<HbmConfig>>& hbm_knobs();
 const std::vector<KnobOf<PcieConfig>>& pcie_knobs();
+// Maia's `energy` block and the `cost` block of both kinds (energy_knobs.cpp).
+const std::vector<KnobOf<EnergyConfig>>& energy_knobs();
+const std::vector<KnobOf<CostConfig>>& cost_knobs();
 
 }  // namespace maia

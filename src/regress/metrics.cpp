@@ -49,6 +49,17 @@ const std::vector<MetricRule>& metric_rules() {
       {"serving.iterations_simulated", kNone, true, "memoisation bookkeeping"},
       {"serving.iterations_reused", kNone, true, "memoisation bookkeeping"},
       {"serving.*", kNone, false, "scheduler budgets, KV capacity, token and iteration counts"},
+      // Energy and cost (docs/power.md).
+      {"energy.tokens_per_joule", kHigh, false, "tokens per joule of every chip"},
+      {"energy.joules*", kLow, false, "energy of the run"},
+      {"energy.classes_j.*", kLow, false, "energy per module class"},
+      {"energy.phases.*.average_power_w", kNone, false, "power per phase"},
+      {"energy.phases.*", kLow, false, "energy per phase"},
+      {"energy.*", kNone, false, "chips, average and peak power (neither good nor bad alone)"},
+      {"cost.tokens_per_dollar", kHigh, false, "tokens per dollar"},
+      {"cost.dollars", kLow, false, "cost of the run"},
+      {"cost.*_usd", kLow, false, "cost of the run by part"},
+      {"cost.*", kNone, false, "the pricing model and rental price"},
       // maia-sim microbench --json (docs/microbenchmarks.md) and maia-sim ops --json.
       {"achieved_*", kHigh, false, "achieved TFLOP/s or GB/s"},
       {"fraction_of_peak", kHigh, false, "achieved / peak"},

@@ -9,6 +9,7 @@
 #include "maia/core/csv.hpp"
 #include "maia/core/error.hpp"
 #include "maia/report/percentiles.hpp"
+#include "maia/report/run_energy.hpp"
 
 namespace maia {
 namespace {
@@ -21,21 +22,27 @@ Json distribution_ms(const std::vector<double>& ns) {
 
 }  // namespace
 
-Json op_measurement_json(const OpMeasurement& m) {
+Json op_measurement_json(const OpMeasurement& m, const EnergyCoefficients* energy) {
   const double t = m.time_ns;
-  return Json{{"name", m.name},
-              {"layer", m.layer},
-              {"kind", m.kind},
-              {"time_us", t / 1e3},
-              {"flops", m.flops},
-              {"hbm_bytes", m.hbm_bytes},
-              {"sram_bytes", m.sram_bytes},
-              {"achieved_tflops", t > 0 ? m.flops / t / 1e3 : 0.0},
-              {"achieved_hbm_gbps", t > 0 ? m.hbm_bytes / t : 0.0},
-              {"roofline_us", m.roofline_ns / 1e3},
-              {"fraction_of_roofline", t > 0 ? m.roofline_ns / t : 0.0},
-              {"bound", m.bound},
-              {"reused", m.reused}};
+  Json j{{"name", m.name},
+         {"layer", m.layer},
+         {"kind", m.kind},
+         {"time_us", t / 1e3},
+         {"flops", m.flops},
+         {"hbm_bytes", m.hbm_bytes},
+         {"sram_bytes", m.sram_bytes},
+         {"achieved_tflops", t > 0 ? m.flops / t / 1e3 : 0.0},
+         {"achieved_hbm_gbps", t > 0 ? m.hbm_bytes / t : 0.0},
+         {"roofline_us", m.roofline_ns / 1e3},
+         {"fraction_of_roofline", t > 0 ? m.roofline_ns / t : 0.0},
+         {"bound", m.bound},
+         {"reused", m.reused}};
+  if (energy) {
+    const double joules = op_energy(m, *energy).total();
+    j["energy_uj"] = joules * 1e6;
+    j["power_w"] = t > 0 ? joules / (t / 1e9) : 0.0;
+  }
+  return j;
 }
 
 double RequestMetrics::tpot_ns() const {
@@ -114,24 +121,36 @@ Json summary_json(const RunSummary& s) {
                      {"ops_simulated", s.ops_simulated},
                      {"ops_reused", s.ops_reused},
                      {"memoize", s.memoize}};
+  if (s.energy) {
+    const RunEnergy e = run_energy(s, *s.energy);
+    j["energy"] = energy_json(e);
+    if (s.cost) j["cost"] = cost_json(e, *s.cost);
+  }
   return j;
 }
 
-void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file) {
+void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file,
+                   const EnergyCoefficients* energy) {
   std::ofstream out(file);
   if (!out) throw InputError(fmt::format("{}: cannot write file", file));
   out << "phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,"
-         "achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us\n";
+         "achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us"
+      << (energy ? ",energy_uj,power_w\n" : "\n");
   for (const auto& p : phases)
     for (const auto& m : p.ops) {
       // FLOP/ns = GFLOP/s, so /1e3 gives TFLOP/s; byte/ns = GB/s.
       const double t = m.time_ns;
       out << fmt::format(
-          "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{},{},{:.6f}\n",
+          "{},{},{},{},{:.6f},{:.0f},{:.0f},{:.0f},{:.6g},{:.6g},{:.6f},{:.6f},{},{},{},{:.6f}",
           csv_quote(p.phase), csv_quote(m.name), m.layer, csv_quote(m.kind), t / 1e3, m.flops,
           m.hbm_bytes, m.sram_bytes, t > 0 ? m.flops / t / 1e3 : 0.0, t > 0 ? m.hbm_bytes / t : 0.0,
           m.roofline_ns / 1e3, t > 0 ? m.roofline_ns / t : 0.0, csv_quote(m.bound),
           m.reused ? "true" : "false", m.window, m.overlap_ns / 1e3);
+      if (energy) {
+        const double joules = op_energy(m, *energy).total();
+        out << fmt::format(",{:.6f},{:.6g}", joules * 1e6, t > 0 ? joules / (t / 1e9) : 0.0);
+      }
+      out << "\n";
     }
   if (!out) throw InputError(fmt::format("{}: write failed", file));
 }
@@ -145,7 +164,8 @@ void write_run_outputs(const RunSummary& s, const std::string& dir) {
   if (!out) throw InputError(fmt::format("{}: cannot write file", summary));
   out << summary_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw InputError(fmt::format("{}: write failed", summary));
-  write_ops_csv(s.op_phases, (std::filesystem::path(dir) / "ops.csv").string());
+  write_ops_csv(s.op_phases, (std::filesystem::path(dir) / "ops.csv").string(),
+                s.energy ? &*s.energy : nullptr);
 }
 
 }  // namespace maia

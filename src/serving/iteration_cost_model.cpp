@@ -19,14 +19,16 @@ constexpr double kAffineContext = 16384;
 
 // f(context), extrapolated linearly beyond kAffineContext.
 template <typename F>
-double affine_beyond(double context, F f) {
+IterationCost affine_beyond(double context, F f) {
   if (context <= kAffineContext) return f(context);
-  const double hi = f(kAffineContext), lo = f(kAffineContext / 2);
-  return hi + (context - kAffineContext) * (hi - lo) / (kAffineContext / 2);
+  const IterationCost hi = f(kAffineContext), lo = f(kAffineContext / 2);
+  // kAffineContext / 2 is a power of two: multiplying by its inverse is exact.
+  return hi + (hi - lo) * (context - kAffineContext) * (1 / (kAffineContext / 2));
 }
 
-double lerp(double x, double x0, double x1, double y0, double y1) {
-  return x1 == x0 ? y0 : y0 + (x - x0) / (x1 - x0) * (y1 - y0);
+IterationCost lerp(double x, double x0, double x1, const IterationCost& y0,
+                   const IterationCost& y1) {
+  return x1 == x0 ? y0 : y0 + (y1 - y0) * ((x - x0) / (x1 - x0));
 }
 
 }  // namespace
@@ -51,38 +53,38 @@ IterationCostModel::IterationCostModel(Backend& backend, const ModelConfig& mode
       per_octave_(points_per_octave),
       decode_tokens_(std::max<std::int64_t>(1, decode_tokens)) {}
 
-double IterationCostModel::measure(const std::vector<Sequence>& batch) {
+IterationCost IterationCostModel::measure(const std::vector<Sequence>& batch) {
   ++points_;
-  return backend_.run_graph(build_iteration_graph(model_, quant_, batch)).time_ns;
+  const IterationResult r = backend_.run_graph(build_iteration_graph(model_, quant_, batch));
+  return {r.time_ns, r.activity()};
 }
 
-double IterationCostModel::fixed_ns(bool samples) {
-  std::optional<double>& f = samples ? fixed_ : fixed_silent_;
+IterationCost IterationCostModel::fixed(bool samples) {
+  std::optional<IterationCost>& f = samples ? fixed_ : fixed_silent_;
   if (!f) f = measure({Sequence{0, 1, samples}});
   return *f;
 }
 
-double IterationCostModel::interpolate(
-    std::map<std::pair<std::int64_t, std::int64_t>, double>& memo, double x, double y,
-    bool decode) {
+IterationCost IterationCostModel::interpolate(Memo& memo, double x, double y, bool decode) {
   const auto [x0, x1] = cost_grid_bracket(x, per_octave_);
   const auto [y0, y1] = cost_grid_bracket(y, per_octave_);
   const auto at = [&](std::int64_t a, std::int64_t b) {
     auto it = memo.find({a, b});
     if (it == memo.end()) {
       // decode: a sequences of one new token after b cached; chunk: b new after a cached.
-      const double t = decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a),
-                                                              Sequence{b, decode_tokens_, true}))
-                              : measure({Sequence{a, b, true}}) - fixed_ns(true);
+      const IterationCost t =
+          decode ? measure(std::vector<Sequence>(static_cast<std::size_t>(a),
+                                                 Sequence{b, decode_tokens_, true}))
+                 : measure({Sequence{a, b, true}}) - fixed(true);
       it = memo.emplace(std::make_pair(a, b), t).first;
       if (decode)
         logger().debug(
             "cost model: grid point simulated: {} decodes after {} cached tokens: {:.3f} us", a, b,
-            t / 1e3);
+            t.ns / 1e3);
       else
         logger().debug(
             "cost model: grid point simulated: chunk of {} tokens after {} cached: {:.3f} us", b, a,
-            t / 1e3);
+            t.ns / 1e3);
     }
     return it->second;
   };
@@ -95,19 +97,20 @@ double IterationCostModel::interpolate(
   return lerp(x, static_cast<double>(x0), static_cast<double>(x1), along_y(x0), along_y(x1));
 }
 
-double IterationCostModel::decode_ns(double sequences, double context) {
-  if (sequences <= 0) return fixed_ns(true);
+IterationCost IterationCostModel::decode(double sequences, double context) {
+  if (sequences <= 0) return fixed(true);
   return affine_beyond(context, [&](double c) { return interpolate(decode_, sequences, c, true); });
 }
 
-double IterationCostModel::chunk_ns(double cached, double tokens) {
-  if (tokens <= 0) return 0.0;
+IterationCost IterationCostModel::chunk(double cached, double tokens) {
+  if (tokens <= 0) return {};
   return affine_beyond(cached, [&](double c) { return interpolate(chunk_, c, tokens, false); });
 }
 
-double IterationCostModel::time_ns(const std::vector<Sequence>& batch) {
+IterationCost IterationCostModel::cost(const std::vector<Sequence>& batch) {
   std::int64_t decodes = 0;
-  double decode_context = 0, chunks = 0;
+  double decode_context = 0;
+  IterationCost chunks;
   bool samples = false;
   for (const auto& s : batch) {
     samples = samples || s.emits_token();
@@ -115,12 +118,12 @@ double IterationCostModel::time_ns(const std::vector<Sequence>& batch) {
       ++decodes;
       decode_context += static_cast<double>(s.cached_tokens);
     } else if (s.new_tokens > 1) {
-      chunks += chunk_ns(static_cast<double>(s.cached_tokens), static_cast<double>(s.new_tokens));
+      chunks += chunk(static_cast<double>(s.cached_tokens), static_cast<double>(s.new_tokens));
     }
   }
   const double n = static_cast<double>(decodes);
   // Without decodes the fixed cost includes the LM head only when some chunk samples.
-  return (decodes > 0 ? decode_ns(n, decode_context / n) : fixed_ns(samples)) + chunks;
+  return (decodes > 0 ? decode(n, decode_context / n) : fixed(samples)) + chunks;
 }
 
 }  // namespace maia

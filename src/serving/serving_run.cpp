@@ -184,16 +184,22 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
     const bool is_prefill = plan.prefill_tokens > 0;
     auto& sample = is_prefill ? r.prefill_sample : r.decode_sample;
     double t_ns = 0;
+    Activity activity;
     bool simulated = true;
     if (options.exact || sample.ops.empty()) {
       // The whole graph of the true batch (also the representative iteration of ops.csv).
       IterationResult it = backend.run_graph(build_iteration_graph(model, quant, plan.batch));
-      if (options.exact) t_ns = it.time_ns;
+      if (options.exact) {
+        t_ns = it.time_ns;
+        activity = it.activity();
+      }
       if (sample.ops.empty()) sample = std::move(it);
     }
     if (!options.exact) {
       const std::int64_t points = cost.points_simulated();
-      t_ns = cost.time_ns(plan.batch);
+      const IterationCost c = cost.cost(plan.batch);
+      t_ns = c.ns;
+      activity = c.activity;
       simulated = cost.points_simulated() > points;
     }
     if (spec) {
@@ -213,10 +219,16 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
             step.push_back(q);
         }
         if (step.empty()) continue;
-        draft_ns +=
-            options.exact
-                ? backend.run_graph(build_iteration_graph(spec->draft_model(), quant, step)).time_ns
-                : draft_cost->time_ns(step);
+        IterationCost d;
+        if (options.exact) {
+          const IterationResult it =
+              backend.run_graph(build_iteration_graph(spec->draft_model(), quant, step));
+          d = {it.time_ns, it.activity()};
+        } else {
+          d = draft_cost->cost(step);
+        }
+        draft_ns += d.ns;
+        activity += d.activity;
       }
       if (plan.draft_tokens > 0) r.speculative.verify_ns += t_ns;
       r.speculative.draft_ns += draft_ns;
@@ -238,6 +250,8 @@ ServingResult run_serving(Backend& backend, const ModelConfig& model, const Quan
     if (simulated) ++ph.simulated;
     ph.tokens += plan.scheduled_tokens;
     ph.time_ns += t_ns;
+    activity.pcie_bytes += static_cast<double>(up + back);
+    ph.activity += activity;
     now += t_ns / 1e9;
     sched.complete_iteration(plan, now, accepted);
     r.end_s = now;
@@ -290,7 +304,7 @@ RunSummary serving_summary(const ServingResult& r, const std::string& model,
   }
   s.simulated_ns = r.makespan_s() * 1e9;
   const auto phase = [](const std::string& name, const ServingPhase& p) {
-    return PhaseBreakdown{name, p.iterations, p.simulated, p.tokens, p.time_ns};
+    return PhaseBreakdown{name, p.iterations, p.simulated, p.tokens, p.time_ns, p.activity};
   };
   s.phases = {phase("prefill", r.prefill), phase("decode", r.decode)};
   s.ops_simulated = r.ops_simulated;

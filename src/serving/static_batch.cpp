@@ -119,17 +119,17 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
   if (tl) tl->set_cursor(0);
   r.prefill = backend.run_graph(build_iteration_graph(model, quant, static_prefill_batch(spec)));
   r.prefill.time_ns += backend.iteration_overhead_ns();
+  r.prefill_activity = r.prefill.activity();
   if (speculative) {
     // The draft prefills the prompts too (its KV, or the MTP head's hidden states), after the
     // target in the same iteration: part of TTFT.
     r.speculation.k = speculative->k();
     r.speculation.draft = speculative->draft_text();
     r.speculation.emitted_per_step = speculative->expected_emitted(speculative->k());
-    r.speculation.draft_prefill_ns =
-        backend
-            .run_graph(build_iteration_graph(speculative->draft_model(), quant,
-                                             static_prefill_batch(spec)))
-            .time_ns;
+    const IterationResult draft = backend.run_graph(
+        build_iteration_graph(speculative->draft_model(), quant, static_prefill_batch(spec)));
+    r.speculation.draft_prefill_ns = draft.time_ns;
+    r.prefill_activity += draft.activity();
     r.prefill.time_ns += r.speculation.draft_prefill_ns;
   }
   // Expected tokens emitted per request per step: 1, or E with speculation, over
@@ -159,15 +159,16 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
     if (speculative) {
       // K draft iterations (each priced at the step's context) and the K + 1-token verification.
       for (Sequence& s : batch) s.cached_tokens = d.context;
-      const double one_draft =
-          backend.run_graph(build_iteration_graph(speculative->draft_model(), quant, batch))
-              .time_ns +
-          backend.iteration_overhead_ns();
+      const IterationResult draft =
+          backend.run_graph(build_iteration_graph(speculative->draft_model(), quant, batch));
+      const double one_draft = draft.time_ns + backend.iteration_overhead_ns();
       d.draft_ns = static_cast<double>(speculative->k()) * one_draft;
+      d.activity = draft.activity().scaled(static_cast<double>(speculative->k()));
       for (Sequence& s : batch) s.new_tokens = speculative->k() + 1;
     }
     IterationResult it = backend.run_graph(build_iteration_graph(model, quant, batch));
     d.time_ns = it.time_ns + backend.iteration_overhead_ns() + d.draft_ns;
+    d.activity += it.activity();
     d.simulated = true;
     // Linear in context between the previous simulated step and this one.
     if (prev >= 0) {
@@ -178,6 +179,7 @@ StaticBatchResult run_static_batch(Backend& backend, const ModelConfig& model,
             static_cast<double>(m.context - a.context) / static_cast<double>(d.context - a.context);
         m.time_ns = a.time_ns + f * (d.time_ns - a.time_ns);
         m.draft_ns = a.draft_ns + f * (d.draft_ns - a.draft_ns);
+        m.activity = a.activity.scaled(1 - f) + d.activity.scaled(f);
       }
     }
     prev = i;
@@ -222,9 +224,11 @@ RunSummary static_batch_summary(const StaticBatchResult& r, const std::string& c
   std::int64_t simulated_steps = 0;
   for (const auto& d : r.decode) simulated_steps += d.simulated ? 1 : 0;
   const std::int64_t sequences = r.spec.batch * r.replicas;
-  s.phases = {{"prefill", 1, 1, sequences * r.spec.prompt, r.ttft_ns()},
+  Activity decode;
+  for (const auto& d : r.decode) decode += d.activity.scaled(d.weight);
+  s.phases = {{"prefill", 1, 1, sequences * r.spec.prompt, r.ttft_ns(), r.prefill_activity},
               {"decode", static_cast<std::int64_t>(r.decode.size()), simulated_steps,
-               sequences * (r.spec.gen - 1), r.decode_total_ns()}};
+               sequences * (r.spec.gen - 1), r.decode_total_ns(), decode}};
   s.ops_simulated = r.ops_simulated;
   s.ops_reused = r.ops_reused;
   s.memoize = memoize;

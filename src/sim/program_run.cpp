@@ -36,6 +36,7 @@ struct LevelTotals {
   double hbm_read = 0, hbm_write = 0, csram_read = 0, csram_write = 0, tsram_read = 0,
          tsram_write = 0, noc = 0, pcie_h2d = 0, pcie_d2h = 0, ttu_flops = 0, tvp_flops = 0,
          nic_tx = 0, nic_rx = 0;
+  Activity activity;  // the counts the energy model prices
 };
 
 LevelTotals level_totals(const std::vector<StatGroup>& m, bool builtin_hbm) {
@@ -58,6 +59,24 @@ LevelTotals level_totals(const std::vector<StatGroup>& m, bool builtin_hbm) {
   t.tvp_flops = sum_stat(m, ".tvp", "flops");
   t.nic_tx = sum_stat(m, "chip.nic", "tx_bytes");
   t.nic_rx = sum_stat(m, "chip.nic", "rx_bytes");
+  Activity& a = t.activity;
+  a.macs_fp4 = sum_stat(m, ".ttu", "macs_fp4");
+  a.macs_fp8 = sum_stat(m, ".ttu", "macs_fp8");
+  a.macs_bf16 = sum_stat(m, ".ttu", "macs_bf16");
+  a.vector_ops = t.tvp_flops;
+  a.near_sram_read_bytes = t.tsram_read;
+  a.near_sram_write_bytes = t.tsram_write;
+  a.far_sram_read_bytes = t.csram_read;
+  a.far_sram_write_bytes = t.csram_write;
+  a.noc_byte_hops = t.noc;  // bytes summed over every link they crossed
+  if (builtin_hbm) {
+    a.hbm_activates = sum_stat(m, "chip.hbm", "activates");
+    a.hbm_refreshes = sum_stat(m, "chip.hbm", "refreshes");
+  }
+  a.hbm_read_bytes = t.hbm_read;
+  a.hbm_write_bytes = t.hbm_write;
+  a.network_bytes = t.nic_tx;
+  a.pcie_bytes = t.pcie_h2d + t.pcie_d2h;
   return t;
 }
 
@@ -149,6 +168,7 @@ ProgramResult ChipSession::run(const Program& program, const RunOptions& opt) {
   r.tvp_flops = after.tvp_flops - before.tvp_flops;
   r.nic_tx_bytes = after.nic_tx - before.nic_tx;
   r.nic_rx_bytes = after.nic_rx - before.nic_rx;
+  r.activity = after.activity - before.activity;
   if (timeline_) record_program_activity(*timeline_, program, chip, start);
   chip.unload();
   if (!opt.include_module_stats) r.modules.clear();

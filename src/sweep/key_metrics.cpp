@@ -10,8 +10,11 @@ std::vector<MetricInfo> build_table() {
       {"output_tokens_per_s", "throughput.output_tokens_per_s"},
       {"total_tokens_per_s", "throughput.total_tokens_per_s"},
       {"output_tokens_per_s_per_chip", "throughput.output_tokens_per_s_per_chip"},
-      // Derived by maia-sim sweep when the point has a tdp_w parameter (docs/sweeps.md).
-      {"output_tokens_per_s_per_w", "throughput.output_tokens_per_s_per_w"},
+      // Measured energy and cost (docs/power.md): tokens per joule is tokens/s per watt of the
+      // chips' simulated average power.
+      {"tokens_per_joule", "energy.tokens_per_joule"},
+      {"average_power_w", "energy.average_power_w"},
+      {"tokens_per_dollar", "cost.tokens_per_dollar"},
   };
   // Latency distributions: <name>_<statistic>, e.g. tpot_ms_p99.
   for (const auto& [name, path] : std::vector<std::pair<std::string, std::string>>{
@@ -33,8 +36,7 @@ std::vector<MetricInfo> build_table() {
     names.emplace_back(name, path);
   std::vector<MetricInfo> t;
   for (const auto& [name, path] : names)
-    t.push_back({name, path, name == "output_tokens_per_s_per_w",
-                 regress::classify_metric(path).direction});
+    t.push_back({name, path, regress::classify_metric(path).direction});
   return t;
 }
 
@@ -61,7 +63,6 @@ std::vector<std::string> key_metric_names() {
 nlohmann::ordered_json summary_key_metrics(const nlohmann::json& summary) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& m : key_metrics()) {
-    if (m.derived) continue;
     std::string pointer = "/" + m.dotted_path;
     std::replace(pointer.begin(), pointer.end(), '.', '/');
     const nlohmann::json::json_pointer ptr(pointer);

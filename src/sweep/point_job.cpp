@@ -64,8 +64,7 @@ OJson PointJob::result(const ChildExit& e) const {
   } else {
     std::ifstream in(fs::path(dir_) / "summary.json");
     try {
-      const double chip_tdp_w = nlohmann::json::parse(point_.chip_json).value("tdp_w", 0.0);
-      metrics = point_metrics(nlohmann::json::parse(in), point_.params, chip_tdp_w);
+      metrics = point_metrics(nlohmann::json::parse(in));
       status = kStatusOk;
     } catch (const nlohmann::json::exception& ex) {
       message = fmt::format("exit code 0 but no readable summary.json: {}", ex.what());

@@ -44,28 +44,7 @@ OJson sweep_row(const SweepPoint& p, const std::string& status, const OJson& met
   return row;
 }
 
-OJson point_metrics(const nlohmann::json& summary, const OJson& params, double chip_tdp_w) {
-  OJson m = summary_key_metrics(summary);
-  // The power of the chips that served the point: a tensor-parallel group of N draws N TDPs.
-  const nlohmann::json::json_pointer chips_at("/parallelism/chips");
-  const double chips = summary.contains(chips_at) && summary.at(chips_at).is_number()
-                           ? std::max(1.0, summary.at(chips_at).get<double>())
-                           : 1.0;
-  const double tdp_w = chips * (params.contains("tdp_w") && params["tdp_w"].is_number()
-                                    ? params["tdp_w"].get<double>()
-                                    : chip_tdp_w);
-  // Keep table order: rebuild with the derived metric in its place.
-  if (tdp_w > 0 && m.contains("output_tokens_per_s")) {
-    OJson ordered;
-    const double per_w = m["output_tokens_per_s"].get<double>() / tdp_w;
-    for (const auto& info : key_metrics()) {
-      if (info.name == "output_tokens_per_s_per_w") ordered[info.name] = per_w;
-      if (m.contains(info.name)) ordered[info.name] = m[info.name];
-    }
-    return ordered;
-  }
-  return m;
-}
+OJson point_metrics(const nlohmann::json& summary) { return summary_key_metrics(summary); }
 
 void write_file_atomic(const std::string& file, const std::string& text) {
   const std::string tmp = fmt::format("{}.tmp.{}", file, getpid());

@@ -31,7 +31,7 @@ expect 0 "TTFT" "$sim" run --model llama-3.1-8b --batch 2 --prompt 128 --gen 2 -
 for key in '"ttft_ms"' '"tpot_ms"' '"e2e_ms"' '"p99"' '"output_tokens_per_s"' '"total_tokens_per_s"' '"submitted"' '"completed"' '"rejected"' '"wall_s"' '"simulated_s"'; do
   grep -q -- "$key" "$tmp/run/summary.json" 2>/dev/null && ok || bad "summary.json lacks $key"
 done
-head -1 "$tmp/run/ops.csv" 2>/dev/null | grep -q "^phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us$" && ok || bad "ops.csv header"
+head -1 "$tmp/run/ops.csv" 2>/dev/null | grep -q "^phase,name,layer,kind,time_us,flops,hbm_bytes,sram_bytes,achieved_tflops,achieved_hbm_gbps,roofline_us,fraction_of_roofline,bound,reused,window,overlap_us,energy_uj,power_w$" && ok || bad "ops.csv header"
 grep -q "^decode," "$tmp/run/ops.csv" 2>/dev/null && ok || bad "ops.csv lacks decode rows"
 expect 2 "--model is required" "$sim" run --batch 2
 expect 2 "llama-3.1-8b" "$sim" run --model nope

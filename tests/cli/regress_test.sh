@@ -15,7 +15,8 @@ expect_all 0 "pass" -- "$sim" compare "$s8/summary.json" "$s8/summary.json"
 expect_all 4 "FAIL" "REGRESSED|IMPROVED" "why it moved" "engine" -- "$sim" compare "$s8" "$s4"
 expect_all 0 "" -- "$sim" compare "$s8" "$s4" --tolerance 1000% --metric-tolerance 'memory.*=info' \
   --metric-tolerance 'phases.*=info' --metric-tolerance 'throughput.*=info' \
-  --metric-tolerance 'requests.*=info' --metric-tolerance 'latency.*=info'
+  --metric-tolerance 'requests.*=info' --metric-tolerance 'latency.*=info' \
+  --metric-tolerance 'energy.*=info' --metric-tolerance 'cost.*=info'
 expect_all 4 '"verdict": "fail"' '"operators"' -- "$sim" compare "$s8" "$s4" --json
 expect_all 4 '^### ' '\| metric \| baseline \| candidate' '<details>' -- "$sim" compare "$s8" "$s4" --markdown
 expect_all 0 "gemm-fp8-512" "pass" -- "$sim" compare "$base" "$base" --changed

@@ -27,8 +27,9 @@ import json, sys
 rows = {r["tp"]: r for r in map(json.loads, open(sys.argv[1]))}
 assert sorted(rows) == [1, 2, 4], rows
 for tp, r in rows.items():
-    # Per watt of the group: tp chips' TDP.
-    assert abs(r["output_tokens_per_s_per_w"] * 750 * tp - r["output_tokens_per_s"]) < 1e-6 * r["output_tokens_per_s"], r
+    # Per watt of the group, measured: tokens/J = tokens/s over tp chips' average power.
+    assert abs(r["tokens_per_joule"] * r["average_power_w"] * tp - r["output_tokens_per_s"]) < 1e-6 * r["output_tokens_per_s"], r
+    assert r["tokens_per_dollar"] > 0, r
     assert abs(r["output_tokens_per_s_per_chip"] * tp - r["output_tokens_per_s"]) < 1e-6 * r["output_tokens_per_s"], r
 assert rows[4]["tpot_ms_mean"] < rows[2]["tpot_ms_mean"] < rows[1]["tpot_ms_mean"], rows
 PY

@@ -65,6 +65,23 @@ OpMeasurement distinct_measurement(int seed) {
   m.algorithm = "algorithm" + std::to_string(seed);
   m.tier = "tier" + std::to_string(seed);
   m.collective = "collective" + std::to_string(seed);
+  // Every event count distinct too (the Activity's own field list in the codec).
+  double* counts[] = {&m.activity.macs_fp4,
+                      &m.activity.macs_fp8,
+                      &m.activity.macs_bf16,
+                      &m.activity.vector_ops,
+                      &m.activity.near_sram_read_bytes,
+                      &m.activity.near_sram_write_bytes,
+                      &m.activity.far_sram_read_bytes,
+                      &m.activity.far_sram_write_bytes,
+                      &m.activity.noc_byte_hops,
+                      &m.activity.hbm_activates,
+                      &m.activity.hbm_read_bytes,
+                      &m.activity.hbm_write_bytes,
+                      &m.activity.hbm_refreshes,
+                      &m.activity.network_bytes,
+                      &m.activity.pcie_bytes};
+  for (std::size_t i = 0; i < std::size(counts); ++i) *counts[i] = s + 200.25 + i;
   return m;
 }
 
@@ -78,6 +95,8 @@ TEST(MeasurementCodec, RoundTripKeepsEveryField) {
   EXPECT_NE(back->measurements[0], OpMeasurement{});
   EXPECT_EQ(back->measurements[0].network_ns, 107.1);
   EXPECT_EQ(back->measurements[1].collective, "collective2");
+  EXPECT_EQ(back->measurements[1].activity, distinct_measurement(2).activity);
+  EXPECT_NE(back->measurements[1].activity, Activity{});
 }
 
 TEST(MeasurementCodec, RefusesEveryTruncationAndByteFlip) {

@@ -14,6 +14,7 @@
 #include "maia/core/error.hpp"
 #include "maia/sweep/constraint_expr.hpp"
 #include "maia/core/stable_hash.hpp"
+#include "maia/sweep/key_metrics.hpp"
 #include "maia/sweep/output_lock.hpp"
 #include "maia/sweep/sweep_manifest.hpp"
 #include "maia/sweep/sweep_points.hpp"
@@ -343,16 +344,25 @@ TEST(SweepResults, CsvQuotesAndOrdersColumns) {
   EXPECT_NE(csv.find("\"say \"\"hi\"\"\""), std::string::npos);
 }
 
-TEST(SweepResults, TokensPerWattUseTheChipTdpUnlessAParameterOverridesIt) {
+// Per watt is measured energy: tokens_per_joule and tokens_per_dollar come from summary.json's
+// energy and cost blocks (not a TDP), and both are higher-is-better metrics.
+TEST(SweepResults, PerWattAndPerDollarAreTheMeasuredEnergyAndCost) {
   nlohmann::json summary;
   summary["throughput"]["output_tokens_per_s"] = 1500.0;
-  const OJson from_chip = point_metrics(summary, OJson::object(), 750.0);
-  EXPECT_DOUBLE_EQ(from_chip["output_tokens_per_s_per_w"].get<double>(), 1500.0 / 750.0);
-  OJson params;
-  params["tdp_w"] = 500.0;
-  const OJson from_param = point_metrics(summary, params, 750.0);
-  EXPECT_DOUBLE_EQ(from_param["output_tokens_per_s_per_w"].get<double>(), 1500.0 / 500.0);
-  EXPECT_FALSE(point_metrics(summary, OJson::object(), 0.0).contains("output_tokens_per_s_per_w"));
+  summary["energy"]["tokens_per_joule"] = 3.0;
+  summary["energy"]["average_power_w"] = 500.0;
+  summary["cost"]["tokens_per_dollar"] = 1e6;
+  const OJson m = point_metrics(summary);
+  EXPECT_DOUBLE_EQ(m["tokens_per_joule"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(m["average_power_w"].get<double>(), 500.0);
+  EXPECT_DOUBLE_EQ(m["tokens_per_dollar"].get<double>(), 1e6);
+  EXPECT_FALSE(m.contains("output_tokens_per_s_per_w"));
+  for (const char* name : {"tokens_per_joule", "tokens_per_dollar"})
+    EXPECT_EQ(find_metric(name)->direction, regress::Direction::kHigherIsBetter) << name;
+  // Without the blocks (an older summary) the metrics are absent, not zero.
+  summary.erase("energy");
+  summary.erase("cost");
+  EXPECT_FALSE(point_metrics(summary).contains("tokens_per_joule"));
 }
 
 // The lazy space against an eager expansion written here, independently: nested loops over the

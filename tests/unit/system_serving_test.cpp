@@ -42,6 +42,8 @@ class ConstantBackend : public Backend {
   std::int64_t tensor_parallel_limit() const override { return 4; }
   double iteration_overhead_ns() const override { return 0; }
   std::vector<ChipFigure> figures() const override { return {}; }
+  EnergyCoefficients energy_coefficients() const override { return {}; }
+  const CostConfig& cost_config() const override { return cost_; }
   IterationResult run_graph(const OperatorGraph&) override { return {kIterS * 1e9, {}}; }
   double host_transfer_ns(std::uint64_t, bool) override { return 0; }
   void set_weights_resident(bool) override {}
@@ -53,6 +55,7 @@ class ConstantBackend : public Backend {
 
  private:
   std::string name_ = "constant";
+  CostConfig cost_;
 };
 
 ModelConfig llama8b() { return load_model("llama-3.1-8b", kSource + "/configs/models"); }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "maia/config/chip_config.hpp"
+#include "maia/report/energy_model.hpp"
 #include "maia/report/op_measurement.hpp"
 #include "maia/system/collective_timer.hpp"
 #include "maia/workload/operator_graph.hpp"
@@ -59,6 +60,11 @@ class Backend {
   virtual double iteration_overhead_ns() const = 0;
   // The kind's figures (capacities, peaks, power), in a fixed order.
   virtual std::vector<ChipFigure> figures() const = 0;
+  // The energy model's per-event energies and idle power, from the kind's `energy` knobs: the
+  // measurements' Activity priced with them gives joules (maia/report/energy_model.hpp).
+  virtual EnergyCoefficients energy_coefficients() const = 0;
+  // The kind's total-cost-of-ownership knobs (`cost`), for tokens per dollar.
+  virtual const CostConfig& cost_config() const = 0;
 
   // Simulation.
   // One iteration: the graph's operators in order, as the kind's executor schedules them.

@@ -34,6 +34,8 @@ class GpuBackend final : public Backend {
   double iteration_overhead_ns() const override { return cfg_.kernel.iteration_overhead_us * 1e3; }
   // src/backend/gpu_figures.cpp
   std::vector<ChipFigure> figures() const override;
+  EnergyCoefficients energy_coefficients() const override;
+  const CostConfig& cost_config() const override { return cfg_.cost; }
   IterationResult run_graph(const OperatorGraph& graph) override;
   double host_transfer_ns(std::uint64_t bytes, bool to_device) override;
   void set_weights_resident(bool) override {}

@@ -29,6 +29,8 @@ class MaiaBackend final : public Backend {
   double iteration_overhead_ns() const override { return 0; }
   // src/backend/maia_figures.cpp
   std::vector<ChipFigure> figures() const override;
+  EnergyCoefficients energy_coefficients() const override;
+  const CostConfig& cost_config() const override { return cfg_.cost; }
   IterationResult run_graph(const OperatorGraph& graph) override;
   double host_transfer_ns(std::uint64_t bytes, bool to_device) override;
   void set_weights_resident(bool on) override;

@@ -14,7 +14,7 @@
 namespace maia {
 
 // Bump when the entry layout changes (old entries then read as corrupt and are re-measured).
-inline constexpr int kCacheFormatVersion = 1;
+inline constexpr int kCacheFormatVersion = 2;
 
 struct CacheEntry {
   std::string description;

@@ -129,11 +129,46 @@ struct KernelOptions {
   std::string attention_scores = "bf16";
 };
 
+// Energy per event and idle power per block: the knobs of the activity-based energy model
+// (maia/report/energy_model.hpp, docs/power.md). Dynamic energies are per event; HBM and link
+// energies per bit include the I/O at both ends.
+struct EnergyConfig {
+  double ttu_mac_fp4_pj = 0.06;  // per MAC at the precision the TTU ran
+  double ttu_mac_fp8_pj = 0.11;
+  double ttu_mac_bf16_pj = 0.30;
+  double tvp_op_pj = 0.30;  // per vector element operation (FLOP), register file included
+  double tsram_read_pj_per_byte = 1.0, tsram_write_pj_per_byte = 1.2;
+  double csram_read_pj_per_byte = 2.0, csram_write_pj_per_byte = 2.4;
+  double gnoc_pj_per_byte_hop = 1.5;  // one router plus one link, per byte
+  double hbm_activate_pj = 900;       // one ACT and its precharge
+  double hbm_read_pj_per_bit = 3.0, hbm_write_pj_per_bit = 3.2;
+  double hbm_refresh_pj = 25000;  // one refresh command of a pseudo channel
+  double nic_pj_per_bit = 8.0;
+  double pcie_pj_per_bit = 6.0;
+  // Idle (leakage, clock tree, PHYs with links up) power per block, W.
+  double static_tiles_w = 70, static_sram_w = 20, static_gnoc_w = 10, static_hbm_w = 30,
+         static_nic_w = 25, static_pcie_w = 5, static_uncore_w = 20;
+  double static_w() const {
+    return static_tiles_w + static_sram_w + static_gnoc_w + static_hbm_w + static_nic_w +
+           static_pcie_w + static_uncore_w;
+  }
+};
+
+// Total cost of ownership of one chip, for tokens per dollar when no rental price is given:
+// capital amortised linearly over the lifetime, plus the energy the run used at the facility's
+// PUE and electricity price.
+struct CostConfig {
+  double capital_usd = 20000;  // the chip's share of the server (board, host, network)
+  double lifetime_years = 4;   // depreciation period
+  double energy_usd_per_kwh = 0.08;
+  double pue = 1.2;  // facility power usage effectiveness
+};
+
 struct ChipConfig {
   std::string name = "maia200";
   double clock_ghz = 2.0;
-  // SoC thermal design power: not simulated (no power model), reported so that results can be
-  // normalised per watt (tokens/s/W in sweeps).
+  // SoC thermal design power: the full-load power the energy model is checked against
+  // (docs/power.md); never below the idle power of energy.static_*.
   double tdp_w = 750.0;
   std::int64_t clusters = 4;
   std::int64_t tiles_per_cluster = 10;
@@ -145,6 +180,8 @@ struct ChipConfig {
   PcieConfig pcie;
   NicConfig nic;
   KernelOptions kernels;
+  EnergyConfig energy;
+  CostConfig cost;
 
   std::int64_t enabled_tiles() const { return clusters * enabled_tiles_per_cluster; }
 };

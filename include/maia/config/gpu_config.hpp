@@ -65,6 +65,22 @@ struct GpuKernelConfig {
   std::int64_t gemm_pipeline_stages = 4;
 };
 
+// Energy per event and idle power of a GPU (docs/power.md): tensor cores, CUDA cores, shared
+// L2 (the far SRAM; shared memory is not modelled as traffic), the SM-L2 crossbar, HBM, NVLink and
+// PCIe.
+struct GpuEnergyConfig {
+  double mac_fp4_pj = 0.08, mac_fp8_pj = 0.16, mac_fp16_pj = 0.35;  // per tensor-core MAC
+  double vector_op_pj = 0.5;          // per FP32 lane or SFU operation, register file included
+  double l2_pj_per_byte = 3.0;        // per byte through the L2 partitions
+  double crossbar_pj_per_byte = 2.0;  // per byte between SMs and L2
+  double hbm_activate_pj = 900;
+  double hbm_read_pj_per_bit = 3.5, hbm_write_pj_per_bit = 3.7;
+  double hbm_refresh_pj = 25000;
+  double nvlink_pj_per_bit = 6.0;
+  double pcie_pj_per_bit = 6.0;
+  double static_w = 150;  // idle power of the whole board
+};
+
 struct GpuConfig {
   std::string name = "h100-sxm";
   double clock_ghz = 1.83;  // sustained tensor clock implied by the dense peaks
@@ -75,6 +91,8 @@ struct GpuConfig {
   GpuLinkConfig nvlink;
   PcieConfig pcie;
   GpuKernelConfig kernel;
+  GpuEnergyConfig energy;
+  CostConfig cost;
   // HBM generation, for summaries and reports (HbmConfig is shared with Maia and has no such
   // field).
   std::string memory_type = "HBM3";

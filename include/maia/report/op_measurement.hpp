@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "maia/report/activity.hpp"
+
 namespace maia {
 
 struct OpMeasurement {
@@ -41,6 +43,9 @@ struct OpMeasurement {
   // outermost tier the group crosses; empty for a collective the chip ran as its own program.
   std::string fidelity, algorithm, tier;
   std::string collective;  // collectives: "all_reduce", "all_gather" or "all_to_all"
+  // The events the operator caused (the energy model's input); a reused measurement carries
+  // them again, so each run of the operator counts.
+  Activity activity;
   // A new field must also be added to the measurement cache's codec (src/cache/
   // measurement_codec.cpp), which refuses to compile until it is.
   bool operator==(const OpMeasurement&) const = default;
@@ -50,6 +55,8 @@ struct IterationResult {
   double time_ns = 0;
   std::vector<OpMeasurement> ops;
   bool operator==(const IterationResult&) const = default;
+  // The operators' activity summed.
+  Activity activity() const;
 };
 
 }  // namespace maia

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "maia/core/dtype.hpp"
+#include "maia/report/energy_model.hpp"
 #include "maia/report/memory_footprint.hpp"
 #include "maia/report/op_measurement.hpp"
 #include "maia/report/stats.hpp"
@@ -34,6 +35,14 @@ struct PhaseBreakdown {
   std::int64_t simulated_iterations = 0;  // the rest were interpolated
   std::int64_t tokens = 0;                // tokens processed (prompt tokens, or decode tokens)
   double time_ns = 0;                     // summed over its iterations
+  Activity activity;                      // one chip's events over its iterations
+};
+
+// How a run's tokens are priced (summary.json "cost"): a rental price per chip-hour, or the total
+// cost of ownership (capital amortised over the lifetime plus the energy the run used).
+struct CostInputs {
+  std::optional<double> price_per_hour;  // USD per chip-hour; set: rental pricing
+  double capital_usd = 0, lifetime_years = 0, energy_usd_per_kwh = 0, pue = 1;
 };
 
 // The operator measurements of one representative iteration, labelled for ops.csv.
@@ -75,6 +84,10 @@ struct RunSummary {
   // summary.json's "system" block (the system, its topology, the fidelity, the collectives per
   // kind); null: left out (a run without a system).
   Json system;
+  // Set: summary.json gets the "energy" block, priced from the phases' activity with these
+  // coefficients (one chip's energy; the run's is chips() times it), and the "cost" block.
+  std::optional<EnergyCoefficients> energy;
+  std::optional<CostInputs> cost;
   std::int64_t chips() const {
     return std::max<std::int64_t>(tensor_parallel, 1) * std::max<std::int64_t>(expert_parallel, 1) *
            std::max<std::int64_t>(pipeline_parallel, 1) * std::max<std::int64_t>(data_parallel, 1);
@@ -86,11 +99,14 @@ struct RunSummary {
 Json summary_json(const RunSummary& s);
 
 // One operator's measurement with the derived figures of ops.csv (achieved TFLOP/s and GB/s,
-// fraction of roofline), times in microseconds.
-Json op_measurement_json(const OpMeasurement& m);
+// fraction of roofline), times in microseconds; with `energy`, also the operator's energy (uJ,
+// idle power over its time included) and average power.
+Json op_measurement_json(const OpMeasurement& m, const EnergyCoefficients* energy = nullptr);
 
-// ops.csv: header and one row per operator of each phase, in order.
-void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file);
+// ops.csv: header and one row per operator of each phase, in order (energy columns with
+// `energy`).
+void write_ops_csv(const std::vector<OpPhase>& phases, const std::string& file,
+                   const EnergyCoefficients* energy = nullptr);
 
 // Creates `dir` if needed and writes dir/summary.json and dir/ops.csv; InputError naming the
 // path when it cannot.

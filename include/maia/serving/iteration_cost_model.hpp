@@ -12,7 +12,8 @@
 // iteration), at grid points: every integer below 16, then 8 per octave of each argument; values in
 // between are interpolated bilinearly. Beyond 16,384 cached tokens both parts are extrapolated
 // linearly in the context (attention work is affine in it there), so long prompts cost no more
-// simulation than 16k ones.
+// simulation than 16k ones. The iteration's activity (the energy model's event counts) is
+// interpolated the same way as its time: both are linear in the measurements.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +31,23 @@ namespace maia {
 // (p points per octave) just below and above x. lo <= x <= hi, lo == hi only on a grid point.
 std::pair<std::int64_t, std::int64_t> cost_grid_bracket(double x, int points_per_octave);
 
+// An iteration's time and the events its operators caused; a linear quantity (sums, differences
+// and scalings of measurements).
+struct IterationCost {
+  double ns = 0;
+  Activity activity;
+  IterationCost& operator+=(const IterationCost& o) {
+    ns += o.ns;
+    activity += o.activity;
+    return *this;
+  }
+  friend IterationCost operator+(IterationCost a, const IterationCost& b) { return a += b; }
+  friend IterationCost operator-(IterationCost a, const IterationCost& b) { return a += b * -1.0; }
+  friend IterationCost operator*(const IterationCost& a, double f) {
+    return {a.ns * f, a.activity.scaled(f)};
+  }
+};
+
 class IterationCostModel {
  public:
   // decode_tokens: the new tokens of one decode. 1, or K + 1 for speculative verification
@@ -39,22 +57,27 @@ class IterationCostModel {
   IterationCostModel(Backend& backend, const ModelConfig& model, const Quantization& quant,
                      int points_per_octave = 8, std::int64_t decode_tokens = 1);
 
-  // The iteration's estimated time, ns. Grid points not yet measured are simulated now.
-  double time_ns(const std::vector<Sequence>& batch);
+  // The iteration's estimated time (ns) and activity. Grid points not yet measured are
+  // simulated now.
+  IterationCost cost(const std::vector<Sequence>& batch);
+  double time_ns(const std::vector<Sequence>& batch) { return cost(batch).ns; }
 
   // Grid points simulated so far (one whole iteration each).
   std::int64_t points_simulated() const { return points_; }
 
   // The parts (ns), exposed for tests.
-  double decode_ns(double sequences, double context);
-  double chunk_ns(double cached, double tokens);
+  double decode_ns(double sequences, double context) { return decode(sequences, context).ns; }
+  double chunk_ns(double cached, double tokens) { return chunk(cached, tokens).ns; }
   // One sequence of one token after none: the iteration's fixed cost, with or without sampling.
-  double fixed_ns(bool samples);
+  double fixed_ns(bool samples) { return fixed(samples).ns; }
 
  private:
-  double measure(const std::vector<Sequence>& batch);
-  double interpolate(std::map<std::pair<std::int64_t, std::int64_t>, double>& memo, double x,
-                     double y, bool decode);
+  using Memo = std::map<std::pair<std::int64_t, std::int64_t>, IterationCost>;
+  IterationCost decode(double sequences, double context);
+  IterationCost chunk(double cached, double tokens);
+  IterationCost fixed(bool samples);
+  IterationCost measure(const std::vector<Sequence>& batch);
+  IterationCost interpolate(Memo& memo, double x, double y, bool decode);
 
   Backend& backend_;
   ModelConfig model_;
@@ -62,8 +85,8 @@ class IterationCostModel {
   int per_octave_;
   std::int64_t decode_tokens_;
   std::int64_t points_ = 0;
-  std::optional<double> fixed_, fixed_silent_;
-  std::map<std::pair<std::int64_t, std::int64_t>, double> decode_, chunk_;
+  std::optional<IterationCost> fixed_, fixed_silent_;
+  Memo decode_, chunk_;
 };
 
 }  // namespace maia

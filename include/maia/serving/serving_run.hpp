@@ -59,6 +59,7 @@ struct ServingPhase {
   std::int64_t simulated = 0;  // run on the chip model (the rest reused a measurement)
   std::int64_t tokens = 0;     // tokens computed
   double time_ns = 0;
+  Activity activity;  // one chip's events (drafts and host transfers included)
 };
 
 // What speculative decoding did over a serving run (all zero when it was off).

@@ -38,6 +38,7 @@ struct DecodeStep {
   // Share of the step counted in the decode time: 1, except a speculative run's last step, which
   // emits only the tokens left (expected-value accounting: (gen - 1) / E steps in all).
   double weight = 1.0;
+  Activity activity;  // events of the step (drafts included), interpolated like time_ns
 };
 
 // Speculative decoding in a static batch (k == 0: off).
@@ -53,6 +54,7 @@ struct StaticBatchResult {
   Quantization quant;
   StaticBatchSpec spec;
   IterationResult prefill;         // the prefill iteration with its per-op measurements
+  Activity prefill_activity;       // events of the prefill iteration, the draft's included
   std::vector<DecodeStep> decode;  // gen - 1 steps
   IterationResult decode_sample;   // the last simulated decode step's ops (empty when gen == 1)
   std::int64_t decode_sample_context = 0;

@@ -10,6 +10,7 @@
 
 #include "maia/config/chip_config.hpp"
 #include "maia/program/program.hpp"
+#include "maia/report/activity.hpp"
 #include "maia/report/stats.hpp"
 
 namespace maia {
@@ -39,6 +40,8 @@ struct ProgramResult {
   double hbm_read_bytes = 0, hbm_write_bytes = 0, csram_read_bytes = 0, csram_write_bytes = 0,
          tsram_read_bytes = 0, tsram_write_bytes = 0, noc_link_bytes = 0, pcie_h2d_bytes = 0,
          pcie_d2h_bytes = 0, ttu_flops = 0, tvp_flops = 0, nic_tx_bytes = 0, nic_rx_bytes = 0;
+  // The phase's events for the energy model (deltas of the modules' statistics).
+  Activity activity;
   std::vector<StatGroup> modules;
   Json to_json(bool include_modules) const;
 };

@@ -15,7 +15,6 @@ namespace maia {
 struct MetricInfo {
   std::string name;         // flat name, e.g. tpot_ms_p99
   std::string dotted_path;  // in summary.json, e.g. latency.tpot_ms.p99
-  bool derived;             // computed by the sweep (per watt), not read from summary.json
   regress::Direction direction;
 };
 

@@ -22,11 +22,9 @@ inline constexpr const char* kStatusSkipped = "skipped";
 nlohmann::ordered_json sweep_row(const SweepPoint& p, const std::string& status,
                                  const nlohmann::ordered_json& metrics, const std::string& message);
 
-// The key metrics of a point from its summary.json, plus output_tokens_per_s_per_w: per watt
-// of the point's tdp_w parameter when it has one, else of the chip config's tdp_w knob, times
-// the chips that served it (summary parallelism.chips: a tensor-parallel group of N draws N).
-nlohmann::ordered_json point_metrics(const nlohmann::json& summary,
-                                     const nlohmann::ordered_json& params, double chip_tdp_w);
+// The key metrics of a point from its summary.json (per watt: tokens_per_joule, measured by the
+// energy model, not a TDP).
+nlohmann::ordered_json point_metrics(const nlohmann::json& summary);
 
 // Writes `text` to `file` through a temporary file and a rename: readers see the old file or
 // the new one, never a part.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "maia/core/dtype.hpp"
+
 namespace maia {
 
 std::int64_t ttu_macs_per_cycle(const TtuConfig& ttu, DType t) {
@@ -14,6 +16,14 @@ std::int64_t ttu_macs_per_cycle(const TtuConfig& ttu, DType t) {
       return ttu.macs_per_cycle_bf16;
   }
 }
+
+namespace {
+// The precision the TTU runs a gemm at, the wider operand's: 0 FP4, 1 FP8, 2 16-bit or wider.
+int precision_class(DType a, DType b) {
+  const int bits = std::max(dtype_bits(a), dtype_bits(b));
+  return bits <= 4 ? 0 : bits <= 8 ? 1 : 2;
+}
+}  // namespace
 
 GemmCost gemm_cost(const TtuConfig& ttu, std::int64_t m, std::int64_t n, std::int64_t k, DType a,
                    DType b) {
@@ -61,6 +71,7 @@ Picos Ttu::execute(const Instruction& in) {
   end = std::max(end, streamed(c_addr, c_bytes, true));
   operand_stall_ps_ += end - compute_end;
   flops_ += cost.flops;
+  macs_[precision_class(in.a_dtype, in.b_dtype)] += cost.flops / 2;
   compute_cycles_ += cost.compute_cycles;
   wait_until(end);
   return end;
@@ -68,6 +79,9 @@ Picos Ttu::execute(const Instruction& in) {
 
 void Ttu::add_stats(StatGroup& g) const {
   g.set("flops", flops_, "FLOP", "2 * m * n * k summed over gemm instructions");
+  g.set("macs_fp4", macs_[0], "MAC", "multiply-accumulates run at FP4");
+  g.set("macs_fp8", macs_[1], "MAC", "multiply-accumulates run at FP8");
+  g.set("macs_bf16", macs_[2], "MAC", "multiply-accumulates run at 16 bits or wider");
   g.set("compute_cycles", static_cast<double>(compute_cycles_), "cycles",
         "operand-tile cycles plus pipeline fill/drain");
   g.set("operand_stall_ns", ps_to_ns(operand_stall_ps_), "ns",

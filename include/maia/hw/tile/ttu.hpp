@@ -32,6 +32,7 @@ class Ttu : public QueueEngine {
   double clock_ghz_;
   BankedSram& tsram_;
   double flops_ = 0;
+  double macs_[3] = {0, 0, 0};  // by the precision it ran at: FP4, FP8, 16-bit or wider
   std::int64_t compute_cycles_ = 0;
   Picos operand_stall_ps_ = 0;
 };
