@@ -14,8 +14,8 @@
 namespace maia::cli {
 
 struct CacheOptions {
-  std::string dir;          // --cache
-  bool off = false;         // --no-cache
+  std::string dir;           // --cache
+  bool off = false;          // --no-cache
   std::int64_t max_mb = -1;  // --cache-max-mb (-1: not given)
 };
 

@@ -328,7 +328,7 @@ struct RunArgs {
   ParallelArgs parallel;
   SystemServingArgs system_serving;  // --replicas, --disaggregate, --router
   CacheOptions cache;
-  double price_per_hour = 0;         // --price-per-hour: rental pricing when given
+  double price_per_hour = 0;  // --price-per-hour: rental pricing when given
   RunArgs() { spec.gen = 128; }
 };
 

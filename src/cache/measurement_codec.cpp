@@ -1,7 +1,7 @@
 #include "maia/cache/measurement_codec.hpp"
 
-#include <cstdint>
 #include <concepts>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 

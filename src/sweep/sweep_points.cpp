@@ -12,9 +12,9 @@
 #include "maia/config/gpu_knobs.hpp"
 #include "maia/config/knob.hpp"
 #include "maia/core/error.hpp"
+#include "maia/core/stable_hash.hpp"
 #include "maia/sweep/bounded_text.hpp"
 #include "maia/sweep/chip_figures.hpp"
-#include "maia/core/stable_hash.hpp"
 #include "maia/workload/model_config.hpp"
 
 namespace maia {

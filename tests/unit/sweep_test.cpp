@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "maia/core/error.hpp"
-#include "maia/sweep/constraint_expr.hpp"
 #include "maia/core/stable_hash.hpp"
+#include "maia/sweep/constraint_expr.hpp"
 #include "maia/sweep/key_metrics.hpp"
 #include "maia/sweep/output_lock.hpp"
 #include "maia/sweep/sweep_manifest.hpp"
