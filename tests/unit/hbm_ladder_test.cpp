@@ -15,6 +15,7 @@
 
 #include <systemc>
 
+#include "hbm_locations.hpp"
 #include "maia/config/chip_config.hpp"
 #include "maia/core/error.hpp"
 #include "maia/core/time.hpp"
@@ -29,16 +30,6 @@ namespace maia {
 namespace {
 
 constexpr std::uint64_t kKiB = 1024;
-
-HbmLocation bank_loc(std::uint32_t sid, std::uint32_t bank_group, std::uint32_t bank,
-                     std::uint32_t row) {
-  HbmLocation l;
-  l.sid = sid;
-  l.bank_group = bank_group;
-  l.bank = bank;
-  l.row = row;
-  return l;
-}
 
 // One burst on a pseudo-channel's data bus, in ns, from the geometry of configs/maia200.json:
 // 32 B over a 32-bit bus (1024 DQ / 16 channels / 2 PCs) at 9.114 Gb/s per pin.

@@ -15,6 +15,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "hbm_locations.hpp"
 #include "maia/config/chip_config.hpp"
 #include "maia/config/hbm_capacity.hpp"
 #include "maia/core/error.hpp"
@@ -36,16 +37,6 @@ constexpr std::uint64_t kGiB = 1024 * kMiB;
 // = 231,928,233,984 bytes = 216 GiB, i.e. six 12-high 36 GiB stacks (../shared/spec/hbm3e.md).
 constexpr std::uint64_t kMaia200HbmBytes = 6ull * 16 * 2 * 3 * 4 * 4 * 24576 * 1024;
 static_assert(kMaia200HbmBytes == 231928233984ull && kMaia200HbmBytes == 6 * 36 * kGiB);
-
-HbmLocation bank_loc(std::uint32_t sid, std::uint32_t bank_group, std::uint32_t bank,
-                     std::uint32_t row) {
-  HbmLocation l;
-  l.sid = sid;
-  l.bank_group = bank_group;
-  l.bank = bank;
-  l.row = row;
-  return l;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Address map
